@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+// smtptls — finds who still talks to Exchange over legacy TLS, from SMTP protocol logs.
+// Dependencies are justified in docs/architecture.md.
+import PackageDescription
+
+let package = Package(
+    name: "smtptls",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "smtptls", targets: ["smtptls"]),
+        .library(name: "SMTPTLSKit", targets: ["Ingest", "Store", "Reports", "LogGenerator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // C libraries: system-library targets, C only in their shim.h.
+        .systemLibrary(name: "CByteSearch", path: "Sources/CByteSearch"),
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // Bytes in: mapped files, read() fallback, decompressors, archives.
+        .target(name: "ByteInput", dependencies: ["CZstd", "CZlib"]),
+        // Records out of bytes: the chunked, zero-copy CSV scanner.
+        .target(name: "LogScanner", dependencies: ["CByteSearch", "ByteInput"]),
+        // Meaning out of records: TLS sentences, session events, per-input session fragments.
+        .target(name: "TLSSessions", dependencies: ["LogScanner"]),
+        // Sessions joined across inputs, classified and rolled up.
+        .target(name: "Rollups", dependencies: ["TLSSessions"]),
+        // SQLite persistence: schema, ledger, open sessions, read-only queries.
+        .target(name: "Store", dependencies: ["CSQLite", "Rollups"]),
+        // Tables, CSV and JSON for people and scripts.
+        .target(name: "Reports", dependencies: ["Store"]),
+        // Deterministic synthetic logs with ground truth.
+        .target(name: "LogGenerator", dependencies: ["LogScanner"]),
+        // Orchestration: inputs -> scanner -> sessions -> rollups -> store.
+        .target(
+            name: "Ingest", dependencies: ["ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store"]),
+        // The command-line interface as a library, so tests can drive it.
+        .target(
+            name: "SMTPTLSCLI",
+            dependencies: [
+                "Ingest", "Store", "Reports", "LogGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "smtptls", dependencies: ["SMTPTLSCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["LogGenerator", "Store"], path: "Tests/TestSupport"),
+        .testTarget(
+            name: "SMTPTLSTests",
+            dependencies: [
+                "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store", "Reports", "LogGenerator",
+                "Ingest", "SMTPTLSCLI", "TestSupport",
+            ]),
+    ]
+)

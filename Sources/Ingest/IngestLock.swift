@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One ingest at a time per database: an exclusive `flock` on `<database>.ingest-lock`.
+///
+/// SQLite alone would keep the file consistent, but two runs that both read the ledger and the
+/// open sessions before either commits could count the same input twice. The second run waits
+/// (saying so) until the first finishes. Queries take no lock (WAL lets them read meanwhile).
+public final class IngestLock {
+    private let fd: Int32
+
+    /// Takes the lock, calling `waiting` once if another run holds it.
+    public init(database: String, waiting: () -> Void) throws {
+        let path = database + ".ingest-lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw LockError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            waiting()
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR {
+                    close(fd)
+                    throw LockError(message: "cannot lock \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+
+    public struct LockError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+}

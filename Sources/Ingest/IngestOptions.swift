@@ -1,0 +1,17 @@
+/// How an ingest run behaves.
+public struct IngestOptions: Sendable {
+    /// `--server`: label every input with this server name instead of deriving it from the path.
+    public var server: String?
+    /// `--no-mmap`: read plain files with read(2) instead of mapping them.
+    public var useMemoryMap = true
+    /// `--jobs`: inputs scanned at once (1 = serial). Results are identical for any value.
+    public var jobs = 1
+    /// `--session-timeout`: idle log time after which an open session is expired (ms).
+    public var sessionTimeout: Int64 = 3_600_000
+    /// `--finalize-open`: at the end of the run, finish every session still open.
+    public var finalizeOpenSessions = false
+    /// Cap on concurrently open sessions per input (bounded memory under hostile input).
+    public var maximumOpenSessions = 1_000_000
+
+    public init() {}
+}

@@ -1,0 +1,100 @@
+import Foundation
+import LogScanner
+import Rollups
+import TLSSessions
+
+/// Runs an ingest: inputs are scanned (in parallel when `jobs` > 1), then merged and committed
+/// one by one in input order, each in its own transaction with its ledger row.
+public final class IngestPipeline {
+    let store: any RollupStore
+    let options: IngestOptions
+    let scanner: InputScanner
+    /// Called after each input is merged (progress display).
+    public var onInputDone: ((InputScanResult) -> Void)?
+
+    public init(store: any RollupStore, options: IngestOptions) {
+        self.store = store
+        self.options = options
+        self.scanner = InputScanner(useMemoryMap: options.useMemoryMap, maximumOpenSessions: options.maximumOpenSessions)
+    }
+
+    public func run(_ inputs: [InputFile]) throws -> IngestSummary {
+        let started = Date()
+        var summary = IngestSummary()
+        summary.inputsFound = inputs.count
+        var ledger = try store.loadLedger()
+        var joiner = SessionJoiner(timeout: options.sessionTimeout, open: try store.loadOpenSessions())
+        let snapshot = ledger
+        let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
+
+        let scanner = self.scanner
+        try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume) }) {
+            var result = $0
+            // The same content seen earlier in this run (a duplicate copy, or the same member
+            // in two archives): scan again against the updated ledger.
+            if let fp = result.fingerprint, ledger[fp]?.consumedBytes != snapshot[fp]?.consumedBytes {
+                let current = ledger
+                result = scanner.scan(result.input) { current[$0]?.consumedBytes ?? 0 }
+            }
+            try merge(result, ledger: &ledger, joiner: &joiner, summary: &summary)
+            onInputDone?(result)
+        }
+        if options.finalizeOpenSessions {
+            var delta = RollupDelta()
+            joiner.finalizeAll(into: &delta)
+            let changes = joiner.takeChanges()
+            if !delta.isEmpty || !changes.deleted.isEmpty {
+                try store.commit(InputCommit(ledger: nil, delta: delta, openSessions: changes, malformedSamples: []))
+                summary.sessions.merge(delta)
+            }
+        }
+        summary.openSessionsAtEnd = joiner.open.count
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func merge(
+        _ r: InputScanResult, ledger: inout [UInt64: LedgerEntry], joiner: inout SessionJoiner, summary: inout IngestSummary
+    ) throws {
+        let path = r.input.path
+        switch r.failure {
+        case .unreadable(let message)?:
+            summary.errors.append((path, message + " (nothing from this input was counted)"))
+            return
+        case .notProtocolLog(let message)?:
+            summary.notes.append((path, message + "; skipped"))
+            return
+        case nil: break
+        }
+        guard let fingerprint = r.fingerprint else {
+            summary.notes.append((path, r.scan.lines == 0 ? "empty file; skipped" : "no records yet; skipped"))
+            summary.malformedRows += r.tracker.malformedRows
+            return
+        }
+        let previous = ledger[fingerprint]
+        guard r.scan.consumedBytes > r.skippedBefore else {
+            summary.inputsUnchanged += 1
+            return
+        }
+        var delta = r.delta
+        joiner.merge(r.boundary, into: &delta)
+        joiner.expireIdle(into: &delta)
+        let entry = LedgerEntry(
+            fingerprint: fingerprint, server: r.input.server, path: path, member: "", size: r.input.size,
+            modificationTime: r.input.modificationTime, consumedBytes: r.scan.consumedBytes,
+            records: (previous?.records ?? 0) + Int64(r.tracker.records),
+            malformedRows: (previous?.malformedRows ?? 0) + Int64(r.tracker.malformedRows))
+        let samples = r.malformedSamples.map { MalformedSample(line: $0.line, reason: "\($0.reason)", excerpt: $0.excerpt) }
+        try store.commit(InputCommit(ledger: entry, delta: delta, openSessions: joiner.takeChanges(), malformedSamples: samples))
+        ledger[fingerprint] = entry
+        summary.inputsIngested += 1
+        summary.bytes += r.bytesRead
+        summary.records += r.tracker.records
+        summary.malformedRows += r.tracker.malformedRows
+        for row in r.malformedSamples where summary.malformedSamples.count < 20 {
+            summary.malformedSamples.append((path, row))
+        }
+        summary.sessions.merge(delta)
+        for (p, n) in r.tracker.negotiationRows { summary.negotiationRows[p, default: 0] += n }
+    }
+}

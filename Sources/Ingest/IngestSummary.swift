@@ -1,0 +1,55 @@
+import LogScanner
+import Rollups
+import TLSSessions
+
+/// What an ingest run did, for the closing summary and the exit status.
+public struct IngestSummary: Sendable {
+    public var inputsFound = 0
+    public var inputsIngested = 0
+    /// Inputs with nothing new (already in the ledger).
+    public var inputsUnchanged = 0
+    /// Inputs skipped with a note (not a protocol log, no records yet).
+    public var notes: [(path: String, message: String)] = []
+    /// Inputs that failed (unreadable, corrupt): the run exits non-zero.
+    public var errors: [(path: String, message: String)] = []
+    public var bytes: UInt64 = 0
+    public var records = 0
+    public var malformedRows = 0
+    /// The first malformed rows of the run, with their input.
+    public var malformedSamples: [(path: String, row: MalformedRow)] = []
+    public var sessions = RollupDelta()
+    public var negotiationRows: [TLSProtocol: Int] = [:]
+    public var openSessionsAtEnd = 0
+    public var seconds = 0.0
+
+    public init() {}
+
+    /// The summary printed on stderr at the end of `smtptls ingest`.
+    public func render() -> String {
+        var lines: [String] = []
+        let mb = Double(bytes) / 1_000_000
+        let rate = seconds > 0 ? mb / seconds : 0
+        lines.append(
+            "ingested \(inputsIngested) of \(inputsFound) inputs (\(inputsUnchanged) unchanged, \(notes.count) skipped, \(errors.count) failed)"
+        )
+        lines.append(
+            "\(records) records, \(String(format1: mb)) MB in \(String(format2: seconds)) s (\(String(format1: rate)) MB/s)")
+        let outcomes = ["tls", "tls_unlogged", "failed", "plaintext"].map { "\($0) \(sessions.outcomeSessions[$0] ?? 0)" }
+        lines.append(
+            "sessions finished: \(sessions.sessionCount) (\(outcomes.joined(separator: ", "))); expired \(sessions.expiredSessions); still open \(openSessionsAtEnd)"
+        )
+        let protocols = TLSProtocol.allCases.compactMap { p in sessions.protocolSessions[p].map { "\(p.name) \($0)" } }
+        lines.append("TLS sessions by protocol: " + (protocols.isEmpty ? "none" : protocols.joined(separator: ", ")))
+        lines.append("malformed rows: \(malformedRows)")
+        for (path, row) in malformedSamples.prefix(5) { lines.append("  \(path):\(row.line): \(row.reason): \(row.excerpt)") }
+        if malformedRows > 5 { lines.append("  … \(malformedRows - min(5, malformedSamples.count)) more (table malformed_rows keeps the first 20 per input)") }
+        for (path, message) in notes { lines.append("note: \(path): \(message)") }
+        for (path, message) in errors { lines.append("error: \(path): \(message)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    init(format1 v: Double) { self = String(Double(Int((v * 10).rounded())) / 10) }
+    init(format2 v: Double) { self = String(Double(Int((v * 100).rounded())) / 100) }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Expands command-line paths into the inputs to ingest, in the order they are merged.
+///
+/// Directories are walked recursively (symbolic links to directories are not followed, so a
+/// link loop cannot trap the walk). Inside directories, files are taken by name: `*.log`, and
+/// `.zst`/`.gz` of them; the content check (an Exchange header) happens when each is read.
+/// Files named on the command line are always taken. Order: natural order of the file name
+/// (`RECV2023011116-2.LOG` before `-10`), then full path — chronological for Exchange names.
+public enum InputDiscovery {
+    public struct Result: Sendable {
+        public var inputs: [InputFile]
+        /// Paths that could not be read or walked, with the reason.
+        public var problems: [(path: String, message: String)]
+    }
+
+    public static func discover(_ paths: [String], server: String?) -> Result {
+        var inputs: [InputFile] = []
+        var problems: [(String, String)] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append((path, "no such file or directory"))
+                continue
+            }
+            if isDirectory.boolValue {
+                walk(path, server: server, into: &inputs, problems: &problems)
+            } else if let input = makeInput(path, server: server, problems: &problems) {
+                inputs.append(input)
+            }
+        }
+        inputs.sort { a, b in
+            let na = (a.path as NSString).lastPathComponent, nb = (b.path as NSString).lastPathComponent
+            let c = naturalCompare(na, nb)
+            return c != 0 ? c < 0 : a.path < b.path
+        }
+        var seen = Set<String>()
+        inputs = inputs.filter { seen.insert($0.path).inserted }
+        return Result(inputs: inputs, problems: problems)
+    }
+
+    static func walk(_ root: String, server: String?, into inputs: inout [InputFile], problems: inout [(String, String)]) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: root) else {
+            problems.append((root, "cannot read directory (permission?)"))
+            return
+        }
+        for name in names.sorted() {
+            let path = (root as NSString).appendingPathComponent(name)
+            guard let attributes = try? fm.attributesOfItem(atPath: path) else {
+                problems.append((path, "cannot stat"))
+                continue
+            }
+            let type = attributes[.type] as? FileAttributeType
+            if type == .typeDirectory {
+                walk(path, server: server, into: &inputs, problems: &problems)
+            } else if type == .typeRegular || type == .typeSymbolicLink {
+                if isLogName(name), let input = makeInput(path, server: server, problems: &problems) {
+                    inputs.append(input)
+                }
+            }
+        }
+    }
+
+    static func isLogName(_ name: String) -> Bool {
+        var lower = name.lowercased()
+        for suffix in [".zst", ".zstd", ".gz"] where lower.hasSuffix(suffix) { lower.removeLast(suffix.count) }
+        return lower.hasSuffix(".log")
+    }
+
+    static func makeInput(_ path: String, server: String?, problems: inout [(String, String)]) -> InputFile? {
+        // Symbolic links to files are followed; links to directories are not walked.
+        let target = (path as NSString).resolvingSymlinksInPath
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
+            (attributes[.type] as? FileAttributeType) == .typeRegular
+        else {
+            problems.append((path, "not a regular file (or a broken link)"))
+            return nil
+        }
+        let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+        let mtime = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        return InputFile(
+            path: path, compression: InputFile.compression(forName: path), size: size, modificationTime: mtime,
+            server: server ?? ServerLabel.derive(fromPath: path))
+    }
+
+    /// Compares names with digit runs as numbers: `-2` before `-10`.
+    static func naturalCompare(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var i = 0, j = 0
+        while i < x.count && j < y.count {
+            let dx = x[i] >= 48 && x[i] <= 57, dy = y[j] >= 48 && y[j] <= 57
+            if dx && dy {
+                var ei = i, ej = j
+                while ei < x.count && x[ei] >= 48 && x[ei] <= 57 { ei += 1 }
+                while ej < y.count && y[ej] >= 48 && y[ej] <= 57 { ej += 1 }
+                let nx = x[i..<ei].drop { $0 == 48 }, ny = y[j..<ej].drop { $0 == 48 }
+                if nx.count != ny.count { return nx.count < ny.count ? -1 : 1 }
+                if !nx.elementsEqual(ny) { return nx.lexicographicallyPrecedes(ny) ? -1 : 1 }
+                i = ei
+                j = ej
+            } else {
+                if x[i] != y[j] { return x[i] < y[j] ? -1 : 1 }
+                i += 1
+                j += 1
+            }
+        }
+        return (x.count - i) - (y.count - j) == 0 ? 0 : (x.count - i < y.count - j ? -1 : 1)
+    }
+}

@@ -1,0 +1,39 @@
+/// Bytes that left the hot path: a connector name, an EHLO name, a sender domain.
+///
+/// Kept as bytes rather than `String` because the logs carry wire bytes unchanged and these
+/// values must reach the database exactly as logged, even when they are not valid UTF-8.
+public struct ByteString: Hashable, Comparable, Sendable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ buffer: UnsafeRawBufferPointer) { self.bytes = Array(buffer) }
+    public init(_ string: String) { self.bytes = Array(string.utf8) }
+    public init(stringLiteral value: String) { self.init(value) }
+
+    public var isEmpty: Bool { bytes.isEmpty }
+    public var count: Int { bytes.count }
+
+    /// The bytes as text; invalid UTF-8 becomes U+FFFD. For display only.
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The bytes lower-cased in ASCII (host and domain names compare case-insensitively).
+    public var asciiLowercased: ByteString {
+        ByteString(bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+    }
+
+    public static func < (a: ByteString, b: ByteString) -> Bool {
+        a.bytes.lexicographicallyPrecedes(b.bytes)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        bytes = try container.decode([UInt8].self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(bytes)
+    }
+}

@@ -1,0 +1,79 @@
+/// One field of a record: a view into the scanner's buffer, outer quotes removed.
+///
+/// - Warning: valid only during the ``RecordSink`` call that received it. Copy what must
+///   outlive the call with ``byteString`` or ``unescaped()``.
+public struct FieldView {
+    /// The field's bytes between the outer quotes (for a quoted field) — inner doubled quotes
+    /// (`""`) are still doubled here; ``unescaped()`` removes them.
+    public let bytes: UnsafeRawBufferPointer
+    /// Whether the field was written in quotes (it contained `,` or `"`).
+    public let isQuoted: Bool
+
+    public init(bytes: UnsafeRawBufferPointer, isQuoted: Bool) {
+        self.bytes = bytes
+        self.isQuoted = isQuoted
+    }
+
+    nonisolated(unsafe) public static let empty = FieldView(bytes: UnsafeRawBufferPointer(start: nil, count: 0), isQuoted: false)
+
+    public var count: Int { bytes.count }
+    public var isEmpty: Bool { bytes.isEmpty }
+
+    /// The byte at `i` (no bounds check beyond the buffer's own).
+    @inline(__always) public subscript(i: Int) -> UInt8 { bytes[i] }
+
+    /// Whether the field starts with `prefix` (exact bytes).
+    @inline(__always)
+    public func hasPrefix(_ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard bytes.count >= n, let base = bytes.baseAddress else { return n == 0 }
+        return memoryEquals(base, UnsafeRawPointer(prefix.utf8Start), n)
+    }
+
+    /// Whether the field starts with `prefix`, ignoring ASCII case (`prefix` must be lower-case).
+    public func hasPrefixIgnoringCase(_ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        let p = prefix.utf8Start
+        for i in 0..<n where (bytes[i] | (bytes[i] >= 0x41 && bytes[i] <= 0x5A ? 0x20 : 0)) != p[i] {
+            return false
+        }
+        return true
+    }
+
+    /// The field from byte `offset` on.
+    public func dropFirst(_ offset: Int) -> FieldView {
+        let k = min(offset, bytes.count)
+        return FieldView(bytes: UnsafeRawBufferPointer(rebasing: bytes[k...]), isQuoted: isQuoted)
+    }
+
+    /// A copy of the raw bytes (doubled quotes kept as logged).
+    public var byteString: ByteString { ByteString(bytes) }
+
+    /// A copy with doubled quotes `""` turned back into `"`: the value as the server saw it.
+    public func unescaped() -> ByteString {
+        guard isQuoted else { return ByteString(bytes) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            out.append(c)
+            i += (c == UInt8(ascii: "\"") && i + 1 < bytes.count && bytes[i + 1] == c) ? 2 : 1
+        }
+        return ByteString(out)
+    }
+}
+
+@inline(__always)
+func memoryEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+    memcmp(a, b, n) == 0
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif

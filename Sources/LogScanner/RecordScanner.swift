@@ -1,0 +1,106 @@
+import ByteInput
+
+/// Turns a stream of chunks into records, header updates and malformed-row reports.
+///
+/// The scanner is a state machine over bytes, not over chunks: feed it the mapping of a whole
+/// file, or the same bytes in chunks of any size (decompressed blocks), and the sink sees the
+/// same calls. A line split across chunks is copied into a small carry buffer; every other line
+/// is handed out as a view into the caller's buffer without copying.
+///
+/// Rules (docs/formats.md): a record is one physical line ending in LF (CR before it is
+/// dropped); a UTF-8 byte-order mark is ignored at the start of any line; `#` lines update the
+/// header; a row whose field count differs from `#Fields`, whose quote is unterminated, whose
+/// date-time does not parse, or that precedes any usable header is malformed and reported; a
+/// last line without LF is not a record yet and is neither counted nor reported.
+public struct RecordScanner {
+    public internal(set) var header = LogHeader()
+    public internal(set) var statistics = ScanStatistics()
+    /// Lines longer than this are reported as malformed and never buffered whole.
+    public let maximumLineBytes: Int
+
+    var carry: [UInt8] = []
+    /// Stream offset of `carry[0]`.
+    var carryOffset: UInt64 = 0
+    /// Inside an over-long line that is being skipped up to its LF.
+    var discarding = false
+    var discardedBytes = 0
+    /// Bytes fed so far: the stream offset of the next chunk.
+    var streamOffset: UInt64 = 0
+    var fingerprint = FNV1a64()
+    var identified = false
+
+    /// - Parameter maximumLineBytes: longest line accepted (1 MiB: real records are < 10 KB).
+    public init(maximumLineBytes: Int = 1 << 20) {
+        self.maximumLineBytes = max(256, maximumLineBytes)
+    }
+
+    /// Scans the next chunk of the stream.
+    public mutating func feed<S: RecordSink>(_ chunk: UnsafeRawBufferPointer, into sink: inout S) {
+        let chunkOffset = streamOffset
+        streamOffset += UInt64(chunk.count)
+        var rest = chunk
+        if discarding || !carry.isEmpty {
+            guard let nl = rest.firstIndex(of: 0x0A) else {
+                appendToCarry(rest, sink: &sink)
+                return
+            }
+            appendToCarry(UnsafeRawBufferPointer(rebasing: rest[0...nl]), sink: &sink)
+            if discarding {
+                finishDiscardedLine(endOffset: chunkOffset + UInt64(nl) + 1, sink: &sink)
+            } else {
+                let lineBytes = carry
+                lineBytes.withUnsafeBytes { buffer in
+                    let tail = scanRegion(buffer, baseOffset: carryOffset, sink: &sink)
+                    assert(tail == buffer.count, "the carry holds exactly one complete line")
+                }
+                carry.removeAll(keepingCapacity: carry.capacity <= 1 << 16)
+            }
+            rest = UnsafeRawBufferPointer(rebasing: rest[(nl + 1)...])
+        }
+        let restOffset = chunkOffset + UInt64(chunk.count - rest.count)
+        let tail = scanRegion(rest, baseOffset: restOffset, sink: &sink)
+        if tail < rest.count {
+            carryOffset = restOffset + UInt64(tail)
+            appendToCarry(UnsafeRawBufferPointer(rebasing: rest[tail...]), sink: &sink)
+        }
+    }
+
+    /// Ends the stream: bytes after the last LF are a half-written line, not a record.
+    public mutating func finish<S: RecordSink>(into sink: inout S) {
+        statistics.incompleteTailBytes = carry.count + (discarding ? discardedBytes : 0)
+        carry = []
+        discarding = false
+        discardedBytes = 0
+    }
+
+    /// Convenience: scans a whole source.
+    public mutating func scan<Source: ByteSource, S: RecordSink>(_ source: inout Source, into sink: inout S) throws {
+        try source.forEachChunk { feed($0, into: &sink) }
+        finish(into: &sink)
+    }
+
+    private mutating func appendToCarry<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, sink: inout S) {
+        if discarding {
+            discardedBytes += bytes.count
+            return
+        }
+        if carry.count + bytes.count > maximumLineBytes + 2 {
+            discarding = true
+            discardedBytes = carry.count + bytes.count
+            carry.removeAll()
+            return
+        }
+        carry.append(contentsOf: bytes)
+    }
+
+    private mutating func finishDiscardedLine<S: RecordSink>(endOffset: UInt64, sink: inout S) {
+        statistics.lines += 1
+        statistics.malformedRows += 1
+        statistics.consumedBytes = endOffset
+        sink.malformed(MalformedRow(
+            line: statistics.lines, offset: carryOffset, reason: .lineTooLong(bytes: discardedBytes),
+            excerpt: "(not kept)"))
+        discarding = false
+        discardedBytes = 0
+    }
+}

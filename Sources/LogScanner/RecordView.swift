@@ -1,0 +1,64 @@
+/// A well-formed record: its line and the byte ranges of its fields, without copies.
+///
+/// - Warning: points into the scanner's buffer; valid only during ``RecordSink/record(_:)``.
+public struct RecordView {
+    /// The whole line (a leading byte-order mark included, terminator excluded).
+    public let line: UnsafeRawBufferPointer
+    /// 1-based physical line number within the input.
+    public let lineNumber: Int
+    /// Byte offset of the line's start within the (decompressed) input.
+    public let offset: UInt64
+    public let logType: LogType
+    public let layout: FieldLayout
+    /// The `date-time` column as milliseconds since the epoch (UTC).
+    public let timestamp: Int64
+    let bounds: FieldBounds
+
+    init(line: UnsafeRawBufferPointer, lineNumber: Int, offset: UInt64, logType: LogType,
+         layout: FieldLayout, timestamp: Int64, bounds: FieldBounds) {
+        self.line = line
+        self.lineNumber = lineNumber
+        self.offset = offset
+        self.logType = logType
+        self.layout = layout
+        self.timestamp = timestamp
+        self.bounds = bounds
+    }
+
+    /// Field `index` (a column index from ``layout``); an absent column (-1) reads as empty.
+    @inline(__always)
+    public subscript(field index: Int) -> FieldView {
+        guard index >= 0, index < bounds.count, index < FieldLayout.maximumFields else { return .empty }
+        return bounds.field(index, in: line)
+    }
+
+    public var connectorID: FieldView { self[field: layout.connectorID] }
+    public var sessionID: FieldView { self[field: layout.sessionID] }
+    public var localEndpoint: FieldView { self[field: layout.localEndpoint] }
+    public var remoteEndpoint: FieldView { self[field: layout.remoteEndpoint] }
+    public var event: FieldView { self[field: layout.event] }
+    public var data: FieldView { self[field: layout.data] }
+    public var context: FieldView { self[field: layout.context] }
+}
+
+/// Field boundaries of one line, as offsets from the line's first byte.
+struct FieldBounds {
+    var starts = InlineArray<16, Int32>(repeating: 0)
+    var ends = InlineArray<16, Int32>(repeating: 0)
+    /// Bit i set: field i contained a quote character.
+    var quoted: UInt32 = 0
+    /// Fields found on the line (may exceed 16; only the first 16 are stored).
+    var count = 0
+
+    @inline(__always)
+    func field(_ i: Int, in line: UnsafeRawBufferPointer) -> FieldView {
+        var s = Int(starts[i])
+        var e = Int(ends[i])
+        let isQuoted = quoted & (1 << UInt32(i)) != 0
+        if isQuoted, e - s >= 2, line[s] == UInt8(ascii: "\""), line[e - 1] == UInt8(ascii: "\"") {
+            s += 1
+            e -= 1
+        }
+        return FieldView(bytes: UnsafeRawBufferPointer(rebasing: line[s..<e]), isQuoted: isQuoted)
+    }
+}

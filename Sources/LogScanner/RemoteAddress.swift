@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The address part of an endpoint, without port or brackets, stored without allocation.
+///
+/// Endpoints are `10.0.0.5:25` or `[2001:db8::1]:25`: never split on the first `:`.
+/// An endpoint that is neither is kept verbatim as ``text(_:)``, so nothing is lost.
+public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    case ipv4(UInt32)
+    /// The 16 address bytes, big-endian, as two halves.
+    case ipv6(UInt64, UInt64)
+    case text(ByteString)
+    /// The field was empty.
+    case none
+
+    /// Parses an endpoint field (`address:port`, `[v6]:port`, or a bare address).
+    public static func parse(endpoint f: FieldView) -> RemoteAddress {
+        let b = f.bytes
+        guard !b.isEmpty else { return .none }
+        if b[0] == UInt8(ascii: "[") {
+            guard let close = b.firstIndex(of: UInt8(ascii: "]")) else { return .text(f.byteString) }
+            return parseIPv6(UnsafeRawBufferPointer(rebasing: b[1..<close])) ?? .text(f.byteString)
+        }
+        var colons = 0
+        var lastColon = -1
+        for i in 0..<b.count where b[i] == UInt8(ascii: ":") {
+            colons += 1
+            lastColon = i
+        }
+        if colons == 1 {
+            return parseIPv4(UnsafeRawBufferPointer(rebasing: b[0..<lastColon])) ?? .text(f.byteString)
+        }
+        if colons == 0 { return parseIPv4(b) ?? .text(f.byteString) }
+        return parseIPv6(b) ?? .text(f.byteString)
+    }
+
+    static func parseIPv4(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {
+        var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        for c in b {
+            if c == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                value = value << 8 | octet
+                octet = 0
+                digits = 0
+                dots += 1
+            } else {
+                let d = c &- 0x30
+                guard d < 10, digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(d)
+                guard octet <= 255 else { return nil }
+                digits += 1
+            }
+        }
+        guard dots == 3, digits > 0 else { return nil }
+        return .ipv4(value << 8 | octet)
+    }
+
+    static func parseIPv6(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {
+        guard b.count > 1, b.count < 64 else { return nil }
+        // A zone index (%eth0) is not part of the address.
+        let end = b.firstIndex(of: UInt8(ascii: "%")) ?? b.count
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { text in
+            for i in 0..<end { text[i] = CChar(bitPattern: b[i]) }
+            text[end] = 0
+            var raw = (UInt64(0), UInt64(0))
+            let ok = withUnsafeMutableBytes(of: &raw) { inet_pton(AF_INET6, text.baseAddress, $0.baseAddress) }
+            guard ok == 1 else { return nil }
+            return .ipv6(UInt64(bigEndian: raw.0), UInt64(bigEndian: raw.1))
+        }
+    }
+
+    /// The address as text: dotted IPv4, RFC 5952 IPv6 (`2001:db8::1`), or the verbatim field.
+    public var description: String {
+        switch self {
+        case .ipv4(let v):
+            return "\(v >> 24).\(v >> 16 & 255).\(v >> 8 & 255).\(v & 255)"
+        case .ipv6(let hi, let lo):
+            var raw = (hi.bigEndian, lo.bigEndian)
+            var out = [CChar](repeating: 0, count: 64)
+            let ok = withUnsafeBytes(of: &raw) { inet_ntop(AF_INET6, $0.baseAddress, &out, 64) }
+            guard ok != nil else { return "::" }
+            return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        case .text(let s):
+            return s.description
+        case .none:
+            return ""
+        }
+    }
+
+    public static func < (a: RemoteAddress, b: RemoteAddress) -> Bool { a.description < b.description }
+}

@@ -1,0 +1,92 @@
+/// Log time: milliseconds since 1970-01-01T00:00:00Z.
+public enum Timestamp {
+    /// Parses `yyyy-MM-ddTHH:mm:ss[.f...]Z` as Exchange writes it (UTC). Extra fraction digits
+    /// beyond milliseconds are ignored; anything else returns `nil`.
+    @inline(__always)
+    public static func parse(_ f: FieldView) -> Int64? {
+        let b = f.bytes
+        guard b.count >= 20 else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int64? {
+            let d = b[i] &- 0x30
+            return d < 10 ? Int64(d) : nil
+        }
+        @inline(__always) func two(_ i: Int) -> Int64? {
+            guard let a = digit(i), let c = digit(i + 1) else { return nil }
+            return a * 10 + c
+        }
+        guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+            let y1 = two(0), let y2 = two(2), let month = two(5), let day = two(8),
+            let hour = two(11), let minute = two(14), let second = two(17),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var i = 19
+        var millis: Int64 = 0
+        if b[i] == 0x2E {  // '.'
+            i += 1
+            var digits = 0
+            while i < b.count, let d = digit(i) {
+                if digits < 3 { millis = millis * 10 + d }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            while digits < 3 { millis *= 10; digits += 1 }
+        }
+        guard i == b.count - 1, b[i] == 0x5A else { return nil }  // 'Z'
+        let days = daysFromCivil(year: y1 * 100 + y2, month: month, day: day)
+        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day number (inverse of ``daysFromCivil(year:month:day:)``).
+    public static func civil(fromDays z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// The UTC day of a log time as `YYYY-MM-DD`.
+    public static func day(_ millis: Int64) -> String {
+        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
+        let (y, m, d) = civil(fromDays: days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// A log time as ISO-8601 UTC with milliseconds: `2023-01-11T16:00:01.010Z`.
+    public static func iso(_ millis: Int64) -> String {
+        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
+        let rest = millis - days * 86_400_000
+        let h = rest / 3_600_000, mi = rest / 60_000 % 60, s = rest / 1000 % 60, ms = rest % 1000
+        return "\(day(millis))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2)).\(pad(ms, 3))Z"
+    }
+
+    /// Parses `YYYY-MM-DD` to the log time of its midnight, UTC.
+    public static func parseDay(_ text: String) -> Int64? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
+        return daysFromCivil(year: y, month: m, day: d) * 86_400_000
+    }
+
+    private static func pad(_ v: Int64, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}

@@ -1,0 +1,71 @@
+import LogScanner
+import TLSSessions
+
+/// Rollup increments from some set of finished sessions, aggregated in memory so the store sees
+/// one upsert per key rather than one per row.
+public struct RollupDelta: Sendable {
+    public var sessions: [SessionRollupKey: Tally] = [:]
+    public var identities: [IdentityRollupKey: Tally] = [:]
+    public var unrecognized: [UnrecognizedKey: Tally] = [:]
+    /// Finished sessions by outcome name, and by how they finished.
+    public var sessionCount = 0
+    public var expiredSessions = 0
+    public var sessionsMissingStart = 0
+    public var protocolSessions: [TLSProtocol: Int] = [:]
+    public var outcomeSessions: [String: Int] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { sessions.isEmpty && identities.isEmpty && unrecognized.isEmpty }
+
+    /// Counts one finished session.
+    public mutating func add(_ f: SessionFragment, expired: Bool = false) {
+        let outcome = f.outcome
+        let time = f.outcomeTime
+        let day = time >= 0 ? time / 86_400_000 : (time - 86_399_999) / 86_400_000
+        var negotiation: Negotiation?
+        var error = ""
+        switch outcome {
+        case .negotiated(let n):
+            negotiation = n
+            protocolSessions[n.protocolVersion, default: 0] += 1
+        case .failed(let e): error = e
+        case .encryptedUnlogged, .plaintext: break
+        }
+        sessionCount += 1
+        if expired { expiredSessions += 1 }
+        if f.startTime == nil { sessionsMissingStart += 1 }
+        outcomeSessions[outcome.name, default: 0] += 1
+        let tally = Tally(at: time)
+        let key = SessionRollupKey(
+            server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
+            outcome: outcome.name, negotiation: negotiation, error: error)
+        sessions[key, default: Tally(sessions: 0, at: time)].add(tally)
+        let identity = IdentityRollupKey(
+            server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
+            outcome: outcome.name, protocolName: negotiation?.protocolVersion.name ?? "",
+            ehlo: f.ehlo ?? ByteString([]), senderDomain: f.senderDomain ?? ByteString([]),
+            authUser: f.authUser ?? ByteString([]), certificateSubject: f.certificateSubject ?? ByteString([]),
+            certificateThumbprint: f.certificateThumbprint ?? ByteString([]))
+        identities[identity, default: Tally(sessions: 0, at: time)].add(tally)
+    }
+
+    /// Records an unrecognised TLS sentence.
+    public mutating func addUnrecognized(server: String, _ u: UnrecognizedSentence) {
+        let key = UnrecognizedKey(server: server, logType: u.logType, text: u.text)
+        unrecognized[key, default: Tally(sessions: 0, at: u.firstTime)]
+            .add(Tally(sessions: Int64(u.count), firstSeen: u.firstTime, lastSeen: u.lastTime))
+    }
+
+    /// Adds another delta's counts (used to combine per-input work).
+    public mutating func merge(_ other: RollupDelta) {
+        for (k, v) in other.sessions { sessions[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
+        for (k, v) in other.identities { identities[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
+        for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
+        sessionCount += other.sessionCount
+        expiredSessions += other.expiredSessions
+        sessionsMissingStart += other.sessionsMissingStart
+        for (k, v) in other.protocolSessions { protocolSessions[k, default: 0] += v }
+        for (k, v) in other.outcomeSessions { outcomeSessions[k, default: 0] += v }
+    }
+}

@@ -1,0 +1,45 @@
+import LogScanner
+import TLSSessions
+
+/// The dimensions of the session rollup behind `negotiations`, `plaintext_sessions` and
+/// `tls_failures`: one row per distinct combination, per UTC day.
+public struct SessionRollupKey: Hashable, Sendable {
+    public var server: String
+    /// Days since 1970-01-01 (UTC) of the outcome's log time.
+    public var day: Int64
+    public var logType: LogType
+    public var connector: ByteString
+    public var remote: RemoteAddress
+    /// `tls`, `tls_unlogged`, `failed` or `plaintext`.
+    public var outcome: String
+    public var negotiation: Negotiation?
+    /// The failure error for `failed`; empty otherwise.
+    public var error: String
+}
+
+/// The dimensions of the identity rollup behind `senders` and `legacy_senders`: who the remote
+/// party said it was, per outcome and protocol.
+public struct IdentityRollupKey: Hashable, Sendable {
+    public var server: String
+    public var day: Int64
+    public var logType: LogType
+    public var connector: ByteString
+    public var remote: RemoteAddress
+    public var outcome: String
+    /// Protocol name for `tls`; empty otherwise.
+    public var protocolName: String
+    /// Empty when not logged.
+    public var ehlo: ByteString
+    /// Empty when not logged; `<>` for the null sender.
+    public var senderDomain: ByteString
+    public var authUser: ByteString
+    public var certificateSubject: ByteString
+    public var certificateThumbprint: ByteString
+}
+
+/// A TLS sentence of unknown shape, per server, log type and connector.
+public struct UnrecognizedKey: Hashable, Sendable {
+    public var server: String
+    public var logType: LogType
+    public var text: String
+}

@@ -1,0 +1,77 @@
+import TLSSessions
+
+/// Where rollups, the ledger and open sessions are kept: the seam between aggregation and
+/// storage. SQLite implements it today; a central PostgreSQL sink for a fleet is planned and
+/// must need no change in aggregation.
+public protocol RollupStore: AnyObject {
+    /// Sessions left open by earlier runs.
+    func loadOpenSessions() throws -> [SessionFragment]
+    /// The ledger: what each known input (by content fingerprint) has contributed so far.
+    func loadLedger() throws -> [UInt64: LedgerEntry]
+    /// Applies one input's work atomically: all of it or none of it.
+    func commit(_ commit: InputCommit) throws
+}
+
+/// One input's record in the ingestion ledger.
+public struct LedgerEntry: Sendable, Equatable {
+    /// FNV-1a 64 over the header lines and first record: the input's content identity.
+    public var fingerprint: UInt64
+    public var server: String
+    /// The file path, or the archive path for a member.
+    public var path: String
+    /// The member path inside an archive; empty for a plain file.
+    public var member: String
+    public var size: UInt64
+    /// Modification time (seconds since the epoch) of the file or archive.
+    public var modificationTime: Int64
+    /// Bytes of complete lines ingested so far: a grown file resumes here.
+    public var consumedBytes: UInt64
+    public var records: Int64
+    public var malformedRows: Int64
+
+    public init(
+        fingerprint: UInt64, server: String, path: String, member: String, size: UInt64, modificationTime: Int64,
+        consumedBytes: UInt64, records: Int64, malformedRows: Int64
+    ) {
+        self.fingerprint = fingerprint
+        self.server = server
+        self.path = path
+        self.member = member
+        self.size = size
+        self.modificationTime = modificationTime
+        self.consumedBytes = consumedBytes
+        self.records = records
+        self.malformedRows = malformedRows
+    }
+}
+
+/// Everything one input changes, committed in one transaction.
+public struct InputCommit: Sendable {
+    /// The ledger row after this input (records and malformed rows are running totals); nil
+    /// for work that belongs to no input (closing all open sessions at the end of a run).
+    public var ledger: LedgerEntry?
+    public var delta: RollupDelta
+    public var openSessions: SessionJoiner.Changes
+    /// The first malformed rows of this input, kept for review.
+    public var malformedSamples: [MalformedSample]
+
+    public init(ledger: LedgerEntry?, delta: RollupDelta, openSessions: SessionJoiner.Changes, malformedSamples: [MalformedSample]) {
+        self.ledger = ledger
+        self.delta = delta
+        self.openSessions = openSessions
+        self.malformedSamples = malformedSamples
+    }
+}
+
+/// A malformed row as stored: where and why.
+public struct MalformedSample: Sendable, Equatable {
+    public var line: Int
+    public var reason: String
+    public var excerpt: String
+
+    public init(line: Int, reason: String, excerpt: String) {
+        self.line = line
+        self.reason = reason
+        self.excerpt = excerpt
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+
+/// The `smtptls` command: subcommands over the library targets.
+public struct SMTPTLSCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "smtptls",
+        abstract: "Find who still talks to your Exchange servers over legacy TLS, weak ciphers or no TLS.",
+        discussion: """
+            Reads Exchange SMTP Receive and Send protocol logs (plain, .zst, .gz), joins each \
+            session's TLS negotiation with its EHLO name, sender and certificate, and keeps rollups \
+            in a SQLite database you can query.
+
+            Typical use:
+              smtptls ingest /srv/exchange-logs        # read logs into smtptls.sqlite
+              smtptls legacy                           # who negotiated SSL3 / TLS 1.0 / TLS 1.1
+              smtptls query "SELECT * FROM plaintext_sessions"
+
+            Exit status: 0 every input was read; 1 some input failed (corrupt, unreadable) or a \
+            query failed; 2 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [Ingest.self, Legacy.self, Query.self, Scan.self, Generate.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line; exit codes as documented above.
+    public static func runMain(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Self.exit()
+        } catch let error as ExitCode {
+            Self.exit(withError: error)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandleOutput.standardError(fullMessage(for: error))
+                Self.exit(withError: ExitCode(2))
+            }
+            Self.exit(withError: error)
+        }
+    }
+}

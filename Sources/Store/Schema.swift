@@ -1,0 +1,185 @@
+/// The database schema: private tables, the public views, and migrations by `PRAGMA user_version`.
+///
+/// The views are the public contract (docs/schema.md): columns may be added at the end, never
+/// renamed or removed. Tables are private and may change with a migration.
+public enum Schema {
+    /// The version this build writes. Each entry of ``migrations`` moves the database one version up.
+    public static var currentVersion: Int { migrations.count }
+
+    /// Migration N (1-based) takes a database from version N-1 to N. Never edit a shipped one.
+    static let migrations: [String] = [version1]
+
+    /// Brings `db` to ``currentVersion``; refuses a database from a newer build.
+    public static func migrate(_ db: SQLiteDatabase) throws {
+        let version = try db.userVersion
+        if version > currentVersion {
+            throw StoreError(
+                code: 1,
+                message: "\(db.path) has schema version \(version); this smtptls knows up to \(currentVersion). Upgrade smtptls.")
+        }
+        for target in (version + 1)...max(version + 1, currentVersion) where target <= currentVersion {
+            try db.transaction {
+                try db.execute(migrations[target - 1])
+                try db.execute("PRAGMA user_version = \(target)")
+            }
+        }
+        // Views are recreated whenever this build's definitions differ from the stored ones.
+        let stored = try db.prepare("SELECT value FROM meta WHERE key = 'views_sql'")
+        let current = try stored.step() ? stored.text(0) : ""
+        stored.reset()
+        if current != views {
+            try db.transaction {
+                try db.execute(views)
+                let save = try db.prepare("INSERT OR REPLACE INTO meta VALUES ('views_sql', ?)")
+                save.bind(1, views)
+                try save.run()
+            }
+        }
+    }
+
+    // ISO-8601 text from log time in milliseconds, in plain SQLite (usable from any client).
+    static func iso(_ column: String) -> String {
+        "strftime('%Y-%m-%dT%H:%M:%fZ', \(column) / 1000.0, 'unixepoch')"
+    }
+
+    static let legacyProtocols = "('PCT1','SSL2','SSL3','TLS1.0','TLS1.1')"
+
+    /// The weak-suite rule (docs/schema.md): comma-separated reasons, empty when none applies.
+    static let weakReasons = """
+        substr(
+          (CASE WHEN cipher IN ('CALG_RC4','CALG_RC2','CALG_DES','CALG_3DES','CALG_3DES_112','CALG_NULLCIPHER')
+                  OR (outcome = 'tls' AND cipher_bits < 128) THEN ',weak_cipher' ELSE '' END) ||
+          (CASE WHEN key_exchange = 'CALG_RSA_KEYX' THEN ',no_forward_secrecy' ELSE '' END) ||
+          (CASE WHEN mac IN ('CALG_MD5','CALG_SHA1') THEN ',weak_mac' ELSE '' END), 2)
+        """
+
+    static let version1 = """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('created_by', 'smtptls');
+
+        -- One row per input (file or archive member) by content fingerprint.
+        CREATE TABLE ingested_inputs (
+          fingerprint     TEXT PRIMARY KEY,
+          server          TEXT NOT NULL,
+          path            TEXT NOT NULL,
+          member          TEXT NOT NULL DEFAULT '',
+          size            INTEGER NOT NULL,
+          mtime           INTEGER NOT NULL,
+          consumed_bytes  INTEGER NOT NULL,
+          records         INTEGER NOT NULL,
+          malformed_rows  INTEGER NOT NULL,
+          first_ingested  TEXT NOT NULL,
+          last_ingested   TEXT NOT NULL
+        );
+
+        -- Finished sessions by outcome and suite. Absent dimensions are '' or -1, never NULL,
+        -- so that the primary key matches on upsert; the views turn them into NULL.
+        CREATE TABLE session_rollup (
+          server TEXT NOT NULL, day TEXT NOT NULL, log_type TEXT NOT NULL, connector TEXT NOT NULL,
+          remote_ip TEXT NOT NULL, outcome TEXT NOT NULL,
+          protocol TEXT NOT NULL, role TEXT NOT NULL,
+          cipher TEXT NOT NULL, cipher_bits INTEGER NOT NULL,
+          mac TEXT NOT NULL, mac_bits INTEGER NOT NULL,
+          key_exchange TEXT NOT NULL, key_exchange_bits INTEGER NOT NULL,
+          error TEXT NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (server, day, log_type, connector, remote_ip, outcome, protocol, role, cipher,
+                       cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits, error)
+        ) WITHOUT ROWID;
+        CREATE INDEX session_rollup_remote ON session_rollup (remote_ip);
+
+        -- Finished sessions by who the remote party said it was.
+        CREATE TABLE identity_rollup (
+          server TEXT NOT NULL, day TEXT NOT NULL, log_type TEXT NOT NULL, connector TEXT NOT NULL,
+          remote_ip TEXT NOT NULL, outcome TEXT NOT NULL, protocol TEXT NOT NULL,
+          ehlo TEXT NOT NULL, sender_domain TEXT NOT NULL, auth_user TEXT NOT NULL,
+          cert_subject TEXT NOT NULL, cert_thumbprint TEXT NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (server, day, log_type, connector, remote_ip, outcome, protocol, ehlo,
+                       sender_domain, auth_user, cert_subject, cert_thumbprint)
+        ) WITHOUT ROWID;
+        CREATE INDEX identity_rollup_remote ON identity_rollup (remote_ip);
+
+        -- Sessions seen but not finished yet (they continue in a later file or run).
+        CREATE TABLE open_sessions (
+          server TEXT NOT NULL, log_type TEXT NOT NULL, connector TEXT NOT NULL, session_id TEXT NOT NULL,
+          last_seen INTEGER NOT NULL, state TEXT NOT NULL,
+          PRIMARY KEY (server, log_type, connector, session_id)
+        ) WITHOUT ROWID;
+
+        -- The first malformed rows of each input, for review.
+        CREATE TABLE malformed_rows (
+          fingerprint TEXT NOT NULL, path TEXT NOT NULL, member TEXT NOT NULL,
+          line INTEGER NOT NULL, reason TEXT NOT NULL, excerpt TEXT NOT NULL
+        );
+
+        -- TLS sentences of a shape the classifier does not know, verbatim.
+        CREATE TABLE unrecognized_tls (
+          server TEXT NOT NULL, log_type TEXT NOT NULL, text TEXT NOT NULL,
+          occurrences INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (server, log_type, text)
+        ) WITHOUT ROWID;
+        """
+
+    /// The public views, recreated after every migration.
+    static let views = """
+        DROP VIEW IF EXISTS negotiations;
+        CREATE VIEW negotiations AS
+        SELECT day, log_type, connector, remote_ip,
+               NULLIF(protocol, '') AS protocol, NULLIF(role, '') AS role,
+               NULLIF(cipher, '') AS cipher, CASE WHEN outcome = 'tls' THEN cipher_bits END AS cipher_bits,
+               NULLIF(mac, '') AS mac, CASE WHEN outcome = 'tls' THEN mac_bits END AS mac_bits,
+               NULLIF(key_exchange, '') AS key_exchange,
+               CASE WHEN outcome = 'tls' THEN key_exchange_bits END AS key_exchange_bits,
+               sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen,
+               server,
+               CASE WHEN outcome = 'tls' THEN protocol IN \(legacyProtocols) END AS legacy,
+               \(weakReasons) AS weak_reasons,
+               outcome = 'tls_unlogged' AS protocol_unlogged
+        FROM session_rollup WHERE outcome IN ('tls', 'tls_unlogged');
+
+        DROP VIEW IF EXISTS plaintext_sessions;
+        CREATE VIEW plaintext_sessions AS
+        SELECT day, log_type, connector, remote_ip, sessions,
+               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
+        FROM session_rollup WHERE outcome = 'plaintext';
+
+        DROP VIEW IF EXISTS tls_failures;
+        CREATE VIEW tls_failures AS
+        SELECT day, log_type, connector, remote_ip, error, sessions,
+               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
+        FROM session_rollup WHERE outcome = 'failed';
+
+        DROP VIEW IF EXISTS senders;
+        CREATE VIEW senders AS
+        SELECT log_type, connector, remote_ip, NULLIF(ehlo, '') AS ehlo, SUM(sessions) AS sessions,
+               \(iso("MIN(first_seen)")) AS first_seen, \(iso("MAX(last_seen)")) AS last_seen, server
+        FROM identity_rollup
+        GROUP BY server, log_type, connector, remote_ip, ehlo;
+
+        DROP VIEW IF EXISTS legacy_senders;
+        CREATE VIEW legacy_senders AS
+        SELECT i.log_type, i.connector, i.remote_ip,
+               group_concat(DISTINCT i.protocol) AS protocols,
+               SUM(i.sessions) AS legacy_sessions,
+               (SELECT COALESCE(SUM(m.sessions), 0) FROM session_rollup m
+                 WHERE m.server = i.server AND m.log_type = i.log_type AND m.connector = i.connector
+                   AND m.remote_ip = i.remote_ip AND m.outcome = 'tls'
+                   AND m.protocol NOT IN \(legacyProtocols)) AS modern_sessions,
+               group_concat(DISTINCT NULLIF(i.ehlo, '')) AS ehlo_names,
+               group_concat(DISTINCT NULLIF(i.sender_domain, '')) AS sender_domains,
+               group_concat(DISTINCT NULLIF(i.auth_user, '')) AS auth_users,
+               \(iso("MIN(i.first_seen)")) AS first_seen, \(iso("MAX(i.last_seen)")) AS last_seen,
+               i.server,
+               group_concat(DISTINCT NULLIF(i.cert_subject, '')) AS certificate_subjects
+        FROM identity_rollup i
+        WHERE i.outcome = 'tls' AND i.protocol IN \(legacyProtocols)
+        GROUP BY i.server, i.log_type, i.connector, i.remote_ip;
+
+        DROP VIEW IF EXISTS ingest_log;
+        CREATE VIEW ingest_log AS
+        SELECT path, member, server, size, consumed_bytes, records, malformed_rows,
+               first_ingested, last_ingested, fingerprint
+        FROM ingested_inputs;
+        """
+}

@@ -1,0 +1,129 @@
+import LogScanner
+
+// What each kind of relevant row contributes to its session (docs/formats.md lists the rows).
+extension SessionTracker {
+    mutating func command(_ r: borrowing RecordView, _ key: LocalKey) {
+        let data = r.data
+        if data.hasPrefixIgnoringCase("ehlo ") || data.hasPrefixIgnoringCase("helo ") {
+            let name = Self.firstToken(data.dropFirst(5))
+            update(key, r) { if $0.ehlo == nil { $0.ehlo = name } }
+        } else if data.hasPrefixIgnoringCase("mail from:") {
+            let domain = Self.senderDomain(data.dropFirst(10))
+            update(key, r) { if $0.senderDomain == nil { $0.senderDomain = domain } }
+        } else if data.hasPrefixIgnoringCase("starttls") || data.hasPrefixIgnoringCase("x-anonymoustls") {
+            update(key, r) { $0.startTLS = max($0.startTLS, .requested) }
+        }
+    }
+
+    mutating func reply(_ r: borrowing RecordView, _ key: LocalKey) {
+        guard r.data.hasPrefix("220 2.0.0"), open[key]?.startTLS == .requested else { return }
+        update(key, r) { $0.startTLS = .accepted }
+    }
+
+    mutating func information(_ r: borrowing RecordView, _ key: LocalKey) {
+        let context = r.context
+        let data = r.data
+        let sentenceField = context.isEmpty ? data : context
+        if let sentence = TLSSentence.classify(sentenceField) {
+            let t = r.timestamp
+            switch sentence {
+            case .negotiated(let n):
+                statistics.negotiationRows[n.protocolVersion, default: 0] += 1
+                update(key, r) {
+                    $0.negotiation = n
+                    $0.negotiationTime = t
+                }
+            case .failed(let error):
+                statistics.failureRows += 1
+                update(key, r) {
+                    $0.failure = error
+                    $0.failureTime = t
+                }
+            case .unrecognized(let text):
+                statistics.unrecognizedTLSRows += 1
+                noteUnrecognized(text, r)
+            }
+            return
+        }
+        guard let c = context.bytes.first else { return }
+        switch c {
+        case UInt8(ascii: "S"), UInt8(ascii: "R"):
+            if context.hasPrefix("Sending certificate") {
+                let oneRow = context.count > "Sending certificate".utf8.count
+                let parsed = oneRow ? CertificateRow.parse(data) : nil
+                update(key, r) { $0.certificateContext = .local; _ = parsed }
+            } else if context.hasPrefix("Remote certificate") || context.hasPrefix("Received certificate") {
+                let parsed = context.count > "Remote certificate".utf8.count ? CertificateRow.parse(data) : nil
+                update(key, r) {
+                    $0.certificateContext = .remote
+                    if let parsed {
+                        $0.certificateSubject = parsed.subject
+                        $0.certificateThumbprint = parsed.thumbprint
+                    }
+                }
+            }
+        case UInt8(ascii: "C"):
+            if context.hasPrefix("Certificate subject") {
+                let value = data.unescaped()
+                update(key, r) { if $0.certificateContext == .remote { $0.certificateSubject = value } }
+            } else if context.hasPrefix("Certificate thumbprint") {
+                let value = data.unescaped()
+                update(key, r) { if $0.certificateContext == .remote { $0.certificateThumbprint = value } }
+            }
+        case UInt8(ascii: "U"):
+            if context.hasPrefix("User Name: ") {
+                let user = context.dropFirst(11).unescaped()
+                update(key, r) { $0.authUser = user }
+            }
+        case UInt8(ascii: "a"):
+            if context.count == 13, context.hasPrefix("authenticated"), !data.isEmpty {
+                let user = data.unescaped()
+                update(key, r) { $0.authUser = user }
+            }
+        default:
+            if data.hasPrefix("User Name: ") {
+                let user = data.dropFirst(11).unescaped()
+                update(key, r) { $0.authUser = user }
+            }
+        }
+    }
+
+    private mutating func noteUnrecognized(_ text: String, _ r: borrowing RecordView) {
+        if var entry = unrecognized[text] {
+            entry.count += 1
+            entry.firstTime = min(entry.firstTime, r.timestamp)
+            entry.lastTime = max(entry.lastTime, r.timestamp)
+            unrecognized[text] = entry
+        } else if unrecognized.count < 1000 {
+            unrecognized[text] = UnrecognizedSentence(
+                text: text, logType: r.logType, count: 1, firstTime: r.timestamp, lastTime: r.timestamp,
+                exampleLine: r.lineNumber)
+        } else {
+            statistics.unrecognizedDropped += 1
+        }
+    }
+
+    /// The first space-delimited token, copied (an EHLO name).
+    static func firstToken(_ f: FieldView) -> ByteString {
+        var start = 0
+        while start < f.count, f[start] == 0x20 { start += 1 }
+        var end = start
+        while end < f.count, f[end] != 0x20 { end += 1 }
+        let unescaped = f.dropFirst(start)
+        return ByteString(Array(UnsafeRawBufferPointer(rebasing: unescaped.bytes[0..<(end - start)])))
+    }
+
+    /// The lower-cased domain of a `MAIL FROM:` argument; `<>` for the null sender, empty when
+    /// the address has no domain.
+    static func senderDomain(_ f: FieldView) -> ByteString {
+        let token = firstToken(f).bytes
+        var address = token[...]
+        if address.first == UInt8(ascii: "<") {
+            address = address.dropFirst()
+            if let close = address.firstIndex(of: UInt8(ascii: ">")) { address = address[..<close] }
+        }
+        if address.isEmpty { return ByteString("<>") }
+        guard let at = address.lastIndex(of: UInt8(ascii: "@")) else { return ByteString([]) }
+        return ByteString(Array(address[(at + 1)...])).asciiLowercased
+    }
+}

@@ -1,0 +1,90 @@
+/// A negotiated protocol version, as Schannel names it.
+public enum TLSProtocol: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case pct1 = "PCT1"
+    case ssl2 = "SSL2"
+    case ssl3 = "SSL3"
+    case tls10 = "TLS1.0"
+    case tls11 = "TLS1.1"
+    case tls12 = "TLS1.2"
+    case tls13 = "TLS1.3"
+
+    /// The name stored and printed: `SSL2`, `SSL3`, `TLS1.0`, `TLS1.1`, `TLS1.2`, `TLS1.3` (or `PCT1`).
+    public var name: String { rawValue }
+
+    /// Below TLS 1.2: what administrators want to switch off.
+    public var isLegacy: Bool { self < .tls12 }
+
+    var rank: Int { TLSProtocol.allCases.firstIndex(of: self)! }
+
+    public static func < (a: TLSProtocol, b: TLSProtocol) -> Bool { a.rank < b.rank }
+
+    /// Parses a stored name (`TLS1.0`) or a common spelling (`tls1_0`, `TLS10`, `tls1.2`).
+    public init?(name: String) {
+        let key = String(name.uppercased().map { $0 == "_" ? "." : $0 })
+        switch key {
+        case "PCT1": self = .pct1
+        case "SSL2": self = .ssl2
+        case "SSL3": self = .ssl3
+        case "TLS1.0", "TLS1", "TLS10": self = .tls10
+        case "TLS1.1", "TLS11": self = .tls11
+        case "TLS1.2", "TLS12": self = .tls12
+        case "TLS1.3", "TLS13": self = .tls13
+        default: return nil
+        }
+    }
+}
+
+/// Which side of the handshake this server played.
+public enum TLSRole: String, Sendable, Hashable, Codable {
+    /// `_SERVER`: this server accepted the connection (receive logs).
+    case server
+    /// `_CLIENT`: this server connected out (send logs).
+    case client
+}
+
+extension TLSProtocol {
+    /// Maps a Schannel `SP_PROT_*` bit (as .NET prints an enum value it lacks) to a version and role.
+    public static func fromSchannelBits(_ bits: Int) -> (TLSProtocol, TLSRole)? {
+        switch bits {
+        case 1: return (.pct1, .server)
+        case 2: return (.pct1, .client)
+        case 4: return (.ssl2, .server)
+        case 8: return (.ssl2, .client)
+        case 16: return (.ssl3, .server)
+        case 32: return (.ssl3, .client)
+        case 64: return (.tls10, .server)
+        case 128: return (.tls10, .client)
+        case 256: return (.tls11, .server)
+        case 512: return (.tls11, .client)
+        case 1024: return (.tls12, .server)
+        case 2048: return (.tls12, .client)
+        case 4096: return (.tls13, .server)
+        case 8192: return (.tls13, .client)
+        default: return nil
+        }
+    }
+
+    /// Parses `SP_PROT_TLS1_2_SERVER`, `SP_PROT-TLS1_2_CLIENT` (the hyphen spelling of
+    /// Microsoft's guidance), `SP_PROT_TLS1_SERVER` (TLS 1.0) or a decimal Schannel bit.
+    public static func parseToken(_ token: String) -> (TLSProtocol, TLSRole)? {
+        if let bits = Int(token) { return fromSchannelBits(bits) }
+        let upper = token.uppercased()
+        guard upper.hasPrefix("SP_PROT"), upper.count > 8 else { return nil }
+        let sep = upper[upper.index(upper.startIndex, offsetBy: 7)]
+        guard sep == "_" || sep == "-" else { return nil }
+        let rest = upper.dropFirst(8)
+        let role: TLSRole
+        let version: Substring
+        if rest.hasSuffix("_SERVER") {
+            role = .server
+            version = rest.dropLast(7)
+        } else if rest.hasSuffix("_CLIENT") {
+            role = .client
+            version = rest.dropLast(7)
+        } else {
+            return nil
+        }
+        guard let proto = TLSProtocol(name: String(version)) else { return nil }
+        return (proto, role)
+    }
+}

@@ -1,0 +1,3 @@
+import SMTPTLSCLI
+
+SMTPTLSCommand.runMain()

@@ -1,8 +1,8 @@
 /// Which Exchange server an input belongs to.
 ///
 /// Session ids are per-server counters, so the label keeps two servers' sessions apart. Rule:
-/// `--server NAME` when given; otherwise the nearest directory *above* the Exchange log layout in
-/// the path. The layout directories are `TransportRoles`, `Logs`, `FrontEnd`, `Hub`, `Edge`,
+/// `--server NAME` when given; otherwise, when the file sits in an Exchange log layout folder, the
+/// first directory above the chain of layout folders that contains it. The layout directories are `TransportRoles`, `Logs`, `FrontEnd`, `Hub`, `Edge`,
 /// `Mailbox`, `ProtocolLog`, `SmtpReceive`, `SmtpSend`, `Delivery`, `Submission`, `V14`, `V15`,
 /// and install folders (`Exchange Server`, `Microsoft`, `Program Files`, drive shares like `c$`)
 /// are skipped too. So `/srv/logs/EX01/FrontEnd/ProtocolLog/SmtpReceive/RECV2023011116-1.LOG`
@@ -16,13 +16,15 @@ public enum ServerLabel {
     static let install: Set<String> = ["exchange server", "microsoft", "program files", "exchsrvr"]
 
     public static func derive(fromPath path: String) -> String {
-        let parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init)
-        guard let first = parts.firstIndex(where: { layout.contains($0.lowercased()) }) else { return "" }
-        var i = first - 1
-        while i >= 0 {
-            let p = parts[i].lowercased()
-            if !(install.contains(p) || layout.contains(p) || (p.count == 2 && p.hasSuffix("$"))) { return parts[i] }
-            i -= 1
+        var parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init)
+        guard parts.count >= 2 else { return "" }
+        parts.removeLast()  // the file itself
+        guard let parent = parts.last, layout.contains(parent.lowercased()) else { return "" }
+        // Walk up from the file through the layout (and install) folders; the first other name is the server.
+        for name in parts.reversed() {
+            let p = name.lowercased()
+            if layout.contains(p) || install.contains(p) || (p.count == 2 && p.hasSuffix("$")) { continue }
+            return name
         }
         return ""
     }

@@ -3,11 +3,11 @@ import Foundation
 /// stdout carries results (tables, CSV, JSON); stderr carries summaries, notes and errors.
 enum FileHandleOutput {
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        FileHandle.standardError.write(Data((text.utf8.last == 0x0A ? text : text + "\n").utf8))
     }
 
     static func standardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((text.utf8.last == 0x0A ? text : text + "\n").utf8))
     }
 }
 

@@ -5,10 +5,10 @@ extension SessionTracker {
     mutating func command(_ r: borrowing RecordView, _ key: LocalKey) {
         let data = r.data
         if data.hasPrefixIgnoringCase("ehlo ") || data.hasPrefixIgnoringCase("helo ") {
-            let name = Self.firstToken(data.dropFirst(5))
+            let name = Self.firstToken(data, skip: 5)
             update(key, r) { if $0.ehlo == nil { $0.ehlo = name } }
         } else if data.hasPrefixIgnoringCase("mail from:") {
-            let domain = Self.senderDomain(data.dropFirst(10))
+            let domain = Self.senderDomain(data, skip: 10)
             update(key, r) { if $0.senderDomain == nil { $0.senderDomain = domain } }
         } else if data.hasPrefixIgnoringCase("starttls") || data.hasPrefixIgnoringCase("x-anonymoustls") {
             update(key, r) { $0.startTLS = max($0.startTLS, .requested) }
@@ -103,20 +103,16 @@ extension SessionTracker {
         }
     }
 
-    /// The first space-delimited token, copied (an EHLO name).
-    static func firstToken(_ f: FieldView) -> ByteString {
-        var start = 0
-        while start < f.count, f[start] == 0x20 { start += 1 }
-        var end = start
-        while end < f.count, f[end] != 0x20 { end += 1 }
-        let unescaped = f.dropFirst(start)
-        return ByteString(Array(UnsafeRawBufferPointer(rebasing: unescaped.bytes[0..<(end - start)])))
+    /// The first space-delimited token after `skip` bytes, unescaped and copied (an EHLO name).
+    static func firstToken(_ f: FieldView, skip: Int) -> ByteString {
+        let value = f.unescaped().bytes.dropFirst(skip).drop { $0 == 0x20 }
+        return ByteString(Array(value.prefix { $0 != 0x20 }))
     }
 
     /// The lower-cased domain of a `MAIL FROM:` argument; `<>` for the null sender, empty when
     /// the address has no domain.
-    static func senderDomain(_ f: FieldView) -> ByteString {
-        let token = firstToken(f).bytes
+    static func senderDomain(_ f: FieldView, skip: Int) -> ByteString {
+        let token = firstToken(f, skip: skip).bytes
         var address = token[...]
         if address.first == UInt8(ascii: "<") {
             address = address.dropFirst()

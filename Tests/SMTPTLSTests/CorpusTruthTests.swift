@@ -1,0 +1,93 @@
+import Foundation
+import Ingest
+import LogGenerator
+import Rollups
+import Store
+import Testing
+import TestSupport
+
+/// Ingests `dir` into a new database at `db` with `jobs` threads.
+func ingest(_ paths: [String], db: String, jobs: Int = 1, server: String? = nil, finalize: Bool = false) throws -> IngestSummary {
+    var options = IngestOptions()
+    options.jobs = jobs
+    options.server = server
+    options.finalizeOpenSessions = finalize
+    let inputs = InputDiscovery.discover(paths, server: server).inputs
+    return try IngestPipeline(store: try SQLiteStore(path: db), options: options).run(inputs)
+}
+
+@Suite("Generated corpora: scanner, sessions and views agree with the generator's truth")
+struct CorpusTruthTests {
+    @Test("every view equals the truth", arguments: [1, 2, 3] as [UInt64])
+    func viewsEqualTruth(seed: UInt64) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var config = GeneratorConfig()
+        config.seed = seed
+        config.hours = 3
+        config.sessionsPerHour = 30
+        config.fileSizeLimit = 64 << 10  // force size rotation too
+        let logs = dir.url.appendingPathComponent("logs")
+        let truth = try CorpusGenerator.generate(config, into: logs)
+        #expect(truth.files.count > 8, "size rotation produced -2, -3 files")
+        let db = dir.file("t.sqlite")
+        let summary = try ingest([logs.path], db: db)
+        #expect(summary.errors.isEmpty)
+        #expect(summary.malformedRows == truth.malformedRows)
+        #expect(summary.sessions.sessionCount == truth.sessions.count)
+        #expect(summary.openSessionsAtEnd == 0)
+        #expect(try TruthViews.fromDatabase(db, TruthViews.negotiationsSQL) == TruthViews.negotiations(truth))
+        #expect(try TruthViews.fromDatabase(db, TruthViews.plaintextSQL) == TruthViews.plaintext(truth))
+        #expect(try TruthViews.fromDatabase(db, TruthViews.failuresSQL) == TruthViews.failures(truth))
+        let senders = try TruthViews.fromDatabase(db, TruthViews.sendersSQL), expectedSenders = TruthViews.senders(truth)
+        #expect(senders == expectedSenders, "differing: \(Array(senders.filter { expectedSenders[$0.key] != $0.value }.prefix(3)))")
+        // Per-protocol session counts, as `smtptls ingest` reports them.
+        var reported: [String: Int] = [:]
+        for (p, n) in summary.sessions.protocolSessions { reported[p.name] = n }
+        #expect(reported == truth.protocolCounts)
+    }
+
+    @Test("legacy_senders lists exactly the remote parties with a session below TLS 1.2")
+    func legacySenders() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var config = GeneratorConfig()
+        config.seed = 11
+        let truth = try CorpusGenerator.generate(config, into: dir.url.appendingPathComponent("logs"))
+        let db = dir.file("t.sqlite")
+        _ = try ingest([dir.url.appendingPathComponent("logs").path], db: db)
+        var expected: [String: Int64] = [:]
+        for s in truth.sessions where s.outcome == "tls" && ["SSL3", "TLS1.0", "TLS1.1"].contains(s.protocolName!) {
+            expected[[s.server, s.logType.name, String(decoding: s.connector, as: UTF8.self), s.remoteIP].joined(separator: "|"), default: 0] += 1
+        }
+        let actual = try TruthViews.fromDatabase(db, "SELECT server, log_type, connector, remote_ip, legacy_sessions FROM legacy_senders")
+        #expect(!expected.isEmpty)
+        #expect(actual == expected)
+    }
+
+    @Test("parallel ingestion gives exactly the database of a serial one, sessions across files included")
+    func parallelEqualsSerial() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var config = GeneratorConfig()
+        config.seed = 5
+        config.hours = 4
+        config.sessionsPerHour = 20
+        config.fileSizeLimit = 32 << 10
+        config.modernServers = ["EX01", "EX02"]
+        let logs = dir.url.appendingPathComponent("logs").path
+        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        let serial = dir.file("serial.sqlite"), parallel = dir.file("parallel.sqlite")
+        _ = try ingest([logs], db: serial, jobs: 1)
+        _ = try ingest([logs], db: parallel, jobs: 4)
+        for sql in ["SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15",
+                    "SELECT * FROM identity_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12",
+                    "SELECT server, log_type, connector, session_id, state FROM open_sessions ORDER BY 1,2,3,4",
+                    "SELECT fingerprint, consumed_bytes, records, malformed_rows FROM ingested_inputs ORDER BY 1"] {
+            let a = try ReadOnlyQuery(path: serial).run(sql).rows
+            let b = try ReadOnlyQuery(path: parallel).run(sql).rows
+            #expect(a == b, "\(sql)")
+            #expect(!a.isEmpty || sql.contains("open_sessions"))
+        }
+    }
+}

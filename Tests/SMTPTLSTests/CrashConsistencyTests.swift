@@ -1,0 +1,53 @@
+import Foundation
+import LogGenerator
+import Store
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Crash consistency: a killed ingest, then a rerun, gives the clean totals")
+struct CrashConsistencyTests {
+    @Test("SIGKILL at random moments, rerun to completion: integrity ok and totals identical to one clean run")
+    func killAndRerun() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var config = GeneratorConfig()
+        config.seed = 21
+        config.hours = 6
+        config.sessionsPerHour = 60
+        config.fileSizeLimit = 24 << 10
+        let logs = dir.url.appendingPathComponent("logs").path
+        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        let clean = dir.file("clean.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
+
+        let killed = dir.file("killed.sqlite")
+        var random = SeededRandom(seed: 99)
+        var interrupted = 0
+        for _ in 0..<6 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.arguments = ["ingest", "-q", "--jobs", "2", "--db", killed, logs]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(random.int(5_000...250_000)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                interrupted += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(try Binary.run(["ingest", "-q", "--db", killed, logs]).status == 0)
+        let integrity = try ReadOnlyQuery(path: killed).run("PRAGMA integrity_check").rows
+        #expect(integrity == [[.text("ok")]])
+        for sql in ["SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15",
+                    "SELECT * FROM identity_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12",
+                    "SELECT fingerprint, consumed_bytes, records FROM ingested_inputs ORDER BY 1"] {
+            #expect(try ReadOnlyQuery(path: killed).run(sql).rows == ReadOnlyQuery(path: clean).run(sql).rows, "\(sql)")
+        }
+        #expect(interrupted > 0, "at least one run was killed mid-way")
+    }
+}

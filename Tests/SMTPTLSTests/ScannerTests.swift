@@ -1,0 +1,185 @@
+import LogScanner
+import Testing
+import TestSupport
+
+@Suite("Record scanner: the format's rows and quirks")
+struct ScannerTests {
+    @Test("a record's nine fields come out as logged, with timestamp and log type")
+    func basicRecord() {
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T10:00:01.123Z", "<", "EHLO mail.example.org")
+        let (sink, stats) = RecordingSink.scan(log.bytes())
+        #expect(sink.rows.count == 1)
+        #expect(stats.records == 1 && stats.headerLines == 5 && stats.malformedRows == 0)
+        let row = sink.rows[0]
+        #expect(row.text(1) == "EX01\\Default Frontend EX01")
+        #expect(row.text(2) == "08DC3A0000000001")
+        #expect(row.text(6) == "<")
+        #expect(row.text(7) == "EHLO mail.example.org")
+        #expect(row.logType == .receive)
+        #expect(row.timestamp == 1_709_287_201_123)
+        #expect(row.line == 6)
+    }
+
+    @Test("LF-only files read the same as CRLF files")
+    func lfAndCrlf() {
+        var log = LogText()
+        log.header()
+        log.row("<", "EHLO a")
+        log.row(">", "250 OK")
+        let crlf = RecordingSink.scan(log.bytes()).0
+        log.lineEnd = [0x0A]
+        let lf = RecordingSink.scan(log.bytes()).0
+        #expect(crlf.rows.map(\.fields) == lf.rows.map(\.fields))
+        #expect(lf.rows.count == 2)
+        #expect(lf.rows[1].text(8) == "", "no CR left in the last field")
+    }
+
+    @Test("a byte-order mark is ignored at the start of the file and of a mid-file header")
+    func byteOrderMark() {
+        var log = LogText()
+        log.header(bom: true)
+        log.row("<", "EHLO a")
+        log.header(bom: true)
+        log.row(">", "250 OK")
+        let (sink, stats) = RecordingSink.scan(log.bytes())
+        #expect(sink.rows.count == 2)
+        #expect(stats.headerLines == 10)
+        #expect(stats.malformedRows == 0)
+    }
+
+    @Test("a header block mid-file can change the column order and the log type")
+    func headerMidFile() throws {
+        var log = LogText()
+        log.header()
+        log.row("<", "EHLO a")
+        log.header("SMTP Send Protocol Log", fields: "connector-id,date-time,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context")
+        log.raw("Outbound,2024-03-01T11:00:00.000Z,08DC3A0000000009,0,,203.0.113.9:25,>,EHLO us,")
+        let (sink, _) = RecordingSink.scan(log.bytes())
+        #expect(sink.malformed.isEmpty, "\(sink.malformed)")
+        try #require(sink.rows.count == 2)
+        #expect(sink.rows[1].logType == .send)
+        #expect(sink.rows[1].text(0) == "Outbound")
+        #expect(sink.rows[1].timestamp == 1_709_290_800_000)
+    }
+
+    @Test("quoted fields keep commas and doubled quotes, in any column")
+    func quotedFields() {
+        var log = LogText()
+        log.header()
+        log.row(connector: "\"EX01\\Inbound, partners\"", "<", "\"EHLO odd\"\"name.example\"", "\"a, b\"")
+        let (sink, stats) = RecordingSink.scan(log.bytes())
+        #expect(stats.malformedRows == 0)
+        #expect(sink.rows[0].text(1) == "EX01\\Inbound, partners")
+        #expect(sink.rows[0].text(7) == "EHLO odd\"name.example")
+        #expect(sink.rows[0].text(8) == "a, b")
+    }
+
+    @Test("an unterminated quote makes that row malformed and leaves the next row intact")
+    func unterminatedQuote() {
+        var log = LogText()
+        log.header()
+        log.row("*", "", "\"TLS protocol never closed, here")
+        log.row("<", "EHLO next")
+        let (sink, stats) = RecordingSink.scan(log.bytes())
+        #expect(stats.malformedRows == 1)
+        #expect(sink.malformed[0].reason == .unterminatedQuote)
+        #expect(sink.malformed[0].line == 6)
+        #expect(sink.rows.count == 1)
+        #expect(sink.rows[0].text(7) == "EHLO next")
+    }
+
+    @Test("bytes that are not UTF-8 pass through unchanged")
+    func eightBitBytes() {
+        var log = LogText()
+        log.header()
+        log.raw(bytes: Array("2024-03-01T10:00:01.000Z,EX01\\Default,08DC3A0000000001,0,10.0.0.5:25,1.2.3.4:5,<,EHLO h".utf8) + [0xE9, 0xFF] + Array("lo,".utf8))
+        let (sink, _) = RecordingSink.scan(log.bytes())
+        #expect(sink.rows[0].fields[7] == Array("EHLO h".utf8) + [0xE9, 0xFF] + Array("lo".utf8))
+    }
+
+    @Test("IPv6 endpoints and an empty local endpoint are ordinary fields")
+    func endpoints() {
+        var log = LogText()
+        log.header("SMTP Send Protocol Log")
+        log.row(local: "", remote: "[2001:db8::1]:25", "+")
+        let (sink, _) = RecordingSink.scan(log.bytes())
+        #expect(sink.rows[0].text(4) == "")
+        #expect(sink.rows[0].text(5) == "[2001:db8::1]:25")
+    }
+
+    @Test("a last line without a line feed is neither a record nor malformed")
+    func halfWrittenLastLine() {
+        var log = LogText()
+        log.header()
+        log.row("<", "EHLO a")
+        let partial = "2024-03-01T10:00:02.000Z,EX01\\Default Fron"
+        log.raw(partial)
+        let bytes = log.bytes(terminated: false)
+        let (sink, stats) = RecordingSink.scan(bytes)
+        #expect(sink.rows.count == 1)
+        #expect(stats.malformedRows == 0)
+        #expect(stats.incompleteTailBytes == partial.utf8.count)
+        #expect(stats.consumedBytes == UInt64(bytes.count - partial.utf8.count))
+    }
+
+    @Test("rows with too few fields, binary garbage and bad timestamps are malformed, with line numbers")
+    func malformedRows() {
+        var log = LogText()
+        log.header()
+        log.raw("2024-03-01T10:00:01.000Z,EX01\\Default,08DC3A0000000001,3")
+        log.raw(bytes: [0x01, 0x00, 0xFE, 0x2C, 0x22, 0x22, 0x7F])
+        log.row(at: "2024-13-45T99:00:00.000Z", "<", "NOOP")
+        log.row("<", "EHLO fine")
+        let (sink, stats) = RecordingSink.scan(log.bytes())
+        #expect(stats.malformedRows == 3)
+        #expect(sink.malformed.map(\.line) == [6, 7, 8])
+        #expect(sink.malformed[0].reason == .fieldCount(expected: 9, found: 4))
+        #expect(sink.malformed[2].reason == .badTimestamp)
+        #expect(sink.rows.count == 1)
+    }
+
+    @Test("rows before any header, or under another log type, are malformed with the reason")
+    func rowsWithoutProtocolHeader() {
+        var log = LogText()
+        log.row("<", "EHLO early")
+        log.header("Message Tracking Log")
+        log.row("<", "EHLO tracking")
+        let (sink, _) = RecordingSink.scan(log.bytes())
+        #expect(sink.rows.isEmpty)
+        #expect(sink.malformed.count == 2)
+        #expect("\(sink.malformed[1].reason)".contains("not an SMTP protocol log"))
+    }
+
+    @Test("an over-long line is reported once and never buffered whole, across chunks too")
+    func overLongLine() {
+        var log = LogText()
+        log.header()
+        log.raw(String(repeating: "x", count: 3 << 20))
+        log.row("<", "EHLO after")
+        for chunks in [[Int](), [4096], [1 << 20]] {
+            let (sink, stats) = RecordingSink.scan(log.bytes(), chunks: chunks)
+            #expect(stats.malformedRows == 1)
+            if case .lineTooLong = sink.malformed.first?.reason {} else { Issue.record("expected lineTooLong, got \(sink.malformed)") }
+            #expect(sink.rows.count == 1)
+            #expect(sink.rows.first?.text(7) == "EHLO after")
+        }
+    }
+
+    @Test("the fingerprint covers the header and first record, and ignores what follows")
+    func fingerprint() {
+        var log = LogText()
+        log.header()
+        log.row("<", "EHLO a")
+        let first = RecordingSink.scan(log.bytes()).0.fingerprint
+        log.row(">", "250 more lines later")
+        let grown = RecordingSink.scan(log.bytes()).0.fingerprint
+        var other = LogText()
+        other.header()
+        other.row("<", "EHLO b")
+        #expect(first != nil)
+        #expect(first == grown)
+        #expect(RecordingSink.scan(other.bytes()).0.fingerprint != first)
+    }
+}

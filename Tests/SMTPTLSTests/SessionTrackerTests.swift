@@ -1,0 +1,176 @@
+import LogScanner
+import Testing
+import TestSupport
+import TLSSessions
+
+@Suite("Sessions: what each row contributes")
+struct SessionTrackerTests {
+    final class Completed { var sessions: [SessionFragment] = [] }
+
+    static func track(_ log: LogText) -> (completed: [SessionFragment], boundary: [SessionFragment], tracker: SessionTracker) {
+        let completed = Completed()
+        var tracker = SessionTracker(server: "EX01") { completed.sessions.append($0) }
+        var scanner = RecordScanner()
+        log.bytes().withUnsafeBytes { scanner.feed($0, into: &tracker) }
+        scanner.finish(into: &tracker)
+        let boundary = tracker.boundaryFragments()
+        return (completed.sessions, boundary, tracker)
+    }
+
+    static let tls12 = "\"TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA_256 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 256 bits\""
+    static let tls10 = "\"TLS protocol SP_PROT_TLS1_0_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_RSA_KEYX with strength 2048 bits\""
+
+    @Test("a full receive session: EHLO, STARTTLS, negotiation, AUTH, MAIL FROM, disconnect")
+    func fullSession() {
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T10:00:00.000Z", seq: 0, "+")
+        log.row(at: "2024-03-01T10:00:00.100Z", seq: 1, "<", "EHLO Mail.Example.org")
+        log.row(at: "2024-03-01T10:00:00.200Z", seq: 2, "<", "STARTTLS")
+        log.row(at: "2024-03-01T10:00:00.300Z", seq: 3, ">", "220 2.0.0 SMTP server ready")
+        log.row(at: "2024-03-01T10:00:00.400Z", seq: 4, "*", "", Self.tls12)
+        log.row(at: "2024-03-01T10:00:00.500Z", seq: 5, "*", "alice@contoso.com", "authenticated")
+        log.row(at: "2024-03-01T10:00:00.600Z", seq: 6, "<", "MAIL FROM:<Bob@Example.ORG> SIZE=2048")
+        log.row(at: "2024-03-01T10:00:00.700Z", seq: 7, "-", "", "Local")
+        let (done, boundary, tracker) = Self.track(log)
+        #expect(boundary.isEmpty)
+        #expect(done.count == 1)
+        let s = done[0]
+        #expect(s.ehlo == "Mail.Example.org")
+        #expect(s.senderDomain == "example.org")
+        #expect(s.authUser == "alice@contoso.com")
+        #expect(s.remote.description == "198.51.100.7")
+        #expect(s.key.sessionID == 0x08DC_3A00_0000_0001)
+        #expect(s.key.connector == "EX01\\Default Frontend EX01")
+        guard case .negotiated(let n) = s.outcome else {
+            Issue.record("expected a negotiation")
+            return
+        }
+        #expect(n.protocolVersion == .tls12)
+        #expect(s.outcomeTime == 1_709_287_200_400)
+        #expect(tracker.statistics.negotiationRows[.tls12] == 1)
+    }
+
+    @Test("interleaved sessions are kept apart by session id and connector")
+    func interleaved() {
+        var log = LogText()
+        log.header()
+        log.row(session: "0000000000000001", "+")
+        log.row(session: "0000000000000002", "+")
+        log.row(connector: "EX01\\Other", session: "0000000000000001", "+")
+        log.row(session: "0000000000000002", "*", "", Self.tls10)
+        log.row(session: "0000000000000001", "<", "EHLO one")
+        log.row(connector: "EX01\\Other", session: "0000000000000001", "<", "EHLO other")
+        log.row(session: "0000000000000001", "-")
+        log.row(session: "0000000000000002", "-")
+        let (done, boundary, _) = Self.track(log)
+        #expect(done.count == 2)
+        #expect(boundary.count == 1, "the Other connector's session is still open")
+        #expect(done[0].ehlo == "one" && done[0].outcome == .plaintext)
+        if case .negotiated(let n) = done[1].outcome { #expect(n.protocolVersion == .tls10) } else { Issue.record("session 2") }
+        #expect(boundary[0].ehlo == "other")
+    }
+
+    @Test("failures, STARTTLS without a result, and STARTTLS accepted without a negotiation line")
+    func outcomes() {
+        var log = LogText()
+        log.header()
+        log.row(session: "01", "+")
+        log.row(session: "01", "<", "STARTTLS")
+        log.row(session: "01", "*", "", "TLS negotiation failed with error UnknownCredentials")
+        log.row(session: "01", "-")
+        log.row(session: "02", "+")
+        log.row(session: "02", "<", "STARTTLS")
+        log.row(session: "02", "-")
+        log.row(session: "03", "+")
+        log.row(session: "03", "<", "starttls")
+        log.row(session: "03", ">", "220 2.0.0 SMTP server ready")
+        log.row(session: "03", "-")
+        let (done, _, _) = Self.track(log)
+        #expect(done.map(\.outcome) == [.failed(error: "UnknownCredentials"), .failed(error: "STARTTLSNotCompleted"), .encryptedUnlogged])
+    }
+
+    @Test("send logs: our EHLO, the remote certificate in one-row and multi-row forms")
+    func sendCertificates() {
+        var log = LogText()
+        log.header("SMTP Send Protocol Log")
+        let thumb = "0123456789ABCDEF0123456789ABCDEF01234567"
+        log.row(session: "01", local: "", remote: "[2001:db8::9]:25", "+")
+        log.row(session: "01", local: "", remote: "[2001:db8::9]:25", ">", "EHLO ex01.contoso.com")
+        log.row(session: "01", remote: "[2001:db8::9]:25", "*", " CN=mx.partner.example CN=Partner CA 0A0B \(thumb) 2023-01-01 2026-01-01 mx.partner.example", "Remote certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names")
+        log.row(session: "01", "-")
+        log.row(session: "02", local: "", "+")
+        log.row(session: "02", "*", "", "Remote certificate")
+        log.row(session: "02", "*", "CN=mx2.partner.example", "Certificate subject")
+        log.row(session: "02", "*", thumb, "Certificate thumbprint")
+        log.row(session: "02", "-")
+        log.row(session: "03", local: "", "+")
+        log.row(session: "03", "*", "", "Sending certificate")
+        log.row(session: "03", "*", "CN=us.contoso.com", "Certificate subject")
+        log.row(session: "03", "-")
+        let (done, _, _) = Self.track(log)
+        #expect(done.count == 3)
+        #expect(done[0].ehlo == "ex01.contoso.com")
+        #expect(done[0].remote.description == "2001:db8::9")
+        #expect(done[0].certificateSubject == "CN=mx.partner.example")
+        #expect(done[0].certificateThumbprint == ByteString(thumb))
+        #expect(done[1].certificateSubject == "CN=mx2.partner.example")
+        #expect(done[2].certificateSubject == nil, "our own certificate is not the remote party's")
+    }
+
+    @Test("user names from 'User Name:' rows; the null sender")
+    func userAndNullSender() {
+        var log = LogText()
+        log.header()
+        log.row(session: "01", "+")
+        log.row(session: "01", "*", "", "User Name: CONTOSO\\svc-scan")
+        log.row(session: "01", "<", "MAIL FROM:<>")
+        log.row(session: "01", "-")
+        let (done, _, _) = Self.track(log)
+        #expect(done[0].authUser == "CONTOSO\\svc-scan")
+        #expect(done[0].senderDomain == "<>")
+    }
+
+    @Test("unrecognised TLS sentences are counted and kept verbatim")
+    func unrecognised() {
+        var log = LogText()
+        log.header()
+        log.row(session: "01", "+")
+        log.row(session: "01", "*", "", "TLS session resumed with a shape nobody documented")
+        log.row(session: "01", "-")
+        let (_, _, tracker) = Self.track(log)
+        #expect(tracker.statistics.unrecognizedTLSRows == 1)
+        #expect(tracker.unrecognized.keys.first == "TLS session resumed with a shape nobody documented")
+    }
+
+    @Test("bad session ids and events are malformed rows, not silently dropped")
+    func badIdentifiers() {
+        var log = LogText()
+        log.header()
+        log.row(session: "not-hex", "+")
+        log.row(session: "01", "?")
+        let (_, _, tracker) = Self.track(log)
+        #expect(tracker.statistics.malformedRows == 2)
+        #expect(tracker.malformedSamples.map(\.line) == [6, 7])
+    }
+
+    @Test("fragments merge in order: start, identity and TLS from the first part, end from the second")
+    func mergeAcrossFiles() {
+        var first = LogText()
+        first.header()
+        first.row(at: "2024-03-01T10:59:59.000Z", session: "01", "+")
+        first.row(at: "2024-03-01T10:59:59.100Z", session: "01", "<", "EHLO split.example")
+        var second = LogText()
+        second.header()
+        second.row(at: "2024-03-01T11:00:00.100Z", session: "01", "*", "", Self.tls10)
+        second.row(at: "2024-03-01T11:00:01.000Z", session: "01", "-")
+        var a = Self.track(first).boundary[0]
+        let b = Self.track(second).boundary[0]
+        #expect(a.ended == false && b.ended == true && b.startTime == nil)
+        a.merge(b)
+        #expect(a.ehlo == "split.example")
+        #expect(a.ended)
+        #expect(a.firstTime == 1_709_290_799_000)
+        if case .negotiated(let n) = a.outcome { #expect(n.protocolVersion == .tls10) } else { Issue.record("merged outcome") }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Ingest
+import LogGenerator
+import Store
+import Testing
+import TestSupport
+
+@Suite("Store: ledger, sessions across runs, crash consistency, read-only queries")
+struct StoreTests {
+    static func totals(_ db: String) throws -> [[SQLValue]] {
+        try ReadOnlyQuery(path: db).run("""
+            SELECT outcome, protocol, SUM(sessions) FROM session_rollup GROUP BY 1, 2 ORDER BY 1, 2
+            """).rows
+    }
+
+    @Test("re-ingesting the same files changes nothing")
+    func reingest() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = dir.url.appendingPathComponent("logs")
+        _ = try CorpusGenerator.generate(GeneratorConfig(), into: logs)
+        let db = dir.file("t.sqlite")
+        _ = try ingest([logs.path], db: db)
+        let before = try Self.totals(db)
+        let again = try ingest([logs.path], db: db)
+        #expect(again.inputsIngested == 0)
+        #expect(again.inputsUnchanged == again.inputsFound)
+        #expect(try Self.totals(db) == before)
+        // A copy of the same file under another name is the same content: not counted again.
+        let copy = dir.file("copy.LOG")
+        try FileManager.default.copyItem(atPath: logs.appendingPathComponent(try firstLog(logs)).path, toPath: copy)
+        _ = try ingest([copy], db: db)
+        #expect(try Self.totals(db) == before)
+    }
+
+    func firstLog(_ logs: URL) throws -> String {
+        let files = FileManager.default.enumerator(atPath: logs.path)!.compactMap { $0 as? String }
+        return files.sorted().first { $0.hasSuffix(".LOG") }!
+    }
+
+    @Test("a file that grows contributes only its new complete records; a session split across two runs counts once with its EHLO")
+    func growingFileAndSplitSession() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T10:59:58.000Z", session: "01", "+")
+        log.row(at: "2024-03-01T10:59:58.100Z", session: "01", "<", "EHLO growing.example")
+        log.row(at: "2024-03-01T10:59:58.200Z", session: "02", "+")
+        log.row(at: "2024-03-01T10:59:58.300Z", session: "02", "-")
+        let path = try dir.write("RECV2024030110-1.LOG", log.bytes() + Array("2024-03-01T10:59:59.000Z,EX01".utf8))
+        let db = dir.file("t.sqlite")
+        let first = try ingest([path], db: db, server: "EX01")
+        #expect(first.sessions.sessionCount == 1)
+        #expect(first.openSessionsAtEnd == 1)
+        // The server finishes the half-written line and the session, in this file and the next hour's.
+        log.row(at: "2024-03-01T10:59:59.000Z", session: "03", "+")
+        log.row(at: "2024-03-01T10:59:59.500Z", session: "03", "-")
+        try dir.write("RECV2024030110-1.LOG", log.bytes())
+        var next = LogText()
+        next.header()
+        next.row(at: "2024-03-01T11:00:00.100Z", session: "01", "*", "", "TLS negotiation failed with error SocketError")
+        next.row(at: "2024-03-01T11:00:00.200Z", session: "01", "-")
+        let nextPath = try dir.write("RECV2024030111-1.LOG", next.bytes())
+        let second = try ingest([path, nextPath], db: db, server: "EX01")
+        #expect(second.records == 4, "2 new rows in the grown file, 2 in the new one")
+        #expect(second.sessions.sessionCount == 2)
+        let failures = try ReadOnlyQuery(path: db).run("SELECT error, sessions FROM tls_failures").rows
+        #expect(failures == [[.text("SocketError"), .integer(1)]])
+        let senders = try ReadOnlyQuery(path: db).run("SELECT ehlo, sessions FROM senders WHERE ehlo IS NOT NULL").rows
+        #expect(senders == [[.text("growing.example"), .integer(1)]])
+        let open = try ReadOnlyQuery(path: db).run("SELECT count(*) FROM open_sessions").rows
+        #expect(open == [[.integer(0)]])
+        #expect(try Self.totals(db).map { $0[2] } == [.integer(1), .integer(2)])
+    }
+
+    @Test("sessions idle for longer than the timeout expire; --finalize-open closes the rest")
+    func expiry() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T08:00:00.000Z", session: "01", "+")
+        log.row(at: "2024-03-01T08:00:00.100Z", session: "01", "<", "EHLO stale.example")
+        log.row(at: "2024-03-01T10:00:00.000Z", session: "02", "+")
+        log.row(at: "2024-03-01T10:00:01.000Z", session: "03", "+")
+        log.row(at: "2024-03-01T10:00:02.000Z", session: "03", "-")
+        let db = dir.file("t.sqlite")
+        let summary = try ingest([try dir.write("a.LOG", log.bytes())], db: db, server: "EX01")
+        #expect(summary.sessions.expiredSessions == 1, "session 01 was idle 2 hours")
+        #expect(summary.openSessionsAtEnd == 1)
+        var other = LogText()
+        other.header()
+        other.row(at: "2024-03-01T10:00:03.000Z", session: "04", "+")
+        let finalized = try ingest([try dir.write("b.LOG", other.bytes())], db: db, server: "EX01", finalize: true)
+        #expect(finalized.openSessionsAtEnd == 0)
+        #expect(try ReadOnlyQuery(path: db).run("SELECT SUM(sessions) FROM plaintext_sessions").rows == [[.integer(4)]])
+    }
+
+    @Test("query refuses every statement that would write, and the database is unchanged")
+    func readOnlyQueries() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = dir.url.appendingPathComponent("logs")
+        _ = try CorpusGenerator.generate(GeneratorConfig(), into: logs)
+        let db = dir.file("t.sqlite")
+        _ = try ingest([logs.path], db: db)
+        let before = try Self.totals(db)
+        for sql in ["DELETE FROM session_rollup", "DROP TABLE session_rollup", "UPDATE session_rollup SET sessions = 0",
+                    "INSERT INTO meta VALUES ('x','y')", "CREATE TABLE t(x)", "PRAGMA user_version = 99",
+                    "ATTACH DATABASE '\(dir.file("other.sqlite"))' AS other", "VACUUM"] {
+            #expect(throws: StoreError.self, "\(sql)") { try ReadOnlyQuery(path: db).run(sql) }
+        }
+        #expect(try Self.totals(db) == before)
+        #expect(!FileManager.default.fileExists(atPath: dir.file("other.sqlite")))
+        #expect(try SQLiteDatabase(path: db, mode: .readOnly).userVersion == Schema.currentVersion)
+    }
+
+    @Test("the database file is created readable by its owner only")
+    func permissions() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = dir.file("t.sqlite")
+        _ = try SQLiteStore(path: db)
+        let mode = try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as! NSNumber
+        #expect(mode.intValue & 0o077 == 0)
+    }
+
+    @Test("a database from a newer smtptls is refused, not damaged")
+    func newerSchema() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = dir.file("t.sqlite")
+        try SQLiteStore(path: db).db.execute("PRAGMA user_version = 999")
+        #expect(throws: StoreError.self) { try SQLiteStore(path: db) }
+    }
+}

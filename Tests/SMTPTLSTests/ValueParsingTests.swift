@@ -1,0 +1,40 @@
+import LogScanner
+import Testing
+
+@Suite("Endpoints and timestamps")
+struct ValueParsingTests {
+    static func field(_ s: String, _ body: (FieldView) -> Void) {
+        var bytes = Array(s.utf8)
+        bytes.withUnsafeMutableBytes { body(FieldView(bytes: UnsafeRawBufferPointer($0), isQuoted: false)) }
+    }
+
+    @Test("endpoints: address without port or brackets, never split on the first colon", arguments: [
+        ("10.0.0.5:25", "10.0.0.5"), ("[2001:db8::1]:25", "2001:db8::1"), ("[2001:DB8:0:0::1]:587", "2001:db8::1"),
+        ("[fe80::1%eth0]:25", "fe80::1"), ("2001:db8::7", "2001:db8::7"), ("192.0.2.1", "192.0.2.1"),
+        ("", ""), ("not-an-address:25", "not-an-address:25"), ("999.1.1.1:25", "999.1.1.1:25"),
+    ])
+    func endpoint(_ input: String, _ expected: String) {
+        Self.field(input) { #expect(RemoteAddress.parse(endpoint: $0).description == expected) }
+    }
+
+    @Test("timestamps parse to epoch milliseconds; anything else is rejected", arguments: [
+        ("2024-03-01T10:00:01.123Z", Int64(1_709_287_201_123)), ("1970-01-01T00:00:00.000Z", 0),
+        ("2023-01-11T16:00:04.1134567Z", 1_673_452_804_113), ("2024-02-29T23:59:59Z", 1_709_251_199_000),
+    ])
+    func timestamps(_ text: String, _ millis: Int64) {
+        Self.field(text) { #expect(Timestamp.parse($0) == millis) }
+        #expect(Timestamp.iso(millis).hasPrefix(String(text.prefix(19))))
+    }
+
+    @Test("malformed timestamps", arguments: ["2024-13-01T10:00:00.000Z", "2024-03-01 10:00:00.000Z", "2024-03-01T10:00:00.000", "garbage", "2024-03-01T10:00:00.Z"])
+    func badTimestamps(_ text: String) {
+        Self.field(text) { #expect(Timestamp.parse($0) == nil) }
+    }
+
+    @Test("days round-trip")
+    func days() {
+        #expect(Timestamp.day(1_709_287_201_123) == "2024-03-01")
+        #expect(Timestamp.parseDay("2024-03-01") == 1_709_251_200_000)
+        #expect(Timestamp.iso(1_709_287_201_123) == "2024-03-01T10:00:01.123Z")
+    }
+}

@@ -45,7 +45,14 @@ enum SystemCalls {
 
     /// mmap(2) `length` bytes read-only and private, advised sequential.
     static func mapReadOnly(_ fd: Int32, length: Int, path: String) throws -> UnsafeRawPointer {
-        guard let address = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+        // Files up to 64 MiB (Exchange rotates at 10 MB) are pre-faulted in one call: far fewer
+        // page faults than touching 4 KiB at a time. Larger ones are faulted in as read.
+        #if os(Linux)
+            let populate = length <= 64 << 20 ? MAP_POPULATE : 0
+        #else
+            let populate: Int32 = 0
+        #endif
+        guard let address = mmap(nil, length, PROT_READ, MAP_PRIVATE | populate, fd, 0), address != MAP_FAILED else {
             throw ByteInputError("cannot map: \(errorText(errno))", input: path)
         }
         _ = madvise(address, length, MADV_SEQUENTIAL)

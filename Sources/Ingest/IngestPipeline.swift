@@ -45,7 +45,7 @@ public final class IngestPipeline {
             let changes = joiner.takeChanges()
             if !delta.isEmpty || !changes.deleted.isEmpty {
                 try store.commit(InputCommit(ledger: nil, delta: delta, openSessions: changes, malformedSamples: []))
-                summary.sessions.merge(delta)
+                summary.sessions.mergeCounts(delta)
             }
         }
         summary.openSessionsAtEnd = joiner.open.count
@@ -94,7 +94,7 @@ public final class IngestPipeline {
         for row in r.malformedSamples where summary.malformedSamples.count < 20 {
             summary.malformedSamples.append((path, row))
         }
-        summary.sessions.merge(delta)
+        summary.sessions.mergeCounts(delta)
         for (p, n) in r.tracker.negotiationRows { summary.negotiationRows[p, default: 0] += n }
     }
 }

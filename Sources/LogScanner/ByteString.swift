@@ -23,6 +23,14 @@ public struct ByteString: Hashable, Comparable, Sendable, Codable, CustomStringC
         ByteString(bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
     }
 
+    /// Hashes the bytes as one block (the synthesized version hashes byte by byte).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        hasher.combine(bytes.count)
+    }
+
+    public static func == (a: ByteString, b: ByteString) -> Bool { a.bytes == b.bytes }
+
     public static func < (a: ByteString, b: ByteString) -> Bool {
         a.bytes.lexicographicallyPrecedes(b.bytes)
     }

@@ -57,11 +57,16 @@ public struct RollupDelta: Sendable {
             .add(Tally(sessions: Int64(u.count), firstSeen: u.firstTime, lastSeen: u.lastTime))
     }
 
-    /// Adds another delta's counts (used to combine per-input work).
+    /// Adds another delta's rollups and counts.
     public mutating func merge(_ other: RollupDelta) {
         for (k, v) in other.sessions { sessions[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.identities { identities[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
+        mergeCounts(other)
+    }
+
+    /// Adds only another delta's session counts (for run summaries; the rollups stay empty).
+    public mutating func mergeCounts(_ other: RollupDelta) {
         sessionCount += other.sessionCount
         expiredSessions += other.expiredSessions
         sessionsMissingStart += other.sessionsMissingStart

@@ -30,6 +30,10 @@ public enum Algorithms {
 
     /// The name to store for a logged algorithm token: a decimal ALG_ID mapped to its `CALG_*`
     /// name, an unknown number kept as the number, a name kept as logged.
+    static func name(forToken token: UnsafeRawBufferPointer) -> String {
+        name(forToken: String(decoding: token, as: UTF8.self))
+    }
+
     public static func name(forToken token: String) -> String {
         if let id = Int(token) { return byID[id] ?? token }
         return token

@@ -150,12 +150,22 @@ public struct SessionTracker: RecordSink {
         return f
     }
 
-    /// Runs `body` on the session's fragment, creating it when this is its first row here.
+    /// Runs `body` on the session's fragment in place (one hash lookup), creating it when this
+    /// is its first row here.
     mutating func update(_ key: LocalKey, _ r: borrowing RecordView, _ body: (inout SessionFragment) -> Void) {
-        if open[key] == nil { insert(newFragment(key, r), key) }
-        open[key]!.lastTime = max(open[key]!.lastTime, r.timestamp)
-        if open[key]!.remote == .none { open[key]!.remote = RemoteAddress.parse(endpoint: r.remoteEndpoint) }
-        body(&open[key]!)
+        var index = open.index(forKey: key)
+        if index == nil {
+            insert(newFragment(key, r), key)
+            index = open.index(forKey: key)
+        }
+        let time = r.timestamp
+        let needsRemote = open.values[index!].remote == .none
+        let remote = needsRemote ? RemoteAddress.parse(endpoint: r.remoteEndpoint) : .none
+        open.values.withFragment(at: index!) { f in
+            if time > f.lastTime { f.lastTime = time }
+            if needsRemote { f.remote = remote }
+            body(&f)
+        }
     }
 
     private mutating func reject(_ r: borrowing RecordView, _ why: String) {
@@ -221,4 +231,12 @@ public struct UnrecognizedSentence: Sendable, Equatable {
     public var firstTime: Int64
     public var lastTime: Int64
     public var exampleLine: Int
+}
+
+extension Dictionary.Values {
+    /// Mutates one value in place through its index.
+    @inline(__always)
+    mutating func withFragment(at index: Dictionary.Index, _ body: (inout Value) -> Void) {
+        body(&self[index])
+    }
 }

@@ -67,24 +67,45 @@ extension TLSProtocol {
     /// Parses `SP_PROT_TLS1_2_SERVER`, `SP_PROT-TLS1_2_CLIENT` (the hyphen spelling of
     /// Microsoft's guidance), `SP_PROT_TLS1_SERVER` (TLS 1.0) or a decimal Schannel bit.
     public static func parseToken(_ token: String) -> (TLSProtocol, TLSRole)? {
-        if let bits = Int(token) { return fromSchannelBits(bits) }
-        let upper = token.uppercased()
-        guard upper.hasPrefix("SP_PROT"), upper.count > 8 else { return nil }
-        let sep = upper[upper.index(upper.startIndex, offsetBy: 7)]
-        guard sep == "_" || sep == "-" else { return nil }
-        let rest = upper.dropFirst(8)
+        var bytes = Array(token.utf8)
+        return bytes.withUnsafeMutableBytes { parse(token: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// ``parseToken(_:)`` over raw bytes, without allocating.
+    static func parse(token t: UnsafeRawBufferPointer) -> (TLSProtocol, TLSRole)? {
+        @inline(__always) func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b - 0x20 : b }
+        if let first = t.first, first >= 0x30, first <= 0x39 {
+            guard t.count <= 6 else { return nil }
+            var v = 0
+            for b in t {
+                guard b >= 0x30, b <= 0x39 else { return nil }
+                v = v * 10 + Int(b - 0x30)
+            }
+            return fromSchannelBits(v)
+        }
+        func matches(_ s: StaticString, at offset: Int) -> Bool {
+            let n = s.utf8CodeUnitCount
+            guard offset >= 0, offset + n <= t.count else { return false }
+            for i in 0..<n where upper(t[offset + i]) != s.utf8Start[i] { return false }
+            return true
+        }
+        guard t.count > 15, matches("SP_PROT", at: 0), t[7] == 0x5F || t[7] == 0x2D else { return nil }
         let role: TLSRole
-        let version: Substring
-        if rest.hasSuffix("_SERVER") {
+        if matches("_SERVER", at: t.count - 7) {
             role = .server
-            version = rest.dropLast(7)
-        } else if rest.hasSuffix("_CLIENT") {
+        } else if matches("_CLIENT", at: t.count - 7) {
             role = .client
-            version = rest.dropLast(7)
         } else {
             return nil
         }
-        guard let proto = TLSProtocol(name: String(version)) else { return nil }
-        return (proto, role)
+        let versionLength = t.count - 15
+        let versions: [(StaticString, TLSProtocol)] = [
+            ("TLS1_2", .tls12), ("TLS1_3", .tls13), ("TLS1_0", .tls10), ("TLS1_1", .tls11), ("TLS1", .tls10),
+            ("SSL3", .ssl3), ("SSL2", .ssl2), ("PCT1", .pct1),
+        ]
+        for (name, version) in versions where name.utf8CodeUnitCount == versionLength && matches(name, at: 8) {
+            return (version, role)
+        }
+        return nil
     }
 }

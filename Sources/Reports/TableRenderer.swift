@@ -2,8 +2,8 @@
 enum TableRenderer {
     static func render(_ t: ResultTable) -> String {
         let cells = t.rows.map { row in row.map { clip(sanitize($0.text)) } }
-        var widths = t.columns.map(\.count)
-        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var widths = t.columns.map(displayWidth)
+        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], displayWidth(c)) } }
         let numeric = t.columns.indices.map { i in
             !t.rows.isEmpty && t.rows.allSatisfy { row in
                 if case .integer = row[i] { return true }
@@ -13,7 +13,7 @@ enum TableRenderer {
         }
         func line(_ values: [String]) -> String {
             values.enumerated().map { i, v in
-                let pad = String(repeating: " ", count: widths[i] - v.count)
+                let pad = String(repeating: " ", count: widths[i] - displayWidth(v))
                 return numeric[i] ? pad + v : v + pad
             }.joined(separator: "  ").trailingSpacesRemoved
         }
@@ -21,6 +21,18 @@ enum TableRenderer {
         out += cells.map(line)
         out.append("(\(t.rows.count) row\(t.rows.count == 1 ? "" : "s"))")
         return out.joined(separator: "\n")
+    }
+
+    /// Terminal columns a string takes: East Asian wide characters take two.
+    static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { width, scalar in
+            let v = scalar.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+            let zeroWidth = (0x0300...0x036F).contains(v) || v == 0x200B
+            return width + (zeroWidth ? 0 : wide ? 2 : 1)
+        }
     }
 
     /// Control characters (from attacker-controlled EHLO names) never reach the terminal.

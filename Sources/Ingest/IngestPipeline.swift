@@ -25,6 +25,7 @@ public final class IngestPipeline {
         var ledger = try store.loadLedger()
         var joiner = SessionJoiner(timeout: options.sessionTimeout, open: try store.loadOpenSessions())
         let snapshot = ledger
+        var batch = PendingBatch()
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
 
         let scanner = self.scanner
@@ -36,15 +37,17 @@ public final class IngestPipeline {
                 let current = ledger
                 result = scanner.scan(result.input) { current[$0]?.consumedBytes ?? 0 }
             }
-            try merge(result, ledger: &ledger, joiner: &joiner, summary: &summary)
+            try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)
+            if batch.isFull { try flush(&batch, joiner: &joiner) }
             onInputDone?(result)
         }
+        try flush(&batch, joiner: &joiner)
         if options.finalizeOpenSessions {
             var delta = RollupDelta()
             joiner.finalizeAll(into: &delta)
             let changes = joiner.takeChanges()
             if !delta.isEmpty || !changes.deleted.isEmpty {
-                try store.commit(InputCommit(ledger: nil, delta: delta, openSessions: changes, malformedSamples: []))
+                try store.commit(InputCommit(ledger: [], delta: delta, openSessions: changes, malformedSamples: []))
                 summary.sessions.mergeCounts(delta)
             }
         }
@@ -53,8 +56,17 @@ public final class IngestPipeline {
         return summary
     }
 
+    /// Commits the pending inputs, with the open-session changes they caused, in one transaction.
+    private func flush(_ batch: inout PendingBatch, joiner: inout SessionJoiner) throws {
+        guard !batch.ledger.isEmpty else { return }
+        try store.commit(InputCommit(
+            ledger: batch.ledger, delta: batch.delta, openSessions: joiner.takeChanges(), malformedSamples: batch.samples))
+        batch = PendingBatch()
+    }
+
     private func merge(
-        _ r: InputScanResult, ledger: inout [UInt64: LedgerEntry], joiner: inout SessionJoiner, summary: inout IngestSummary
+        _ r: InputScanResult, ledger: inout [UInt64: LedgerEntry], joiner: inout SessionJoiner, batch: inout PendingBatch,
+        summary: inout IngestSummary
     ) throws {
         let path = r.input.path
         switch r.failure {
@@ -84,8 +96,9 @@ public final class IngestPipeline {
             modificationTime: r.input.modificationTime, consumedBytes: r.scan.consumedBytes,
             records: (previous?.records ?? 0) + Int64(r.tracker.records),
             malformedRows: (previous?.malformedRows ?? 0) + Int64(r.tracker.malformedRows))
-        let samples = r.malformedSamples.map { MalformedSample(line: $0.line, reason: "\($0.reason)", excerpt: $0.excerpt) }
-        try store.commit(InputCommit(ledger: entry, delta: delta, openSessions: joiner.takeChanges(), malformedSamples: samples))
+        batch.add(entry, delta: delta, samples: r.malformedSamples.map {
+            MalformedSample(fingerprint: fingerprint, path: path, member: "", line: $0.line, reason: "\($0.reason)", excerpt: $0.excerpt)
+        }, bytes: r.bytesRead)
         ledger[fingerprint] = entry
         summary.inputsIngested += 1
         summary.bytes += r.bytesRead
@@ -96,5 +109,29 @@ public final class IngestPipeline {
         }
         summary.sessions.mergeCounts(delta)
         for (p, n) in r.tracker.negotiationRows { summary.negotiationRows[p, default: 0] += n }
+    }
+}
+
+/// Inputs merged but not yet committed. Consecutive inputs are committed together (up to 64
+/// inputs, 256 MB of input or 2 seconds), so the rollups of a day's hourly files are aggregated in
+/// memory and the database sees one upsert per key per batch. Each input is still all-or-nothing:
+/// a killed run loses at most the batch in progress, and the ledger says so.
+struct PendingBatch {
+    var ledger: [LedgerEntry] = []
+    var delta = RollupDelta()
+    var samples: [MalformedSample] = []
+    var bytes: UInt64 = 0
+    var started = Date()
+
+    mutating func add(_ entry: LedgerEntry, delta d: RollupDelta, samples s: [MalformedSample], bytes b: UInt64) {
+        if ledger.isEmpty { started = Date() }
+        ledger.append(entry)
+        delta.merge(d)
+        samples += s
+        bytes += b
+    }
+
+    var isFull: Bool {
+        ledger.count >= 64 || bytes >= 256_000_000 || Date().timeIntervalSince(started) >= 2
     }
 }

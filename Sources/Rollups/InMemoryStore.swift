@@ -16,7 +16,7 @@ public final class InMemoryStore: RollupStore {
         totals.merge(commit.delta)
         for f in commit.openSessions.upserted { open[f.key] = f }
         for k in commit.openSessions.deleted { open.removeValue(forKey: k) }
-        if let l = commit.ledger { ledger[l.fingerprint] = l }
+        for l in commit.ledger { ledger[l.fingerprint] = l }
         commits += 1
     }
 }

@@ -8,7 +8,7 @@ public protocol RollupStore: AnyObject {
     func loadOpenSessions() throws -> [SessionFragment]
     /// The ledger: what each known input (by content fingerprint) has contributed so far.
     func loadLedger() throws -> [UInt64: LedgerEntry]
-    /// Applies one input's work atomically: all of it or none of it.
+    /// Applies the work of one or more inputs atomically: all of it or none of it.
     func commit(_ commit: InputCommit) throws
 }
 
@@ -45,17 +45,20 @@ public struct LedgerEntry: Sendable, Equatable {
     }
 }
 
-/// Everything one input changes, committed in one transaction.
+/// The work of one or more consecutive inputs, committed in one transaction: each input is
+/// therefore either wholly counted (rollups, ledger row, open sessions) or not at all.
 public struct InputCommit: Sendable {
-    /// The ledger row after this input (records and malformed rows are running totals); nil
+    /// The ledger rows after these inputs (records and malformed rows are running totals). Empty
     /// for work that belongs to no input (closing all open sessions at the end of a run).
-    public var ledger: LedgerEntry?
+    public var ledger: [LedgerEntry]
+    /// The rollup increments of all these inputs, already aggregated.
     public var delta: RollupDelta
+    /// The open-session rows to write and delete after these inputs.
     public var openSessions: SessionJoiner.Changes
-    /// The first malformed rows of this input, kept for review.
+    /// The first malformed rows of each input, kept for review.
     public var malformedSamples: [MalformedSample]
 
-    public init(ledger: LedgerEntry?, delta: RollupDelta, openSessions: SessionJoiner.Changes, malformedSamples: [MalformedSample]) {
+    public init(ledger: [LedgerEntry], delta: RollupDelta, openSessions: SessionJoiner.Changes, malformedSamples: [MalformedSample]) {
         self.ledger = ledger
         self.delta = delta
         self.openSessions = openSessions
@@ -63,13 +66,19 @@ public struct InputCommit: Sendable {
     }
 }
 
-/// A malformed row as stored: where and why.
+/// A malformed row as stored: which input, where and why.
 public struct MalformedSample: Sendable, Equatable {
+    public var fingerprint: UInt64
+    public var path: String
+    public var member: String
     public var line: Int
     public var reason: String
     public var excerpt: String
 
-    public init(line: Int, reason: String, excerpt: String) {
+    public init(fingerprint: UInt64, path: String, member: String, line: Int, reason: String, excerpt: String) {
+        self.fingerprint = fingerprint
+        self.path = path
+        self.member = member
         self.line = line
         self.reason = reason
         self.excerpt = excerpt

@@ -142,26 +142,27 @@ public final class SQLiteStore: RollupStore {
             s.bind(4, key.sessionIDText)
             try s.run()
         }
-        guard let l = c.ledger else { return }
         let now = Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000))
-        let s = upsertLedger
-        s.bind(1, Self.hex(l.fingerprint))
-        s.bind(2, l.server)
-        s.bind(3, l.path)
-        s.bind(4, l.member)
-        s.bind(5, Int64(l.size))
-        s.bind(6, l.modificationTime)
-        s.bind(7, Int64(l.consumedBytes))
-        s.bind(8, l.records)
-        s.bind(9, l.malformedRows)
-        s.bind(10, now)
-        s.bind(11, now)
-        try s.run()
+        for l in c.ledger {
+            let s = upsertLedger
+            s.bind(1, Self.hex(l.fingerprint))
+            s.bind(2, l.server)
+            s.bind(3, l.path)
+            s.bind(4, l.member)
+            s.bind(5, Int64(l.size))
+            s.bind(6, l.modificationTime)
+            s.bind(7, Int64(l.consumedBytes))
+            s.bind(8, l.records)
+            s.bind(9, l.malformedRows)
+            s.bind(10, now)
+            s.bind(11, now)
+            try s.run()
+        }
         for m in c.malformedSamples {
             let s = insertMalformed
-            s.bind(1, Self.hex(l.fingerprint))
-            s.bind(2, l.path)
-            s.bind(3, l.member)
+            s.bind(1, Self.hex(m.fingerprint))
+            s.bind(2, m.path)
+            s.bind(3, m.member)
             s.bind(4, m.line)
             s.bind(5, m.reason)
             s.bind(6, m.excerpt)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of smtptls and the tools a user would pick instead.
+#
+#   Benchmarks/compare.sh              # ~1 GB corpus, 3 alternating runs, table into docs/performance.md
+#   RUNS=5 SESSIONS_PER_HOUR=12000 Benchmarks/compare.sh
+#
+# Builds smtptls in release mode, generates the corpus once (bench-corpus/, git-ignored), makes
+# .zst copies, installs DuckDB from PyPI into .build/bench-venv, then runs compare.py.
+# Needs: zstd, ripgrep (rg), python3 with venv, /usr/bin/time. Not part of the test suite.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+corpus=${CORPUS:-$root/bench-corpus}
+sph=${SESSIONS_PER_HOUR:-6000}
+
+for tool in zstd rg python3; do
+  command -v "$tool" >/dev/null || { echo "compare.sh needs $tool (apt-get install zstd ripgrep python3-venv)" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "compare.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+swift build -c release >&2
+bin=$root/.build/release/smtptls
+
+if [ ! -f "$corpus/logs/truth.json" ]; then
+  echo "generating corpus in $corpus (one time)…" >&2
+  "$bin" generate -o "$corpus/logs" --hours 24 --sessions-per-hour "$sph" --legacy ""
+fi
+if [ ! -d "$corpus/zst" ]; then
+  echo "compressing a .zst copy…" >&2
+  (cd "$corpus/logs" && find . -name '*.LOG' | while read -r f; do
+     mkdir -p "$corpus/zst/$(dirname "$f")"; zstd -q -3 "$f" -o "$corpus/zst/$f.zst"; done)
+fi
+venv=$root/.build/bench-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q duckdb
+fi
+exec "$venv/bin/python" "$root/Benchmarks/compare.py" --bin "$bin" --corpus "$corpus" --runs "${RUNS:-3}" --doc "$root/docs/performance.md"

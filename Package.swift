@@ -11,7 +11,8 @@ let package = Package(
         .library(name: "SMTPTLSKit", targets: ["Ingest", "Store", "Reports", "LogGenerator"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries: system-library targets, C only in their shim.h.
@@ -20,14 +21,14 @@ let package = Package(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(
-            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            name: "CInflate", path: "Sources/CInflate", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
         // Bytes in: mapped files, read() fallback, decompressors, archives.
-        .target(name: "ByteInput", dependencies: ["CZstd", "CZlib"]),
+        .target(name: "ByteInput", dependencies: ["CZstd", "CInflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Records out of bytes: the chunked, zero-copy CSV scanner.
         .target(name: "LogScanner", dependencies: ["CByteSearch", "ByteInput"]),
         // Meaning out of records: TLS sentences, session events, per-input session fragments.

@@ -1,7 +1,53 @@
 import CZstd
 
-/// Decompresses a zstd stream (one or more concatenated frames) from another source, in
-/// bounded memory: one input chunk and one output block of `ZSTD_DStreamOutSize()` bytes.
+/// Push-style zstd decoder: one or more concatenated frames, one output block of
+/// `ZSTD_DStreamOutSize()` bytes (128 KiB) whatever the compression ratio.
+public final class ZstdDecoder: StreamDecoder {
+    private let stream: OpaquePointer
+    private let out: UnsafeMutableRawBufferPointer
+    private let name: String
+    private var lastResult = 0
+    private var sawInput = false
+
+    public init(name: String) throws {
+        guard let stream = ZSTD_createDStream() else {
+            throw ByteInputError("zstd: cannot allocate a decoder", input: name)
+        }
+        ZSTD_initDStream(stream)
+        self.stream = stream
+        self.name = name
+        out = UnsafeMutableRawBufferPointer.allocate(byteCount: ZSTD_DStreamOutSize(), alignment: 64)
+    }
+
+    deinit {
+        ZSTD_freeDStream(stream)
+        out.deallocate()
+    }
+
+    public func feed(_ chunk: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        sawInput = sawInput || !chunk.isEmpty
+        var input = ZSTD_inBuffer(src: chunk.baseAddress, size: chunk.count, pos: 0)
+        var outputFull = false
+        while input.pos < input.size || outputFull {
+            var o = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
+            let result = ZSTD_decompressStream(stream, &o, &input)
+            if ZSTD_isError(result) != 0 {
+                throw ByteInputError("zstd: corrupt data: \(String(cString: ZSTD_getErrorName(result)))", input: name)
+            }
+            lastResult = result
+            outputFull = o.pos == o.size
+            if o.pos > 0 { try output(UnsafeRawBufferPointer(rebasing: out[0..<o.pos])) }
+        }
+    }
+
+    public func finish() throws {
+        if sawInput && lastResult != 0 {
+            throw ByteInputError("zstd: truncated data (the last frame is incomplete)", input: name)
+        }
+    }
+}
+
+/// A zstd-compressed source, decompressed as it is read.
 public struct ZstdSource<Inner: ByteSource>: ByteSource {
     public var inner: Inner
     public var displayName: String { inner.displayName }
@@ -10,35 +56,8 @@ public struct ZstdSource<Inner: ByteSource>: ByteSource {
     public init(_ inner: Inner) { self.inner = inner }
 
     public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let stream = ZSTD_createDStream() else {
-            throw ByteInputError("zstd: cannot allocate a decoder", input: displayName)
-        }
-        defer { ZSTD_freeDStream(stream) }
-        ZSTD_initDStream(stream)
-        let outSize = ZSTD_DStreamOutSize()
-        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: outSize, alignment: 64)
-        defer { out.deallocate() }
-        var lastResult = 0
-        var sawInput = false
-        let name = displayName
-        try inner.forEachChunk { chunk in
-            sawInput = sawInput || !chunk.isEmpty
-            var input = ZSTD_inBuffer(src: chunk.baseAddress, size: chunk.count, pos: 0)
-            var outputFull = false
-            while input.pos < input.size || outputFull {
-                var output = ZSTD_outBuffer(dst: out.baseAddress, size: outSize, pos: 0)
-                let result = ZSTD_decompressStream(stream, &output, &input)
-                if ZSTD_isError(result) != 0 {
-                    throw ByteInputError(
-                        "zstd: corrupt data: \(String(cString: ZSTD_getErrorName(result)))", input: name)
-                }
-                lastResult = result
-                outputFull = output.pos == output.size
-                if output.pos > 0 { try body(UnsafeRawBufferPointer(rebasing: out[0..<output.pos])) }
-            }
-        }
-        if sawInput && lastResult != 0 {
-            throw ByteInputError("zstd: truncated data (the last frame is incomplete)", input: name)
-        }
+        let decoder = try ZstdDecoder(name: displayName)
+        try inner.forEachChunk { try decoder.feed($0, output: body) }
+        try decoder.finish()
     }
 }

@@ -29,17 +29,26 @@ public final class IngestPipeline {
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
 
         let scanner = self.scanner
-        try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume) }) {
-            var result = $0
-            // The same content seen earlier in this run (a duplicate copy, or the same member
-            // in two archives): scan again against the updated ledger.
-            if let fp = result.fingerprint, ledger[fp]?.consumedBytes != snapshot[fp]?.consumedBytes {
-                let current = ledger
-                result = scanner.scan(result.input) { current[$0]?.consumedBytes ?? 0 }
+        try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume) }) { results in
+            for var result in results {
+                // The same content seen earlier in this run (a duplicate copy, the same member in
+                // two archives, a log that grew between two copies): read it again against the
+                // updated ledger so only what is new counts.
+                if let fp = result.fingerprint, ledger[fp]?.consumedBytes != snapshot[fp]?.consumedBytes {
+                    let current = ledger
+                    if result.member.isEmpty {
+                        result = scanner.scan(result.input) { current[$0]?.consumedBytes ?? 0 }[0]
+                    } else if result.scan.consumedBytes > (current[fp]?.consumedBytes ?? 0) {
+                        summary.notes.append((result.name, "also in an input read earlier in this run, longer here; ingest again to count the rest"))
+                        continue
+                    } else {
+                        result.skippedBefore = current[fp]?.consumedBytes ?? 0
+                    }
+                }
+                try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)
+                if batch.isFull { try flush(&batch, joiner: &joiner) }
+                onInputDone?(result)
             }
-            try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)
-            if batch.isFull { try flush(&batch, joiner: &joiner) }
-            onInputDone?(result)
         }
         try flush(&batch, joiner: &joiner)
         if options.finalizeOpenSessions {
@@ -68,7 +77,8 @@ public final class IngestPipeline {
         _ r: InputScanResult, ledger: inout [UInt64: LedgerEntry], joiner: inout SessionJoiner, batch: inout PendingBatch,
         summary: inout IngestSummary
     ) throws {
-        let path = r.input.path
+        let path = r.name
+        summary.bytes += r.bytesRead
         switch r.failure {
         case .unreadable(let message)?:
             summary.errors.append((path, message + " (nothing from this input was counted)"))
@@ -88,20 +98,21 @@ public final class IngestPipeline {
             summary.inputsUnchanged += 1
             return
         }
+        summary.inputsIngested += 1
         var delta = r.delta
         joiner.merge(r.boundary, into: &delta)
         joiner.expireIdle(into: &delta)
         let entry = LedgerEntry(
-            fingerprint: fingerprint, server: r.input.server, path: path, member: "", size: r.input.size,
+            fingerprint: fingerprint, server: r.input.server, path: r.input.path, member: r.member, size: r.input.size,
             modificationTime: r.input.modificationTime, consumedBytes: r.scan.consumedBytes,
             records: (previous?.records ?? 0) + Int64(r.tracker.records),
             malformedRows: (previous?.malformedRows ?? 0) + Int64(r.tracker.malformedRows))
         batch.add(entry, delta: delta, samples: r.malformedSamples.map {
-            MalformedSample(fingerprint: fingerprint, path: path, member: "", line: $0.line, reason: "\($0.reason)", excerpt: $0.excerpt)
+            MalformedSample(
+                fingerprint: fingerprint, path: r.input.path, member: r.member, line: $0.line, reason: "\($0.reason)",
+                excerpt: $0.excerpt)
         }, bytes: r.bytesRead)
         ledger[fingerprint] = entry
-        summary.inputsIngested += 1
-        summary.bytes += r.bytesRead
         summary.records += r.tracker.records
         summary.malformedRows += r.tracker.malformedRows
         for row in r.malformedSamples where summary.malformedSamples.count < 20 {

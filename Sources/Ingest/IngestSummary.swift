@@ -4,11 +4,13 @@ import TLSSessions
 
 /// What an ingest run did, for the closing summary and the exit status.
 public struct IngestSummary: Sendable {
+    /// Files named on the command line or found in directories.
     public var inputsFound = 0
+    /// Logs (files, or archive members) that contributed new records.
     public var inputsIngested = 0
-    /// Inputs with nothing new (already in the ledger).
+    /// Logs with nothing new (already in the ledger).
     public var inputsUnchanged = 0
-    /// Inputs skipped with a note (not a protocol log, no records yet).
+    /// Files or members skipped with a note (not a protocol log, empty, no records yet).
     public var notes: [(path: String, message: String)] = []
     /// Inputs that failed (unreadable, corrupt): the run exits non-zero.
     public var errors: [(path: String, message: String)] = []
@@ -30,7 +32,7 @@ public struct IngestSummary: Sendable {
         let mb = Double(bytes) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
         lines.append(
-            "ingested \(inputsIngested) of \(inputsFound) inputs (\(inputsUnchanged) unchanged, \(notes.count) skipped, \(errors.count) failed)"
+            "read \(inputsFound) files: \(inputsIngested) logs ingested, \(inputsUnchanged) unchanged, \(notes.count) skipped, \(errors.count) failed"
         )
         lines.append(
             "\(records) records, \(String(format1: mb)) MB in \(String(format2: seconds)) s (\(String(format1: rate)) MB/s)")
@@ -43,7 +45,8 @@ public struct IngestSummary: Sendable {
         lines.append("malformed rows: \(malformedRows)")
         for (path, row) in malformedSamples.prefix(5) { lines.append("  \(path):\(row.line): \(row.reason): \(row.excerpt)") }
         if malformedRows > 5 { lines.append("  … \(malformedRows - min(5, malformedSamples.count)) more (table malformed_rows keeps the first 20 per input)") }
-        for (path, message) in notes { lines.append("note: \(path): \(message)") }
+        for (path, message) in notes.prefix(10) { lines.append("note: \(path): \(message)") }
+        if notes.count > 10 { lines.append("note: … \(notes.count - 10) more skipped") }
         for (path, message) in errors { lines.append("error: \(path): \(message)") }
         return lines.joined(separator: "\n")
     }

@@ -3,9 +3,9 @@ import Foundation
 /// Expands command-line paths into the inputs to ingest, in the order they are merged.
 ///
 /// Directories are walked recursively (symbolic links to directories are not followed, so a
-/// link loop cannot trap the walk). Inside directories, files are taken by name: `*.log`, and
-/// `.zst`/`.gz` of them; the content check (an Exchange header) happens when each is read.
-/// Files named on the command line are always taken. Order: natural order of the file name
+/// link loop cannot trap the walk). Every regular file is taken: what it is — a log, a
+/// compressed log, a tar or zip archive, or something else to skip with a note — is decided by
+/// its content when it is read, not by its name. Order: natural order of the file name
 /// (`RECV2023011116-2.LOG` before `-10`), then full path — chronological for Exchange names.
 public enum InputDiscovery {
     public struct Result: Sendable {
@@ -56,17 +56,11 @@ public enum InputDiscovery {
             if type == .typeDirectory {
                 walk(path, server: server, into: &inputs, problems: &problems)
             } else if type == .typeRegular || type == .typeSymbolicLink {
-                if isLogName(name), let input = makeInput(path, server: server, problems: &problems) {
+                if let input = makeInput(path, server: server, problems: &problems) {
                     inputs.append(input)
                 }
             }
         }
-    }
-
-    static func isLogName(_ name: String) -> Bool {
-        var lower = name.lowercased()
-        for suffix in [".zst", ".zstd", ".gz"] where lower.hasSuffix(suffix) { lower.removeLast(suffix.count) }
-        return lower.hasSuffix(".log")
     }
 
     static func makeInput(_ path: String, server: String?, problems: inout [(String, String)]) -> InputFile? {
@@ -81,7 +75,7 @@ public enum InputDiscovery {
         let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
         let mtime = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
         return InputFile(
-            path: path, compression: InputFile.compression(forName: path), size: size, modificationTime: mtime,
+            path: path, size: size, modificationTime: mtime,
             server: server ?? ServerLabel.derive(fromPath: path))
     }
 

@@ -1,29 +1,36 @@
 import ByteInput
+import Foundation
 import LogScanner
 import Rollups
 import TLSSessions
 
-/// The result of reading one input on its own: everything the ordered merge needs.
+/// The result of reading one log on its own — a file, or one member of an archive: everything
+/// the ordered merge needs.
 ///
 /// Scanning is independent per input (it can run on any thread); only the merge of boundary
 /// fragments and the commit are serial, in input order, which is why parallel and serial runs
 /// give identical databases.
 public struct InputScanResult: Sendable {
     public var input: InputFile
+    /// The member path inside an archive; empty for a file that is itself a log.
+    public var member: String
     public var fingerprint: UInt64?
     /// The resume offset used (the ledger's consumed bytes at scan time).
     public var skippedBefore: UInt64
     public var scan: ScanStatistics
     public var tracker: TrackerStatistics
-    /// Rollups of sessions that started and ended inside this input.
+    /// Rollups of sessions that started and ended inside this log.
     public var delta: RollupDelta
     /// Fragments to join across inputs, in merge order.
     public var boundary: [SessionFragment]
     public var malformedSamples: [MalformedRow]
-    /// Why nothing was read (unreadable, corrupt, not a log); nil when the scan completed.
+    /// Why nothing was counted (unreadable, corrupt, not a log); nil when the scan completed.
     public var failure: InputFailure?
-    /// Bytes read from the underlying file (compressed size for archives).
+    /// Bytes of the input file this result accounts for (for progress and MB/s).
     public var bytesRead: UInt64
+
+    /// `path` or `archive:member`, for messages.
+    public var name: String { member.isEmpty ? input.path : "\(input.path):\(member)" }
 }
 
 /// Why an input contributed nothing.
@@ -41,7 +48,8 @@ public enum InputFailure: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Scans inputs: bytes to records to session fragments and rollup increments.
+/// Reads input files: plain, zstd or gzip logs, and tar (optionally compressed) or zip archives
+/// of logs, each member streamed through the same scanner in bounded memory.
 public struct InputScanner: Sendable {
     public var useMemoryMap: Bool
     public var maximumOpenSessions: Int
@@ -51,61 +59,173 @@ public struct InputScanner: Sendable {
         self.maximumOpenSessions = maximumOpenSessions
     }
 
-    /// Reads `input`, ignoring records before `resumeOffset(fingerprint)`.
-    public func scan(_ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64) -> InputScanResult {
-        var delta = RollupDelta()
-        var tracker = SessionTracker(server: input.server, maximumOpenSessions: maximumOpenSessions) {
-            delta.add($0)
-        }
-        tracker.resumeOffset = resumeOffset
-        var scanner = RecordScanner()
-        var failure: InputFailure?
+    /// Reads `input`; one result per log in it (one for a log file, one per member of an archive).
+    /// Records before `resumeOffset(fingerprint)` of each log are skipped (already ingested).
+    public func scan(_ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64) -> [InputScanResult] {
+        let head: [UInt8]
         do {
-            switch input.compression {
-            case .none:
-                if useMemoryMap {
-                    var source = try MappedFile(path: input.path)
-                    try run(&source, &scanner, &tracker)
-                } else {
-                    var source = try ReadFileSource(path: input.path)
-                    try run(&source, &scanner, &tracker)
-                }
-            case .zstd:
-                var source = ZstdSource(try ReadFileSource(path: input.path))
-                try run(&source, &scanner, &tracker)
-            case .gzip:
-                var source = GzipSource(try ReadFileSource(path: input.path))
-                try run(&source, &scanner, &tracker)
-            }
-        } catch let f as InputFailure {
-            failure = f
+            head = try Self.readHead(input.path)
         } catch {
-            failure = .unreadable(String(describing: error))
+            return [stream(input, member: "", nested: false, resumeOffset).failed(error, bytesRead: input.size)]
         }
-        let boundary = failure == nil ? tracker.boundaryFragments() : []
-        if failure == nil {
-            for u in tracker.unrecognized.values.sorted(by: { $0.text < $1.text }) {
-                delta.addUnrecognized(server: input.server, u)
+        if ZipReader.looksLikeZip(head) {
+            var members = MemberScanner(input: input, scanner: self, resume: resumeOffset)
+            do {
+                try ZipReader.read(path: input.path, into: &members)
+            } catch {
+                members.fail(error)
             }
-        } else {
-            delta = RollupDelta()
+            return members.finish()
         }
-        return InputScanResult(
-            input: input, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
-            scan: scanner.statistics, tracker: tracker.statistics, delta: delta, boundary: boundary,
-            malformedSamples: tracker.malformedSamples, failure: failure, bytesRead: input.size)
+        let compression = Compression.sniff(head)
+        var router = StreamRouter(input: input, scanner: self, resume: resumeOffset)
+        do {
+            let decoder = try compression.makeDecoder(name: input.path)
+            func read<S: ByteSource>(_ source: inout S) throws {
+                try source.forEachChunk { raw in
+                    if let decoder { try decoder.feed(raw) { try router.feed($0) } } else { try router.feed(raw) }
+                }
+            }
+            if compression == .none && useMemoryMap {
+                var source = try MappedFile(path: input.path)
+                try read(&source)
+            } else {
+                var source = try ReadFileSource(path: input.path)
+                try read(&source)
+            }
+            try decoder?.finish()
+        } catch {
+            router.fail(error)
+        }
+        return router.finish()
     }
 
-    private func run<S: ByteSource>(_ source: inout S, _ scanner: inout RecordScanner, _ tracker: inout SessionTracker) throws {
-        var first = true
-        try source.forEachChunk { chunk in
-            if first {
-                first = false
-                try HeaderSniffer.check(chunk)
-            }
-            scanner.feed(chunk, into: &tracker)
+    func stream(_ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64) -> LogStream {
+        LogStream(input: input, member: member, nested: nested, maximumOpenSessions: maximumOpenSessions, resume: resume)
+    }
+
+    /// The first 512 bytes of a file (fewer if it is shorter).
+    static func readHead(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ByteInputError("cannot open (permission?)", input: path)
         }
-        scanner.finish(into: &tracker)
+        defer { try? handle.close() }
+        return [UInt8](try handle.read(upToCount: 512) ?? Data())
+    }
+}
+
+/// Decides from the first (decompressed) bytes whether a stream is one log or a tar of logs.
+struct StreamRouter {
+    let input: InputFile
+    let scanner: InputScanner
+    let resume: (UInt64) -> UInt64
+    private var log: LogStream?
+    private var tar: TarReader?
+    private var members: MemberScanner
+    private var failure: (any Error)?
+
+    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64) {
+        self.input = input
+        self.scanner = scanner
+        self.resume = resume
+        members = MemberScanner(input: input, scanner: scanner, resume: resume)
+    }
+
+    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        if log == nil && tar == nil {
+            if TarReader.looksLikeTar(chunk) {
+                tar = TarReader(archiveName: input.path)
+            } else {
+                log = scanner.stream(input, member: "", nested: false, resume)
+            }
+        }
+        if let log {
+            try log.feed(chunk)
+        } else {
+            try tar!.feed(chunk, into: &members)
+        }
+    }
+
+    mutating func fail(_ error: any Error) { failure = error }
+
+    mutating func finish() -> [InputScanResult] {
+        if tar != nil {
+            if failure == nil {
+                do { try tar!.finish() } catch { failure = error }
+            }
+            if let failure { members.fail(failure) }
+            return members.finish()
+        }
+        let stream = log ?? scanner.stream(input, member: "", nested: false, resume)
+        if let failure { return [stream.failed(failure, bytesRead: input.size)] }
+        return [stream.finish(bytesRead: input.size)]
+    }
+}
+
+/// Scans each member of an archive as its own log (compressed members are decompressed).
+struct MemberScanner: ArchiveMemberSink {
+    let input: InputFile
+    let scanner: InputScanner
+    let resume: (UInt64) -> UInt64
+    private var current: LogStream?
+    private var currentSize: UInt64 = 0
+    private var results: [InputScanResult] = []
+
+    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64) {
+        self.input = input
+        self.scanner = scanner
+        self.resume = resume
+    }
+
+    mutating func beginMember(name: String, size: UInt64) -> Bool {
+        current = scanner.stream(input, member: name, nested: true, resume)
+        currentSize = size
+        return true
+    }
+
+    mutating func memberData(_ chunk: UnsafeRawBufferPointer) throws {
+        guard let current else { return }
+        do {
+            try current.feed(chunk)
+        } catch let failure as InputFailure {
+            // This member is not a log (or is corrupt): note it, skip the rest of its bytes.
+            results.append(current.failed(failure, bytesRead: 0))
+            self.current = nil
+        } catch let error as ByteInputError {
+            results.append(current.failed(InputFailure.unreadable(error.description), bytesRead: 0))
+            self.current = nil
+        }
+    }
+
+    mutating func endMember() throws {
+        guard let current else { return }
+        results.append(current.finish(bytesRead: 0))
+        self.current = nil
+    }
+
+    /// The archive could not be read further: the member in progress fails; earlier ones stand.
+    mutating func fail(_ error: any Error) {
+        if let current {
+            results.append(current.failed(error, bytesRead: 0))
+            self.current = nil
+        } else if results.isEmpty || !(error is InputFailure) {
+            let whole = scanner.stream(input, member: "", nested: false, resume)
+            results.append(whole.failed(error, bytesRead: 0))
+        }
+    }
+
+    mutating func finish() -> [InputScanResult] {
+        if let current {
+            results.append(current.finish(bytesRead: 0))
+            self.current = nil
+        }
+        if results.isEmpty {
+            results.append(scanner.stream(input, member: "", nested: false, resume).failed(
+                InputFailure.notProtocolLog("archive holds no files"), bytesRead: 0))
+        }
+        // The archive's bytes are accounted to its last result, for progress and MB/s.
+        results[results.count - 1].bytesRead = input.size
+        return results
     }
 }
 
@@ -130,5 +250,3 @@ enum HeaderSniffer {
         }
     }
 }
-
-import Foundation

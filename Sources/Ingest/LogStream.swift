@@ -1,0 +1,97 @@
+import ByteInput
+import LogScanner
+import Rollups
+import TLSSessions
+
+/// One log being read — a plain file, a decompressed file, or an archive member: its scanner,
+/// its session tracker and the rollups of the sessions it completes.
+final class LogStream {
+    let input: InputFile
+    let member: String
+    var scanner = RecordScanner()
+    var tracker: SessionTracker
+    let completed = DeltaBox()
+    private var sniffed = false
+    private var decoder: (any StreamDecoder)?
+    private var pendingHead: [UInt8] = []
+    private let nested: Bool
+
+    final class DeltaBox { var delta = RollupDelta() }
+
+    /// - Parameter nested: sniff the first bytes for zstd/gzip and decompress (archive members).
+    init(input: InputFile, member: String, nested: Bool, maximumOpenSessions: Int, resume: @escaping (UInt64) -> UInt64) {
+        self.input = input
+        self.member = member
+        self.nested = nested
+        let box = completed
+        tracker = SessionTracker(server: input.server, maximumOpenSessions: maximumOpenSessions) { box.delta.add($0) }
+        tracker.resumeOffset = resume
+    }
+
+    var name: String { member.isEmpty ? input.path : "\(input.path):\(member)" }
+
+    /// The next bytes of the log (compressed, for a member that is).
+    func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        if nested && !sniffed && decoder == nil {
+            // A member's first bytes may arrive a few at a time: gather four to tell its compression.
+            if pendingHead.count + chunk.count < 4 {
+                pendingHead.append(contentsOf: chunk)
+                return
+            }
+            let head = pendingHead + Array(chunk.prefix(4))
+            if let d = try Compression.sniff(head).makeDecoder(name: name) { decoder = d }
+            let gathered = pendingHead
+            pendingHead = []
+            if !gathered.isEmpty { try gathered.withUnsafeBytes { try route($0) } }
+        }
+        try route(chunk)
+    }
+
+    private func route(_ chunk: UnsafeRawBufferPointer) throws {
+        if let decoder {
+            try decoder.feed(chunk) { try scan($0) }
+        } else {
+            try scan(chunk)
+        }
+    }
+
+    private func scan(_ chunk: UnsafeRawBufferPointer) throws {
+        if !sniffed {
+            sniffed = true
+            try HeaderSniffer.check(chunk)
+        }
+        scanner.feed(chunk, into: &tracker)
+    }
+
+    /// The log ended: its result.
+    func finish(bytesRead: UInt64) -> InputScanResult {
+        do {
+            if !pendingHead.isEmpty {
+                let gathered = pendingHead
+                pendingHead = []
+                try gathered.withUnsafeBytes { try route($0) }
+            }
+            try decoder?.finish()
+        } catch {
+            return failed(error, bytesRead: bytesRead)
+        }
+        scanner.finish(into: &tracker)
+        var delta = completed.delta
+        for u in tracker.unrecognized.values.sorted(by: { $0.text < $1.text }) {
+            delta.addUnrecognized(server: input.server, u)
+        }
+        return InputScanResult(
+            input: input, member: member, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
+            scan: scanner.statistics, tracker: tracker.statistics, delta: delta, boundary: tracker.boundaryFragments(),
+            malformedSamples: tracker.malformedSamples, failure: nil, bytesRead: bytesRead)
+    }
+
+    /// The log could not be read to its end: nothing of it counts.
+    func failed(_ error: any Error, bytesRead: UInt64) -> InputScanResult {
+        let failure = (error as? InputFailure) ?? .unreadable(String(describing: error))
+        return InputScanResult(
+            input: input, member: member, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
+            scan: scanner.statistics, tracker: tracker.statistics, delta: RollupDelta(), boundary: [],
+            malformedSamples: [], failure: failure, bytesRead: bytesRead)
+    }
+}

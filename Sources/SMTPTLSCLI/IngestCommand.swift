@@ -6,10 +6,13 @@ import Store
 extension SMTPTLSCommand {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read protocol logs into the database.",
+            abstract: "Read protocol logs (files, directories, .zst/.gz, tar and zip archives) into the database.",
             discussion: """
-                PATH is a log file (.LOG, .zst, .gz) or a directory, walked recursively for *.log, \
-                *.log.zst and *.log.gz. Each input is committed on its own with its ledger entry: \
+                PATH is a log file, a .zst or .gz of one, a tar (.tar, .tar.zst, .tar.gz, .tgz) or zip \
+                archive of logs, or a directory, walked recursively; what each file is comes from its \
+                content, and files that are not SMTP protocol logs are skipped with a note. On a \
+                terminal a progress line is shown on stderr. Each log is committed atomically with its \
+                ledger entry (several logs per transaction): 
                 re-ingesting a file counts nothing twice, a file that has grown contributes only its \
                 new lines, and a killed run leaves the database consistent. Sessions that continue in \
                 a later file are kept open in the database until their end arrives.
@@ -32,8 +35,11 @@ extension SMTPTLSCommand {
         @Flag(help: "Close every session still open at the end (a finished batch of archives).")
         var finalizeOpen = false
 
-        @Flag(name: .shortAndLong, help: "Print only errors.")
+        @Flag(name: .shortAndLong, help: "Print only errors (no progress line, no summary).")
         var quiet = false
+
+        @Flag(name: .shortAndLong, help: "Print a line for every log as it is read.")
+        var verbose = false
 
         @Argument(help: "Log files or directories.")
         var paths: [String]
@@ -57,7 +63,12 @@ extension SMTPTLSCommand {
             defer { withExtendedLifetime(lock) {} }
             let discovery = InputDiscovery.discover(paths, server: server)
             let store = try SQLiteStore(path: db)
-            var summary = try IngestPipeline(store: store, options: options).run(discovery.inputs)
+            let progress = ProgressDisplay(
+                totalBytes: discovery.inputs.reduce(0) { $0 + $1.size }, quiet: quiet, verbose: verbose)
+            let pipeline = IngestPipeline(store: store, options: options)
+            pipeline.onInputDone = { progress.update($0) }
+            var summary = try pipeline.run(discovery.inputs)
+            progress.clear()
             summary.errors = discovery.problems.map { ($0.path, $0.message) } + summary.errors
             if !quiet {
                 FileHandleOutput.standardError(summary.render() + "\ndatabase: \(db)")

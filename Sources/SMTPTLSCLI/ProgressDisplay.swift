@@ -1,0 +1,59 @@
+import Foundation
+import Ingest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The progress line on stderr while ingesting: bytes done of total, MB/s, ETA, current input.
+///
+/// Drawn only when stderr is a terminal, at most ten times a second, and erased at the end, so
+/// logs and pipes never see it. stdout is never touched.
+final class ProgressDisplay {
+    private let total: UInt64
+    private var done: UInt64 = 0
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private let enabled: Bool
+    private let verbose: Bool
+
+    init(totalBytes: UInt64, quiet: Bool, verbose: Bool) {
+        total = max(1, totalBytes)
+        enabled = !quiet && isatty(STDERR_FILENO) == 1
+        self.verbose = verbose && !quiet
+    }
+
+    func update(_ result: InputScanResult) {
+        done += result.bytesRead
+        if verbose {
+            clear()
+            let what: String
+            if let failure = result.failure {
+                what = "\(failure)"
+            } else {
+                what = "\(result.tracker.records) records, \(result.tracker.malformedRows) malformed, \(result.tracker.sessionsCompleted) sessions within"
+            }
+            FileHandleOutput.standardError("\(result.name): \(what)")
+        }
+        guard enabled, Date().timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        lastDraw = Date()
+        let elapsed = max(0.001, Date().timeIntervalSince(started))
+        let rate = Double(done) / elapsed
+        let fraction = min(1, Double(done) / Double(total))
+        let eta = rate > 0 ? Double(total - min(total, done)) / rate : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let name = (result.input.path as NSString).lastPathComponent
+        let line = String(
+            format: "[%@] %3.0f%% %.0f/%.0f MB %.0f MB/s ETA %.0fs %@", bar, fraction * 100, Double(done) / 1e6,
+            Double(total) / 1e6, rate / 1e6, eta, name)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    /// Erases the line (before the summary is printed).
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

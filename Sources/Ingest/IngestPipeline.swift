@@ -18,6 +18,14 @@ public final class IngestPipeline {
         self.scanner = InputScanner(useMemoryMap: options.useMemoryMap, maximumOpenSessions: options.maximumOpenSessions)
     }
 
+    /// Runs over discovered inputs; paths that could not be read or walked count as failed inputs.
+    public func run(_ discovery: InputDiscovery.Result) throws -> IngestSummary {
+        var summary = try run(discovery.inputs)
+        summary.errors = discovery.problems.map { ($0.path, $0.message) } + summary.errors
+        summary.notes = discovery.notes.map { ($0.path, $0.message) } + summary.notes
+        return summary
+    }
+
     public func run(_ inputs: [InputFile]) throws -> IngestSummary {
         let started = Date()
         var summary = IngestSummary()
@@ -29,18 +37,21 @@ public final class IngestPipeline {
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
 
         let scanner = self.scanner
-        try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume) }) { results in
-            for var result in results {
+        try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume, emit: $1) }) { scanned in
+            do {
+                var result = scanned
                 // The same content seen earlier in this run (a duplicate copy, the same member in
                 // two archives, a log that grew between two copies): read it again against the
                 // updated ledger so only what is new counts.
                 if let fp = result.fingerprint, ledger[fp]?.consumedBytes != snapshot[fp]?.consumedBytes {
                     let current = ledger
                     if result.member.isEmpty {
-                        result = scanner.scan(result.input) { current[$0]?.consumedBytes ?? 0 }[0]
+                        var rescanned: [InputScanResult] = []
+                        scanner.scan(result.input, resumeOffset: { current[$0]?.consumedBytes ?? 0 }) { rescanned.append($0) }
+                        result = rescanned[0]
                     } else if result.scan.consumedBytes > (current[fp]?.consumedBytes ?? 0) {
                         summary.notes.append((result.name, "also in an input read earlier in this run, longer here; ingest again to count the rest"))
-                        continue
+                        return
                     } else {
                         result.skippedBefore = current[fp]?.consumedBytes ?? 0
                     }
@@ -114,6 +125,7 @@ public final class IngestPipeline {
         }, bytes: r.bytesRead)
         ledger[fingerprint] = entry
         summary.records += r.tracker.records
+        summary.logBytes += r.scan.consumedBytes - min(r.scan.consumedBytes, r.skippedBefore)
         summary.malformedRows += r.tracker.malformedRows
         for row in r.malformedSamples where summary.malformedSamples.count < 20 {
             summary.malformedSamples.append((path, row))

@@ -14,7 +14,10 @@ public struct IngestSummary: Sendable {
     public var notes: [(path: String, message: String)] = []
     /// Inputs that failed (unreadable, corrupt): the run exits non-zero.
     public var errors: [(path: String, message: String)] = []
+    /// Bytes read from input files (compressed size for archives).
     public var bytes: UInt64 = 0
+    /// Bytes of log text scanned (decompressed), of the logs that contributed.
+    public var logBytes: UInt64 = 0
     public var records = 0
     public var malformedRows = 0
     /// The first malformed rows of the run, with their input.
@@ -29,13 +32,16 @@ public struct IngestSummary: Sendable {
     /// The summary printed on stderr at the end of `smtptls ingest`.
     public func render() -> String {
         var lines: [String] = []
-        let mb = Double(bytes) / 1_000_000
+        let mb = Double(logBytes) / 1_000_000
+        let readMB = Double(bytes) / 1_000_000
         let rate = seconds > 0 ? mb / seconds : 0
         lines.append(
             "read \(inputsFound) files: \(inputsIngested) logs ingested, \(inputsUnchanged) unchanged, \(notes.count) skipped, \(errors.count) failed"
         )
         lines.append(
-            "\(records) records, \(String(format1: mb)) MB in \(String(format2: seconds)) s (\(String(format1: rate)) MB/s)")
+            "\(records) records, \(String(format1: mb)) MB of logs"
+                + (abs(readMB - mb) > 0.05 ? " (\(String(format1: readMB)) MB read)" : "")
+                + " in \(String(format2: seconds)) s (\(String(format1: rate)) MB/s)")
         let outcomes = ["tls", "tls_unlogged", "failed", "plaintext"].map { "\($0) \(sessions.outcomeSessions[$0] ?? 0)" }
         lines.append(
             "sessions finished: \(sessions.sessionCount) (\(outcomes.joined(separator: ", "))); expired \(sessions.expiredSessions); still open \(openSessionsAtEnd)"

@@ -12,11 +12,14 @@ public enum InputDiscovery {
         public var inputs: [InputFile]
         /// Paths that could not be read or walked, with the reason.
         public var problems: [(path: String, message: String)]
+        /// Paths deliberately not followed (links to directories), with the reason.
+        public var notes: [(path: String, message: String)] = []
     }
 
     public static func discover(_ paths: [String], server: String?) -> Result {
         var inputs: [InputFile] = []
         var problems: [(String, String)] = []
+        var notes: [(String, String)] = []
         let fm = FileManager.default
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -25,7 +28,7 @@ public enum InputDiscovery {
                 continue
             }
             if isDirectory.boolValue {
-                walk(path, server: server, into: &inputs, problems: &problems)
+                walk(path, server: server, into: &inputs, problems: &problems, notes: &notes)
             } else if let input = makeInput(path, server: server, problems: &problems) {
                 inputs.append(input)
             }
@@ -37,10 +40,13 @@ public enum InputDiscovery {
         }
         var seen = Set<String>()
         inputs = inputs.filter { seen.insert($0.path).inserted }
-        return Result(inputs: inputs, problems: problems)
+        return Result(inputs: inputs, problems: problems, notes: notes)
     }
 
-    static func walk(_ root: String, server: String?, into inputs: inout [InputFile], problems: inout [(String, String)]) {
+    static func walk(
+        _ root: String, server: String?, into inputs: inout [InputFile], problems: inout [(String, String)],
+        notes: inout [(String, String)]
+    ) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: root) else {
             problems.append((root, "cannot read directory (permission?)"))
@@ -53,8 +59,13 @@ public enum InputDiscovery {
                 continue
             }
             let type = attributes[.type] as? FileAttributeType
+            var targetIsDirectory: ObjCBool = false
             if type == .typeDirectory {
-                walk(path, server: server, into: &inputs, problems: &problems)
+                walk(path, server: server, into: &inputs, problems: &problems, notes: &notes)
+            } else if type == .typeSymbolicLink, fm.fileExists(atPath: path, isDirectory: &targetIsDirectory),
+                targetIsDirectory.boolValue
+            {
+                notes.append((path, "symbolic link to a directory, not followed"))
             } else if type == .typeRegular || type == .typeSymbolicLink {
                 if let input = makeInput(path, server: server, problems: &problems) {
                     inputs.append(input)
@@ -76,7 +87,7 @@ public enum InputDiscovery {
         let mtime = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
         return InputFile(
             path: path, size: size, modificationTime: mtime,
-            server: server ?? ServerLabel.derive(fromPath: path))
+            server: server ?? ServerLabel.derive(fromPath: path), serverIsExplicit: server != nil)
     }
 
     /// Compares names with digit runs as numbers: `-2` before `-10`.

@@ -9,11 +9,14 @@ public struct InputFile: Sendable, Equatable {
     public var modificationTime: Int64
     /// The server label (``ServerLabel``).
     public var server: String
+    /// The label was given with `--server`: archive members keep it instead of deriving their own.
+    public var serverIsExplicit: Bool
 
-    public init(path: String, size: UInt64, modificationTime: Int64, server: String) {
+    public init(path: String, size: UInt64, modificationTime: Int64, server: String, serverIsExplicit: Bool = false) {
         self.path = path
         self.size = size
         self.modificationTime = modificationTime
         self.server = server
+        self.serverIsExplicit = serverIsExplicit
     }
 }

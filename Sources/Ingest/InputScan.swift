@@ -59,26 +59,35 @@ public struct InputScanner: Sendable {
         self.maximumOpenSessions = maximumOpenSessions
     }
 
-    /// Reads `input`; one result per log in it (one for a log file, one per member of an archive).
-    /// Records before `resumeOffset(fingerprint)` of each log are skipped (already ingested).
-    public func scan(_ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64) -> [InputScanResult] {
+    /// Reads `input` and hands `emit` one result per log in it, as each ends (one for a log file,
+    /// one per member of an archive, so an archive's results never pile up in memory). Records
+    /// before `resumeOffset(fingerprint)` of each log are skipped (already ingested).
+    public func scan(
+        _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, emit: (InputScanResult) -> Void
+    ) {
+        withoutActuallyEscaping(emit) { scan(input, resumeOffset, $0) }
+    }
+
+    private func scan(_ input: InputFile, _ resumeOffset: @escaping (UInt64) -> UInt64, _ emit: @escaping (InputScanResult) -> Void) {
         let head: [UInt8]
         do {
             head = try Self.readHead(input.path)
         } catch {
-            return [stream(input, member: "", nested: false, resumeOffset).failed(error, bytesRead: input.size)]
+            emit(stream(input, member: "", nested: false, resumeOffset).failed(error, bytesRead: input.size))
+            return
         }
         if ZipReader.looksLikeZip(head) {
-            var members = MemberScanner(input: input, scanner: self, resume: resumeOffset)
+            var members = MemberScanner(input: input, scanner: self, resume: resumeOffset, emit: emit)
             do {
                 try ZipReader.read(path: input.path, into: &members)
             } catch {
                 members.fail(error)
             }
-            return members.finish()
+            members.finish()
+            return
         }
         let compression = Compression.sniff(head)
-        var router = StreamRouter(input: input, scanner: self, resume: resumeOffset)
+        var router = StreamRouter(input: input, scanner: self, resume: resumeOffset, emit: emit)
         do {
             let decoder = try compression.makeDecoder(name: input.path)
             func read<S: ByteSource>(_ source: inout S) throws {
@@ -97,7 +106,7 @@ public struct InputScanner: Sendable {
         } catch {
             router.fail(error)
         }
-        return router.finish()
+        router.finish()
     }
 
     func stream(_ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64) -> LogStream {
@@ -123,12 +132,14 @@ struct StreamRouter {
     private var tar: TarReader?
     private var members: MemberScanner
     private var failure: (any Error)?
+    let emit: (InputScanResult) -> Void
 
-    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64) {
+    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64, emit: @escaping (InputScanResult) -> Void) {
         self.input = input
         self.scanner = scanner
         self.resume = resume
-        members = MemberScanner(input: input, scanner: scanner, resume: resume)
+        self.emit = emit
+        members = MemberScanner(input: input, scanner: scanner, resume: resume, emit: emit)
     }
 
     mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
@@ -148,17 +159,17 @@ struct StreamRouter {
 
     mutating func fail(_ error: any Error) { failure = error }
 
-    mutating func finish() -> [InputScanResult] {
+    mutating func finish() {
         if tar != nil {
             if failure == nil {
                 do { try tar!.finish() } catch { failure = error }
             }
             if let failure { members.fail(failure) }
-            return members.finish()
+            members.finish()
+            return
         }
         let stream = log ?? scanner.stream(input, member: "", nested: false, resume)
-        if let failure { return [stream.failed(failure, bytesRead: input.size)] }
-        return [stream.finish(bytesRead: input.size)]
+        emit(failure.map { stream.failed($0, bytesRead: input.size) } ?? stream.finish(bytesRead: input.size))
     }
 }
 
@@ -167,19 +178,33 @@ struct MemberScanner: ArchiveMemberSink {
     let input: InputFile
     let scanner: InputScanner
     let resume: (UInt64) -> UInt64
+    let emit: (InputScanResult) -> Void
     private var current: LogStream?
-    private var currentSize: UInt64 = 0
-    private var results: [InputScanResult] = []
+    /// The last result, held back so the archive's size can be accounted to it.
+    private var held: InputScanResult?
+    private var emitted = 0
 
-    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64) {
+    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64, emit: @escaping (InputScanResult) -> Void) {
         self.input = input
         self.scanner = scanner
         self.resume = resume
+        self.emit = emit
+    }
+
+    private mutating func add(_ result: InputScanResult) {
+        if let held { emit(held) }
+        held = result
+        emitted += 1
     }
 
     mutating func beginMember(name: String, size: UInt64) -> Bool {
-        current = scanner.stream(input, member: name, nested: true, resume)
-        currentSize = size
+        // A member's own path names its server (EX01/FrontEnd/...) unless --server was given.
+        var memberInput = input
+        if !input.serverIsExplicit {
+            let label = ServerLabel.derive(fromPath: name)
+            if !label.isEmpty { memberInput.server = label }
+        }
+        current = scanner.stream(memberInput, member: name, nested: true, resume)
         return true
     }
 
@@ -189,43 +214,44 @@ struct MemberScanner: ArchiveMemberSink {
             try current.feed(chunk)
         } catch let failure as InputFailure {
             // This member is not a log (or is corrupt): note it, skip the rest of its bytes.
-            results.append(current.failed(failure, bytesRead: 0))
+            add(current.failed(failure, bytesRead: 0))
             self.current = nil
         } catch let error as ByteInputError {
-            results.append(current.failed(InputFailure.unreadable(error.description), bytesRead: 0))
+            add(current.failed(InputFailure.unreadable(error.description), bytesRead: 0))
             self.current = nil
         }
     }
 
     mutating func endMember() throws {
         guard let current else { return }
-        results.append(current.finish(bytesRead: 0))
+        add(current.finish(bytesRead: 0))
         self.current = nil
     }
 
     /// The archive could not be read further: the member in progress fails; earlier ones stand.
     mutating func fail(_ error: any Error) {
         if let current {
-            results.append(current.failed(error, bytesRead: 0))
+            add(current.failed(error, bytesRead: 0))
             self.current = nil
-        } else if results.isEmpty || !(error is InputFailure) {
+        } else if emitted == 0 || !(error is InputFailure) {
             let whole = scanner.stream(input, member: "", nested: false, resume)
-            results.append(whole.failed(error, bytesRead: 0))
+            add(whole.failed(error, bytesRead: 0))
         }
     }
 
-    mutating func finish() -> [InputScanResult] {
+    mutating func finish() {
         if let current {
-            results.append(current.finish(bytesRead: 0))
+            add(current.finish(bytesRead: 0))
             self.current = nil
         }
-        if results.isEmpty {
-            results.append(scanner.stream(input, member: "", nested: false, resume).failed(
+        if emitted == 0 {
+            add(scanner.stream(input, member: "", nested: false, resume).failed(
                 InputFailure.notProtocolLog("archive holds no files"), bytesRead: 0))
         }
         // The archive's bytes are accounted to its last result, for progress and MB/s.
-        results[results.count - 1].bytesRead = input.size
-        return results
+        held?.bytesRead = input.size
+        if let held { emit(held) }
+        held = nil
     }
 }
 

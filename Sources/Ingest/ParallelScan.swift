@@ -1,45 +1,55 @@
 import Foundation
 
-/// Scans inputs on up to `jobs` threads and hands results to `consume` strictly in input order.
+/// Scans inputs on up to `jobs` threads and hands their results to `consume` strictly in input
+/// order — all results of input 0 (one per log: an archive has many), then input 1, and so on.
 ///
-/// At most `2 × jobs` results wait for the consumer at any time, so memory stays bounded no
-/// matter how many inputs there are. `consume` runs on the calling thread.
+/// Memory stays bounded: at most `2 × jobs` inputs are in flight, and a scanner producing the
+/// members of a large archive waits while four of its results are still unconsumed. `consume`
+/// runs on the calling thread.
 enum ParallelScan {
     static func run<R: Sendable>(
-        _ inputs: [InputFile], jobs: Int, scan: @escaping @Sendable (InputFile) -> R, consume: (R) throws -> Void
+        _ inputs: [InputFile], jobs: Int, scan: @escaping @Sendable (InputFile, (R) -> Void) -> Void,
+        consume: (R) throws -> Void
     ) throws {
         if jobs <= 1 || inputs.count <= 1 {
-            for input in inputs { try consume(scan(input)) }
+            var failure: (any Error)?
+            for input in inputs {
+                scan(input) { result in
+                    guard failure == nil else { return }
+                    do { try consume(result) } catch { failure = error }
+                }
+                if let failure { throw failure }
+            }
             return
         }
         let state = SharedState<R>(count: inputs.count, window: 2 * jobs)
-        let workers = min(jobs, inputs.count)
-        var threads: [Thread] = []
-        for _ in 0..<workers {
+        for _ in 0..<min(jobs, inputs.count) {
             let thread = Thread {
                 while let index = state.claim() {
-                    state.deliver(index, scan(inputs[index]))
+                    scan(inputs[index]) { state.deliver(index, $0) }
+                    state.finish(index)
                 }
             }
             thread.stackSize = 8 << 20
-            threads.append(thread)
             thread.start()
         }
         defer { state.stop() }
         for index in 0..<inputs.count {
-            try consume(state.take(index))
+            while let result = state.next(index) { try consume(result) }
         }
     }
 
-    /// Claims, results and the consumer's position, under one condition lock.
+    /// Claims, queued results and the consumer's position, under one condition lock.
     final class SharedState<R>: @unchecked Sendable {
         private let condition = NSCondition()
-        private var next = 0
-        private var consumed = 0
+        private var nextClaim = 0
+        private var consuming = 0
         private var stopped = false
-        private var results: [Int: R] = [:]
+        private var queues: [Int: [R]] = [:]
+        private var done = Set<Int>()
         private let count: Int
         private let window: Int
+        private let perInputLimit = 4
 
         init(count: Int, window: Int) {
             self.count = count
@@ -50,26 +60,46 @@ enum ParallelScan {
         func claim() -> Int? {
             condition.lock()
             defer { condition.unlock() }
-            while !stopped && next < count && next >= consumed + window { condition.wait() }
-            guard !stopped, next < count else { return nil }
-            next += 1
-            return next - 1
+            while !stopped && nextClaim < count && nextClaim >= consuming + window { condition.wait() }
+            guard !stopped, nextClaim < count else { return nil }
+            nextClaim += 1
+            return nextClaim - 1
         }
 
+        /// Queues a result, waiting while this input already has `perInputLimit` waiting.
         func deliver(_ index: Int, _ result: R) {
             condition.lock()
-            results[index] = result
+            defer { condition.unlock() }
+            while !stopped && (queues[index]?.count ?? 0) >= perInputLimit { condition.wait() }
+            guard !stopped else { return }
+            queues[index, default: []].append(result)
+            condition.broadcast()
+        }
+
+        func finish(_ index: Int) {
+            condition.lock()
+            done.insert(index)
             condition.broadcast()
             condition.unlock()
         }
 
-        func take(_ index: Int) -> R {
+        /// The next result of input `index`, in order; nil once the input is fully consumed.
+        func next(_ index: Int) -> R? {
             condition.lock()
             defer { condition.unlock() }
-            while results[index] == nil { condition.wait() }
-            consumed = index + 1
+            consuming = index
+            while (queues[index]?.isEmpty ?? true) && !done.contains(index) { condition.wait() }
+            if var queue = queues[index], !queue.isEmpty {
+                let first = queue.removeFirst()
+                queues[index] = queue
+                condition.broadcast()
+                return first
+            }
+            queues.removeValue(forKey: index)
+            done.remove(index)
+            consuming = index + 1
             condition.broadcast()
-            return results.removeValue(forKey: index)!
+            return nil
         }
 
         func stop() {

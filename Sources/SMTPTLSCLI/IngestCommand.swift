@@ -12,7 +12,7 @@ extension SMTPTLSCommand {
                 archive of logs, or a directory, walked recursively; what each file is comes from its \
                 content, and files that are not SMTP protocol logs are skipped with a note. On a \
                 terminal a progress line is shown on stderr. Each log is committed atomically with its \
-                ledger entry (several logs per transaction): 
+                ledger entry (several logs per transaction): \
                 re-ingesting a file counts nothing twice, a file that has grown contributes only its \
                 new lines, and a killed run leaves the database consistent. Sessions that continue in \
                 a later file are kept open in the database until their end arrives.
@@ -67,9 +67,8 @@ extension SMTPTLSCommand {
                 totalBytes: discovery.inputs.reduce(0) { $0 + $1.size }, quiet: quiet, verbose: verbose)
             let pipeline = IngestPipeline(store: store, options: options)
             pipeline.onInputDone = { progress.update($0) }
-            var summary = try pipeline.run(discovery.inputs)
+            let summary = try pipeline.run(discovery)
             progress.clear()
-            summary.errors = discovery.problems.map { ($0.path, $0.message) } + summary.errors
             if !quiet {
                 FileHandleOutput.standardError(summary.render() + "\ndatabase: \(db)")
             } else {

@@ -29,8 +29,7 @@ extension SMTPTLSCommand {
             options.useMemoryMap = !noMmap
             options.finalizeOpenSessions = true
             let discovery = InputDiscovery.discover(paths, server: server)
-            var summary = try IngestPipeline(store: InMemoryStore(), options: options).run(discovery.inputs)
-            summary.errors = discovery.problems.map { ($0.path, $0.message) } + summary.errors
+            let summary = try IngestPipeline(store: InMemoryStore(), options: options).run(discovery)
             FileHandleOutput.standardOutput(summary.render())
             if !summary.errors.isEmpty { throw ExitCode(1) }
         }

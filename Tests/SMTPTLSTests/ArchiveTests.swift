@@ -127,4 +127,49 @@ struct ArchiveTests {
         #expect(summary.notes.contains { $0.message.contains("Message Tracking Log") })
         #expect(summary.notes.contains { $0.path.hasSuffix("bomb.LOG.zst") })
     }
+
+    @Test("archives and plain files of several servers: parallel ingestion equals serial, sessions across members included")
+    func parallelArchives() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var config = GeneratorConfig()
+        config.seed = 8
+        config.hours = 4
+        config.fileSizeLimit = 40 << 10
+        config.modernServers = ["EX01", "EX02"]
+        let logs = dir.url.appendingPathComponent("fleet")
+        _ = try CorpusGenerator.generate(config, into: logs)
+        try Self.shell("tar -czf EX01.tgz EX01 && rm -rf EX01 && tar -cf - EX02 | zstd -q -o EX02.tar.zst && rm -rf EX02", in: logs.path)
+        let serial = dir.file("s.sqlite"), parallel = dir.file("p.sqlite")
+        _ = try ingest([logs.path], db: serial, jobs: 1)
+        _ = try ingest([logs.path], db: parallel, jobs: 3)
+        for sql in ["SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15",
+                    "SELECT * FROM identity_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12",
+                    "SELECT fingerprint, path, member, consumed_bytes FROM ingested_inputs ORDER BY 1"] {
+            let a = try ReadOnlyQuery(path: serial).run(sql).rows
+            #expect(!a.isEmpty)
+            #expect(a == (try ReadOnlyQuery(path: parallel).run(sql).rows), "\(sql)")
+        }
+        let servers = try ReadOnlyQuery(path: serial).run("SELECT DISTINCT server FROM session_rollup ORDER BY 1").rows
+        #expect(servers == [[.text("EX01")], [.text("EX02")], [.text("EX10")]], "labels from member paths")
+    }
+
+    @Test("a symlink loop and a broken link are reported, never followed forever")
+    func symlinks() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let root = dir.url.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("a/loop").path, withDestinationPath: root.path)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("broken.LOG").path, withDestinationPath: "/nonexistent/x.LOG")
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T10:00:00.000Z", session: "01", "+")
+        log.row(at: "2024-03-01T10:00:01.000Z", session: "01", "-")
+        try TemporaryDirectory.writeFile(root.appendingPathComponent("a/RECV2024030110-1.LOG"), log.bytes())
+        let summary = try ingest([root.path], db: dir.file("t.sqlite"), server: "S")
+        #expect(summary.inputsIngested == 1)
+        #expect(summary.errors.count == 1 && summary.errors[0].path.hasSuffix("broken.LOG"))
+        #expect(summary.notes.contains { $0.path.hasSuffix("a/loop") && $0.message.contains("not followed") })
+    }
 }

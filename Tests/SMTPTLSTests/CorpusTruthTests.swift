@@ -12,8 +12,7 @@ func ingest(_ paths: [String], db: String, jobs: Int = 1, server: String? = nil,
     options.jobs = jobs
     options.server = server
     options.finalizeOpenSessions = finalize
-    let inputs = InputDiscovery.discover(paths, server: server).inputs
-    return try IngestPipeline(store: try SQLiteStore(path: db), options: options).run(inputs)
+    return try IngestPipeline(store: try SQLiteStore(path: db), options: options).run(InputDiscovery.discover(paths, server: server))
 }
 
 @Suite("Generated corpora: scanner, sessions and views agree with the generator's truth")

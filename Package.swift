@@ -38,7 +38,7 @@ let package = Package(
         // SQLite persistence: schema, ledger, open sessions, read-only queries.
         .target(name: "Store", dependencies: ["CSQLite", "Rollups"]),
         // Tables, CSV and JSON for people and scripts.
-        .target(name: "Reports", dependencies: ["Store"]),
+        .target(name: "Reports", dependencies: ["Store", "LogScanner"]),
         // Deterministic synthetic logs with ground truth.
         .target(name: "LogGenerator", dependencies: ["LogScanner"]),
         // Orchestration: inputs -> scanner -> sessions -> rollups -> store.

@@ -7,6 +7,8 @@ public struct RollupDelta: Sendable {
     public var sessions: [SessionRollupKey: Tally] = [:]
     public var identities: [IdentityRollupKey: Tally] = [:]
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
+    /// Sessions per server, log type and UTC hour: which hours had logs at all.
+    public var coverage: [CoverageKey: Int64] = [:]
     /// Finished sessions by outcome name, and by how they finished.
     public var sessionCount = 0
     public var expiredSessions = 0
@@ -16,7 +18,7 @@ public struct RollupDelta: Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { sessions.isEmpty && identities.isEmpty && unrecognized.isEmpty }
+    public var isEmpty: Bool { sessions.isEmpty && identities.isEmpty && unrecognized.isEmpty && coverage.isEmpty }
 
     /// Counts one finished session.
     public mutating func add(_ f: SessionFragment, expired: Bool = false) {
@@ -48,6 +50,8 @@ public struct RollupDelta: Sendable {
             authUser: f.authUser ?? ByteString([]), certificateSubject: f.certificateSubject ?? ByteString([]),
             certificateThumbprint: f.certificateThumbprint ?? ByteString([]))
         identities[identity, default: Tally(sessions: 0, at: time)].add(tally)
+        let hour = time >= 0 ? time / 3_600_000 : (time - 3_599_999) / 3_600_000
+        coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: hour), default: 0] += 1
     }
 
     /// Records an unrecognised TLS sentence.
@@ -62,6 +66,7 @@ public struct RollupDelta: Sendable {
         for (k, v) in other.sessions { sessions[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.identities { identities[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
+        for (k, v) in other.coverage { coverage[k, default: 0] += v }
         mergeCounts(other)
     }
 

@@ -43,3 +43,11 @@ public struct UnrecognizedKey: Hashable, Sendable {
     public var logType: LogType
     public var text: String
 }
+
+/// One UTC hour of one server's receive or send log.
+public struct CoverageKey: Hashable, Sendable {
+    public var server: String
+    public var logType: LogType
+    /// Hours since 1970-01-01T00:00Z.
+    public var hour: Int64
+}

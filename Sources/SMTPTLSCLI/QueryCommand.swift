@@ -31,44 +31,6 @@ extension SMTPTLSCommand {
             }
         }
     }
-
-    struct Legacy: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Remote parties that negotiated SSL 3, TLS 1.0 or TLS 1.1, most sessions first.")
-
-        @OptionGroup var database: DatabaseOption
-        @OptionGroup var output: OutputFormatOption
-
-        @Option(help: "First day (YYYY-MM-DD, UTC) to include.")
-        var since: String?
-        @Option(help: "Last day (YYYY-MM-DD, UTC) to include.")
-        var until: String?
-        @Option(help: "Only this connector (exactly as logged).")
-        var connector: String?
-        @Option(help: "Only receive (clients connecting to us) or send (servers we connect to).")
-        var direction: String?
-        @Option(help: "Only this server label.")
-        var server: String?
-
-        func validate() throws {
-            if let direction, !["receive", "send"].contains(direction) {
-                throw ValidationError("--direction must be receive or send")
-            }
-            for day in [since, until].compactMap({ $0 }) where !isDay(day) {
-                throw ValidationError("dates are YYYY-MM-DD, not '\(day)'")
-            }
-        }
-
-        func run() throws {
-            let report = LegacyReport(since: since, until: until, connector: connector, direction: direction, server: server)
-            do {
-                FileHandleOutput.standardOutput(try report.run(database: database.resolved).render(output.format))
-            } catch let error as StoreError {
-                FileHandleOutput.standardError("error: \(error)")
-                throw ExitCode(1)
-            }
-        }
-    }
 }
 
 func isDay(_ s: String) -> Bool {

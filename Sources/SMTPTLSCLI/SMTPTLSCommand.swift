@@ -16,10 +16,10 @@ public struct SMTPTLSCommand: ParsableCommand {
               smtptls query "SELECT * FROM plaintext_sessions"
 
             Exit status: 0 every input was read; 1 some input failed (corrupt, unreadable) or a \
-            query failed; 2 usage error.
+            query failed; 2 usage error; 3 summary --fail-on-legacy saw legacy TLS.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Legacy.self, Query.self, Scan.self, Generate.self]
+        subcommands: [Ingest.self, Legacy.self, Impact.self, Summary.self, Query.self, Scan.self, Generate.self]
     )
 
     public init() {}

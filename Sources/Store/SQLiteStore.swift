@@ -22,6 +22,10 @@ public final class SQLiteStore: RollupStore {
         ON CONFLICT DO UPDATE SET occurrences = occurrences + excluded.occurrences,
           first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
         """)
+    private lazy var upsertCoverage = try! db.prepare("""
+        INSERT INTO coverage VALUES (?,?,?,?)
+        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions
+        """)
     private lazy var upsertOpen = try! db.prepare("INSERT OR REPLACE INTO open_sessions VALUES (?,?,?,?,?,?)")
     private lazy var deleteOpen = try! db.prepare(
         "DELETE FROM open_sessions WHERE server = ? AND log_type = ? AND connector = ? AND session_id = ?")
@@ -122,6 +126,14 @@ public final class SQLiteStore: RollupStore {
             s.bind(4, t.sessions)
             s.bind(5, t.firstSeen)
             s.bind(6, t.lastSeen)
+            try s.run()
+        }
+        for (k, n) in c.delta.coverage {
+            let s = upsertCoverage
+            s.bind(1, k.server)
+            s.bind(2, k.logType.name)
+            s.bind(3, String(Timestamp.iso(k.hour * 3_600_000).prefix(13)))
+            s.bind(4, n)
             try s.run()
         }
         for f in c.openSessions.upserted {

@@ -7,7 +7,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// Migration N (1-based) takes a database from version N-1 to N. Never edit a shipped one.
-    static let migrations: [String] = [version1]
+    static let migrations: [String] = [version1, version2]
 
     /// Brings `db` to ``currentVersion``; refuses a database from a newer build.
     public static func migrate(_ db: SQLiteDatabase) throws {
@@ -121,7 +121,15 @@ public enum Schema {
         ) WITHOUT ROWID;
         """
 
-    /// The public views, recreated after every migration.
+    /// Version 2: sessions per server, log type and hour, so reports can show which hours had logs.
+    static let version2 = """
+        CREATE TABLE coverage (
+          server TEXT NOT NULL, log_type TEXT NOT NULL, hour TEXT NOT NULL, sessions INTEGER NOT NULL,
+          PRIMARY KEY (server, log_type, hour)
+        ) WITHOUT ROWID;
+        """
+
+    /// The public views, recreated whenever their definitions change.
     static let views = """
         DROP VIEW IF EXISTS negotiations;
         CREATE VIEW negotiations AS
@@ -175,6 +183,11 @@ public enum Schema {
         FROM identity_rollup i
         WHERE i.outcome = 'tls' AND i.protocol IN \(legacyProtocols)
         GROUP BY i.server, i.log_type, i.connector, i.remote_ip;
+
+        DROP VIEW IF EXISTS hourly_coverage;
+        CREATE VIEW hourly_coverage AS
+        SELECT substr(hour, 1, 10) AS day, substr(hour, 12, 2) AS hour, server, log_type, sessions
+        FROM coverage;
 
         DROP VIEW IF EXISTS ingest_log;
         CREATE VIEW ingest_log AS

@@ -39,4 +39,21 @@ public struct LogText {
         }
         return out
     }
+
+    /// A whole receive session: connect, EHLO, then `tls` (a protocol token such as
+    /// `SP_PROT_TLS1_0_SERVER`), a failure error, or nothing (plaintext), then disconnect.
+    public mutating func session(
+        _ id: String, remote: String, at time: String, ehlo: String, tls: String? = nil, failure: String? = nil
+    ) {
+        row(at: time, session: id, remote: remote, "+")
+        row(at: time, session: id, remote: remote, "<", "EHLO \(ehlo)")
+        if let tls {
+            row(at: time, session: id, remote: remote, "<", "STARTTLS")
+            row(at: time, session: id, remote: remote, "*", "", "\"TLS protocol \(tls) negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_RSA_KEYX with strength 2048 bits\"")
+        } else if let failure {
+            row(at: time, session: id, remote: remote, "<", "STARTTLS")
+            row(at: time, session: id, remote: remote, "*", "", "TLS negotiation failed with error \(failure)")
+        }
+        row(at: time, session: id, remote: remote, "-", "", "Local")
+    }
 }

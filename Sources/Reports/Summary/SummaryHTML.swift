@@ -1,0 +1,96 @@
+/// The nightly summary as one self-contained HTML file: no external assets, inline SVG charts,
+/// readable on a phone, safe to send as an e-mail attachment.
+enum SummaryHTML {
+    static func render(_ d: SummaryData) -> String {
+        let e = SummaryChart.escape
+        let window = d.since == d.until ? d.since : "\(d.since) to \(d.until)"
+        let total = d.outcomes.reduce(0) { $0 + $1.sessions }
+        var body = "<h1>SMTP TLS summary <small>\(e(window)) UTC</small></h1>"
+        body += "<div class=\"cards\">"
+        body += card("sessions", String(total), "")
+        body += card("legacy TLS sessions", String(d.legacySessions), d.legacySessions > 0 ? "bad" : "good")
+        body += card("legacy parties", String(d.legacy.count), d.legacy.isEmpty ? "good" : "bad")
+        body += card("new legacy parties", String(d.newLegacy.count), d.newLegacy.isEmpty ? "good" : "bad")
+        body += card("plaintext sessions", String(d.outcomes.first { $0.name == "plaintext" }?.sessions ?? 0), "")
+        body += card("TLS failures", String(d.outcomes.first { $0.name == "failed" }?.sessions ?? 0), "")
+        body += "</div>"
+        body += "<section><h2>Protocol share per day (last 30 days)</h2>"
+        body += d.trend.isEmpty ? "<p class=\"none\">no TLS sessions</p>"
+            : SummaryChart.stackedBars(d.trend.map { .init(label: $0.day, counts: $0.protocols) }, title: "share of TLS sessions by protocol, per day")
+        body += "</section><section><h2>Protocol share per connector</h2>"
+        body += d.mix.isEmpty ? "<p class=\"none\">no TLS sessions</p>"
+            : SummaryChart.stackedBars(d.mix.map { .init(label: "\($0.direction): \($0.connector)", counts: $0.protocols) }, title: "share of TLS sessions by protocol, per connector")
+        body += "</section>"
+        body += parties("New legacy senders", "not legacy the day before", d.newLegacy)
+        body += parties("Upgraded", "legacy the day before, only TLS 1.2+ now", d.upgraded)
+        body += parties("Legacy senders", "negotiated SSL 3, TLS 1.0 or TLS 1.1", d.legacy)
+        body += parties("Plaintext senders", "no TLS at all", d.plaintext)
+        body += "<section><h2>TLS failures by error</h2>" + table(["error", "sessions", "parties"], d.failures.map { [$0.error, String($0.sessions), String($0.parties)] }) + "</section>"
+        body += "<section><h2>Weak suites</h2><p class=\"note\">\(e(SummaryText.weakRule))</p>"
+        body += table(["protocol", "cipher", "MAC", "key exchange", "why", "sessions", "parties"], d.weakSuites.map {
+            [$0.protocolName, $0.cipher, $0.mac, $0.keyExchange, $0.reasons, String($0.sessions), String($0.parties)]
+        }) + "</section>"
+        body += "<section><h2>Coverage</h2><p class=\"note\">Sessions per UTC hour. An empty cell is an hour without any session in the logs: a missing or late log.</p>"
+        body += coverage(d.coverage) + "</section>"
+        body += "<footer>Generated \(e(d.generatedAt)) by smtptls.</footer>"
+        return """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>SMTP TLS summary \(e(window))</title>
+            <style>\(style)</style></head>
+            <body>\(body)</body></html>
+
+            """
+    }
+
+    static func card(_ label: String, _ value: String, _ tone: String) -> String {
+        "<div class=\"card \(tone)\"><div class=\"value\">\(SummaryChart.escape(value))</div><div class=\"label\">\(SummaryChart.escape(label))</div></div>"
+    }
+
+    static func parties(_ title: String, _ note: String, _ list: [SummaryData.Party]) -> String {
+        "<section><h2>\(SummaryChart.escape(title))</h2><p class=\"note\">\(SummaryChart.escape(note))</p>"
+            + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], list.map {
+                [$0.remoteIP, $0.direction, $0.connector, $0.protocols, String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
+            }) + "</section>"
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        guard !rows.isEmpty else { return "<p class=\"none\">none</p>" }
+        var html = "<div class=\"scroll\"><table><thead><tr>" + header.map { "<th>\(SummaryChart.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in rows {
+            html += "<tr>" + row.map { v in
+                let numeric = !v.isEmpty && v.allSatisfy(\.isNumber)
+                return "<td\(numeric ? " class=\"n\"" : "")>\(SummaryChart.escape(v))</td>"
+            }.joined() + "</tr>"
+        }
+        return html + "</tbody></table></div>"
+    }
+
+    static func coverage(_ rows: [SummaryData.Coverage]) -> String {
+        guard !rows.isEmpty else { return "<p class=\"none\">no logs in this window</p>" }
+        var html = "<div class=\"scroll\"><table class=\"coverage\"><thead><tr><th>server</th><th>direction</th><th>day</th>"
+        html += (0..<24).map { "<th>\(String(format2: $0))</th>" }.joined() + "</tr></thead><tbody>"
+        for c in rows {
+            html += "<tr><td>\(SummaryChart.escape(c.server))</td><td>\(c.direction)</td><td>\(c.day)</td>"
+            html += c.hours.map { $0 == 0 ? "<td class=\"gap\"></td>" : "<td class=\"n\">\($0)</td>" }.joined() + "</tr>"
+        }
+        return html + "</tbody></table></div>"
+    }
+
+    static let style = """
+        body{font:15px/1.45 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1100px;padding:12px;color:#212121}
+        h1{font-size:1.4em;margin:.3em 0}h1 small{color:#757575;font-weight:normal;font-size:.7em}
+        h2{font-size:1.1em;margin:1.2em 0 .4em;border-bottom:1px solid #e0e0e0}
+        .cards{display:flex;flex-wrap:wrap;gap:8px}.card{flex:1 1 140px;border-radius:6px;padding:8px 10px;background:#f5f5f5}
+        .card .value{font-size:1.6em;font-weight:600}.card .label{color:#616161;font-size:.85em}
+        .card.bad{background:#fde0dc}.card.good{background:#e0f2e9}
+        .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;min-width:100%}
+        th,td{padding:3px 6px;border-bottom:1px solid #eeeeee;text-align:left;white-space:nowrap}td.n{text-align:right}
+        table.coverage td,table.coverage th{padding:2px 3px;font-size:.8em}td.gap{background:#fde0dc}
+        .note{color:#616161;font-size:.85em;margin:.2em 0}.none{color:#9e9e9e}
+        svg.chart{width:100%;height:auto;max-width:640px}.chart-title{font-size:12px;fill:#424242}
+        .chart-label,.chart-legend{font-size:11px;fill:#424242}
+        footer{margin-top:2em;color:#9e9e9e;font-size:.8em}
+        """
+}

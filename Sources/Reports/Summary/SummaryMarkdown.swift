@@ -1,0 +1,78 @@
+/// The nightly summary as Markdown (for e-mail bodies, tickets, wikis).
+enum SummaryMarkdown {
+    static func render(_ d: SummaryData) -> String {
+        var out: [String] = []
+        let window = d.since == d.until ? d.since : "\(d.since) to \(d.until)"
+        out.append("# SMTP TLS summary, \(window) (UTC)")
+        out.append("")
+        let total = d.outcomes.reduce(0) { $0 + $1.sessions }
+        out.append("\(total) sessions: " + d.outcomes.map { "\(SummaryText.outcome($0.name)) \($0.sessions)" }.joined(separator: ", ") + ".")
+        out.append("Legacy TLS (below 1.2): **\(d.legacySessions)** sessions from **\(d.legacy.count)** remote parties.")
+        out.append("")
+        out.append("## Protocol mix")
+        out.append(table(["direction", "connector"] + SummaryData.protocolOrder, d.mix.map { m in
+            [m.direction, m.connector] + SummaryData.protocolOrder.map { p in String(m.protocols.first { $0.name == p }?.sessions ?? 0) }
+        }))
+        out.append(section("New legacy senders (not legacy the day before)", d.newLegacy))
+        out.append(section("Upgraded (legacy the day before, TLS 1.2+ now)", d.upgraded))
+        out.append(section("Legacy senders", d.legacy))
+        out.append(section("Plaintext senders (no TLS at all)", d.plaintext))
+        out.append("## TLS failures by error")
+        out.append(table(["error", "sessions", "parties"], d.failures.map { [$0.error, String($0.sessions), String($0.parties)] }))
+        out.append("## Weak suites")
+        out.append(SummaryText.weakRule)
+        out.append("")
+        out.append(table(["protocol", "cipher", "mac", "key exchange", "why", "sessions", "parties"], d.weakSuites.map {
+            [$0.protocolName, $0.cipher, $0.mac, $0.keyExchange, $0.reasons, String($0.sessions), String($0.parties)]
+        }))
+        out.append("## Coverage (sessions per UTC hour; a 0 is an hour without logs)")
+        out.append(table(["server", "direction", "day", "missing hours"] + (0..<24).map { String(format2: $0) }, d.coverage.map { c in
+            [c.server, c.direction, c.day, c.missingHours.isEmpty ? "none" : c.missingHours.map { String(format2: $0) }.joined(separator: " ")]
+                + c.hours.map(String.init)
+        }))
+        out.append("_Generated \(d.generatedAt) by smtptls._")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func section(_ title: String, _ parties: [SummaryData.Party]) -> String {
+        "## \(title)\n" + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], parties.map {
+            [$0.remoteIP, $0.direction, $0.connector, $0.protocols, String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
+        })
+    }
+
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        guard !rows.isEmpty else { return "_none_\n" }
+        func cell(_ s: String) -> String { SummaryText.clean(s).replacingAll("|", with: "\\|") }
+        var lines = ["| " + header.map(cell).joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: header.count)]
+        lines += rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Words shared by the Markdown and HTML summaries.
+enum SummaryText {
+    static func outcome(_ name: String) -> String {
+        switch name {
+        case "tls": return "TLS"
+        case "tls_unlogged": return "TLS (version not logged)"
+        case "failed": return "TLS failed"
+        case "plaintext": return "plaintext"
+        default: return name
+        }
+    }
+
+    static let weakRule = """
+        A suite is weak when its cipher is RC4, RC2, DES, 3DES or NULL or has fewer than 128 bits \
+        (export suites), when its key exchange is RSA (no forward secrecy), or when its MAC is MD5 \
+        or SHA1.
+        """
+
+    /// Control characters from the wire never reach a report.
+    static func clean(_ s: String) -> String {
+        String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+}
+
+extension String {
+    init(format2 v: Int) { self = v < 10 ? "0\(v)" : String(v) }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// `smtptls summary`: the nightly report for people who never open a terminal.
+public struct SummaryReport: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case markdown, json, html
+    }
+
+    public var since: String
+    public var until: String
+
+    public init(since: String, until: String) {
+        self.since = since
+        self.until = until
+    }
+
+    public func load(database: String) throws -> SummaryData {
+        try SummaryData.load(database: database, since: since, until: until)
+    }
+
+    public static func render(_ data: SummaryData, as format: Format) throws -> String {
+        switch format {
+        case .markdown: return SummaryMarkdown.render(data)
+        case .html: return SummaryHTML.render(data)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(data), as: UTF8.self) + "\n"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Reports
+import Store
+import Testing
+import TestSupport
+
+@Suite("Reports: legacy, impact and the nightly summary on data with known answers")
+struct ReportTests {
+    /// Two days of one server's receive log:
+    /// A legacy both days; B modern then legacy (new); C legacy then modern (upgraded);
+    /// D plaintext; E a TLS failure; F TLS 1.1 and 1.2 on day 2 (new, would upgrade).
+    static func database(_ dir: TemporaryDirectory) throws -> String {
+        var log = LogText()
+        log.header()
+        let d1 = "2024-03-01T10:00:00.000Z", d2 = "2024-03-02T10:00:00.000Z"
+        log.session("01", remote: "192.0.2.1:1000", at: d1, ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
+        log.session("02", remote: "192.0.2.2:1000", at: d1, ehlo: "b.example", tls: "SP_PROT_TLS1_2_SERVER")
+        log.session("03", remote: "192.0.2.3:1000", at: d1, ehlo: "c.example", tls: "SP_PROT_TLS1_0_SERVER")
+        log.session("11", remote: "192.0.2.1:1000", at: d2, ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
+        log.session("12", remote: "192.0.2.2:1000", at: d2, ehlo: "b.example", tls: "SP_PROT_TLS1_0_SERVER")
+        log.session("13", remote: "192.0.2.3:1000", at: d2, ehlo: "c.example", tls: "SP_PROT_TLS1_2_SERVER")
+        log.session("14", remote: "192.0.2.4:1000", at: d2, ehlo: "d.example")
+        log.session("15", remote: "192.0.2.5:1000", at: d2, ehlo: "e.example", failure: "UnknownCredentials")
+        log.session("16", remote: "[2001:db8::6]:1000", at: d2, ehlo: "f.example", tls: "SP_PROT_TLS1_1_SERVER")
+        log.session("17", remote: "[2001:db8::6]:1000", at: d2, ehlo: "f.example", tls: "SP_PROT_TLS1_2_SERVER")
+        let db = dir.file("r.sqlite")
+        _ = try ingest([try dir.write("RECV.LOG", log.bytes())], db: db, server: "EX01")
+        return db
+    }
+
+    static func column(_ t: ResultTable, _ name: String) -> [String] {
+        let i = t.columns.firstIndex(of: name)!
+        return t.rows.map { $0[i].text }
+    }
+
+    @Test("legacy lists the parties below TLS 1.2 in the window, most sessions first")
+    func legacy() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Self.database(dir)
+        let all = try LegacyReport().run(database: db)
+        #expect(Self.column(all, "remote_ip") == ["192.0.2.1", "192.0.2.2", "192.0.2.3", "2001:db8::6"])
+        #expect(Self.column(all, "sessions") == ["2", "1", "1", "1"])
+        let day2 = try LegacyReport(filter: ReportFilter(since: "2024-03-02")).run(database: db)
+        #expect(Set(Self.column(day2, "remote_ip")) == ["192.0.2.1", "192.0.2.2", "2001:db8::6"])
+        #expect(try LegacyReport(filter: ReportFilter(direction: "send")).run(database: db).rows.isEmpty)
+    }
+
+    @Test("impact splits parties into breaks, upgrades, failures and plaintext-only")
+    func impact() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Self.database(dir)
+        let day2 = try ImpactReport(filter: ReportFilter(since: "2024-03-02", until: "2024-03-02")).run(database: db)
+        var category: [String: String] = [:]
+        for (ip, c) in zip(Self.column(day2, "remote_ip"), Self.column(day2, "category")) { category[ip] = c }
+        #expect(category == ["192.0.2.1": "breaks", "192.0.2.2": "breaks", "2001:db8::6": "upgrades",
+                             "192.0.2.5": "tls_failures", "192.0.2.4": "plaintext_only"])
+        // Over both days B also negotiated TLS 1.2: it would upgrade; C did too.
+        let both = try ImpactReport().run(database: db)
+        var overall: [String: String] = [:]
+        for (ip, c) in zip(Self.column(both, "remote_ip"), Self.column(both, "category")) { overall[ip] = c }
+        #expect(overall["192.0.2.2"] == "upgrades" && overall["192.0.2.3"] == "upgrades" && overall["192.0.2.1"] == "breaks")
+        // With TLS 1.1 allowed, F only negotiated at or above the floor.
+        let floor11 = try ImpactReport(filter: ReportFilter(since: "2024-03-02"), floor: "TLS1.1").run(database: db)
+        #expect(!Self.column(floor11, "remote_ip").contains("2001:db8::6"))
+    }
+
+    @Test("the summary finds new legacy senders and upgraded ones against the previous day")
+    func summary() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Self.database(dir)
+        let data = try SummaryReport(since: "2024-03-02", until: "2024-03-02").load(database: db)
+        #expect(Set(data.newLegacy.map(\.remoteIP)) == ["192.0.2.2", "2001:db8::6"])
+        #expect(data.upgraded.map(\.remoteIP) == ["192.0.2.3"])
+        #expect(Set(data.legacy.map(\.remoteIP)) == ["192.0.2.1", "192.0.2.2", "2001:db8::6"])
+        #expect(data.legacySessions == 3)
+        #expect(data.plaintext.map(\.remoteIP) == ["192.0.2.4"])
+        #expect(data.failures.map(\.error) == ["UnknownCredentials"])
+        #expect(data.weakSuites.first?.reasons == "no_forward_secrecy,weak_mac")
+        #expect(data.coverage.count == 1 && data.coverage[0].hours[10] == 7 && data.coverage[0].missingHours.count == 23)
+        #expect(data.trend.map(\.day) == ["2024-03-01", "2024-03-02"])
+        let html = try SummaryReport.render(data, as: .html)
+        #expect(html.contains("<svg"))
+        #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "no external references")
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "self-contained")
+        let markdown = try SummaryReport.render(data, as: .markdown)
+        #expect(markdown.contains("## New legacy senders"))
+        let json = try JSONSerialization.jsonObject(with: Data(try SummaryReport.render(data, as: .json).utf8)) as! [String: Any]
+        #expect((json["newLegacy"] as! [Any]).count == 2)
+    }
+
+    @Test("summary --fail-on-legacy exits 3 when legacy TLS was seen, 0 otherwise")
+    func failOnLegacy() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Self.database(dir)
+        let out = dir.file("s.html")
+        let seen = try Binary.run(["summary", "--db", db, "--day", "2024-03-02", "--format", "html", "-o", out, "--fail-on-legacy"])
+        #expect(seen.status == 3)
+        #expect(FileManager.default.fileExists(atPath: out))
+        let none = try Binary.run(["summary", "--db", db, "--day", "2024-02-01", "--fail-on-legacy"])
+        #expect(none.status == 0)
+        #expect(try Binary.run(["summary", "--db", db, "--day", "yesterday"]).status == 2)
+    }
+}

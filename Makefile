@@ -4,10 +4,12 @@ DB ?= smtptls.sqlite
 
 .PHONY: demo test deps build release clean
 
-## Install what is missing, build, ingest SampleLogs/ into $(DB), print the legacy-TLS report.
+## Install what is missing, build, ingest SampleLogs/ into $(DB), print the legacy-TLS report,
+## and write the day's HTML summary.
 demo: deps release
 	./.build/release/smtptls ingest --db $(DB) SampleLogs
 	./.build/release/smtptls legacy --db $(DB)
+	./.build/release/smtptls summary --db $(DB) --day 2024-03-01 --format html -o smtptls-summary.html
 
 ## Run every test (what .ci/run runs).
 test: deps

@@ -13,7 +13,7 @@ enum SummaryChart {
 
     /// One 100 %-stacked bar per row, labelled, with the share of each protocol.
     static func stackedBars(_ bars: [Bar], title: String) -> String {
-        let rowHeight = 22, labelWidth = 190, barWidth = 420, top = 28
+        let rowHeight = 24, labelWidth = 230, barWidth = 400, top = 30
         let height = top + bars.count * rowHeight + 34
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(labelWidth + barWidth + 10) \(height)" role="img" aria-label="\(escape(title))" class="chart">
@@ -36,7 +36,7 @@ enum SummaryChart {
         let ly = top + bars.count * rowHeight + 14
         for name in SummaryData.protocolOrder {
             svg += "<rect x=\"\(lx)\" y=\"\(ly)\" width=\"12\" height=\"12\" fill=\"\(colors[name]!)\"/><text x=\"\(lx + 16)\" y=\"\(ly + 11)\" class=\"chart-legend\">\(name)</text>"
-            lx += name.count * 7 + 30
+            lx += name.count * 9 + 26
         }
         return svg + "</svg>"
     }

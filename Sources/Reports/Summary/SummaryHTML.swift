@@ -89,8 +89,8 @@ enum SummaryHTML {
         th,td{padding:3px 6px;border-bottom:1px solid #eeeeee;text-align:left;white-space:nowrap}td.n{text-align:right}
         table.coverage td,table.coverage th{padding:2px 3px;font-size:.8em}td.gap{background:#fde0dc}
         .note{color:#616161;font-size:.85em;margin:.2em 0}.none{color:#9e9e9e}
-        svg.chart{width:100%;height:auto;max-width:640px}.chart-title{font-size:12px;fill:#424242}
-        .chart-label,.chart-legend{font-size:11px;fill:#424242}
+        svg.chart{width:100%;height:auto;max-width:720px}.chart-title{font-size:15px;fill:#424242}
+        .chart-label,.chart-legend{font-size:15px;fill:#424242}
         footer{margin-top:2em;color:#9e9e9e;font-size:.8em}
         """
 }

@@ -6,9 +6,10 @@
 ///   active hourly log) are not seen by this run; the ledger picks them up next time.
 /// - If the file is *truncated* while mapped, touching a page past the new end raises `SIGBUS`
 ///   and kills the process. Exchange only appends to its logs and rotates by creating new files,
-///   so this does not happen to logs the server writes; for inputs that may be rewritten in place
-///   (a copy in progress, a network share), use `--no-mmap`, which reads with `read(2)` and sees a
-///   truncation as a short read instead.
+///   so this does not happen to logs the server writes. Ingest maps only files not modified in the
+///   last minute (the active log is read with `read(2)`); for inputs that may be rewritten in
+///   place (a copy in progress, a network share), `--no-mmap` reads everything with `read(2)`,
+///   which sees a truncation as a short read instead.
 /// - The mapping lives until ``forEachChunk(_:)`` returns; the pointer handed to the closure must
 ///   not escape it.
 /// - Zero-length files are not mapped (mmap rejects them); they yield no chunk.

@@ -10,8 +10,10 @@ public struct IngestOptions: Sendable {
     public var sessionTimeout: Int64 = 3_600_000
     /// `--finalize-open`: at the end of the run, finish every session still open.
     public var finalizeOpenSessions = false
-    /// Cap on concurrently open sessions per input (bounded memory under hostile input).
+    /// Cap on open sessions, per input and across inputs (bounded memory under hostile input).
     public var maximumOpenSessions = 1_000_000
+    /// `--redact`: store user names as their domain only (or a hash when they have none).
+    public var redact = false
 
     public init() {}
 }

@@ -15,7 +15,8 @@ public final class IngestPipeline {
     public init(store: any RollupStore, options: IngestOptions) {
         self.store = store
         self.options = options
-        self.scanner = InputScanner(useMemoryMap: options.useMemoryMap, maximumOpenSessions: options.maximumOpenSessions)
+        self.scanner = InputScanner(
+            useMemoryMap: options.useMemoryMap, maximumOpenSessions: options.maximumOpenSessions, redact: options.redact)
     }
 
     /// Runs over discovered inputs; paths that could not be read or walked count as failed inputs.
@@ -31,7 +32,8 @@ public final class IngestPipeline {
         var summary = IngestSummary()
         summary.inputsFound = inputs.count
         var ledger = try store.loadLedger()
-        var joiner = SessionJoiner(timeout: options.sessionTimeout, open: try store.loadOpenSessions())
+        var joiner = SessionJoiner(
+            timeout: options.sessionTimeout, maximumOpen: options.maximumOpenSessions, open: try store.loadOpenSessions())
         let snapshot = ledger
         var batch = PendingBatch()
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
@@ -121,7 +123,7 @@ public final class IngestPipeline {
         batch.add(entry, delta: delta, samples: r.malformedSamples.map {
             MalformedSample(
                 fingerprint: fingerprint, path: r.input.path, member: r.member, line: $0.line, reason: "\($0.reason)",
-                excerpt: $0.excerpt)
+                excerpt: options.redact ? "(redacted)" : $0.excerpt)
         }, bytes: r.bytesRead)
         ledger[fingerprint] = entry
         summary.records += r.tracker.records

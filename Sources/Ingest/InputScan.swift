@@ -53,10 +53,12 @@ public enum InputFailure: Error, Sendable, CustomStringConvertible {
 public struct InputScanner: Sendable {
     public var useMemoryMap: Bool
     public var maximumOpenSessions: Int
+    public var redact: Bool
 
-    public init(useMemoryMap: Bool = true, maximumOpenSessions: Int = 1_000_000) {
+    public init(useMemoryMap: Bool = true, maximumOpenSessions: Int = 1_000_000, redact: Bool = false) {
         self.useMemoryMap = useMemoryMap
         self.maximumOpenSessions = maximumOpenSessions
+        self.redact = redact
     }
 
     /// Reads `input` and hands `emit` one result per log in it, as each ends (one for a log file,
@@ -95,7 +97,10 @@ public struct InputScanner: Sendable {
                     if let decoder { try decoder.feed(raw) { try router.feed($0) } } else { try router.feed(raw) }
                 }
             }
-            if compression == .none && useMemoryMap {
+            // A file modified in the last minute may still be written (the active hourly log):
+            // read it with read(2), which sees a truncation as a short read, never as SIGBUS.
+            let settled = Date().timeIntervalSince1970 - Double(input.modificationTime) > 60
+            if compression == .none && useMemoryMap && settled {
                 var source = try MappedFile(path: input.path)
                 try read(&source)
             } else {
@@ -110,7 +115,10 @@ public struct InputScanner: Sendable {
     }
 
     func stream(_ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64) -> LogStream {
-        LogStream(input: input, member: member, nested: nested, maximumOpenSessions: maximumOpenSessions, resume: resume)
+        let stream = LogStream(
+            input: input, member: member, nested: nested, maximumOpenSessions: maximumOpenSessions, resume: resume)
+        stream.tracker.redactUsers = redact
+        return stream
     }
 
     /// The first 512 bytes of a file (fewer if it is shorter).

@@ -16,6 +16,11 @@ public struct SessionJoiner {
     public private(set) var newest: [StreamKey: Int64] = [:]
     /// Sessions idle longer than this (log time) are expired. Default: one hour.
     public var timeout: Int64
+    /// At most this many sessions are held open; beyond it the least recently active are expired
+    /// (an attacker opening millions of sessions that never end cannot exhaust memory).
+    public var maximumOpen: Int
+    /// Sessions expired because the cap was reached.
+    public private(set) var evictedByCap = 0
     /// Keys changed since the last ``takeChanges()``.
     var touched: Set<SessionKey> = []
 
@@ -30,8 +35,9 @@ public struct SessionJoiner {
         public var deleted: [SessionKey]
     }
 
-    public init(timeout: Int64 = 3_600_000, open: [SessionFragment] = []) {
+    public init(timeout: Int64 = 3_600_000, maximumOpen: Int = 1_000_000, open: [SessionFragment] = []) {
         self.timeout = timeout
+        self.maximumOpen = max(1, maximumOpen)
         for f in open {
             self.open[f.key] = f
             let stream = StreamKey(server: f.key.server, logType: f.key.logType)
@@ -63,7 +69,8 @@ public struct SessionJoiner {
         }
     }
 
-    /// Expires sessions idle for longer than ``timeout`` relative to their stream's newest row.
+    /// Expires sessions idle for longer than ``timeout`` relative to their stream's newest row,
+    /// then the least recently active ones while more than ``maximumOpen`` are open.
     public mutating func expireIdle(into delta: inout RollupDelta) {
         var expired: [SessionFragment] = []
         for (key, f) in open {
@@ -71,6 +78,12 @@ public struct SessionJoiner {
             if latest - f.lastTime > timeout { expired.append(f) }
         }
         finish(expired, into: &delta)
+        if open.count > maximumOpen {
+            let excess = open.values.sorted { ($0.lastTime, $0.key.sessionID) < ($1.lastTime, $1.key.sessionID) }
+                .prefix(open.count - maximumOpen)
+            evictedByCap += excess.count
+            finish(Array(excess), into: &delta)
+        }
     }
 
     /// Finishes every open session (end of a batch of archives: nothing more will arrive).

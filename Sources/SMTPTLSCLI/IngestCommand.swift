@@ -35,6 +35,9 @@ extension SMTPTLSCommand {
         @Flag(help: "Close every session still open at the end (a finished batch of archives).")
         var finalizeOpen = false
 
+        @Flag(help: "Store authenticated user names as their domain only, and no excerpts of malformed rows.")
+        var redact = false
+
         @Flag(name: .shortAndLong, help: "Print only errors (no progress line, no summary).")
         var quiet = false
 
@@ -57,6 +60,7 @@ extension SMTPTLSCommand {
             options.jobs = jobs
             options.sessionTimeout = Int64(sessionTimeout) * 60_000
             options.finalizeOpenSessions = finalizeOpen
+            options.redact = redact
             let lock = try IngestLock(database: db) {
                 FileHandleOutput.standardError("waiting for another smtptls ingest on \(db) to finish…")
             }

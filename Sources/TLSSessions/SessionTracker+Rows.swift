@@ -72,17 +72,17 @@ extension SessionTracker {
             }
         case UInt8(ascii: "U"):
             if context.hasPrefix("User Name: ") {
-                let user = context.dropFirst(11).unescaped()
+                let user = redacted(context.dropFirst(11).unescaped())
                 update(key, r) { $0.authUser = user }
             }
         case UInt8(ascii: "a"):
             if context.count == 13, context.hasPrefix("authenticated"), !data.isEmpty {
-                let user = data.unescaped()
+                let user = redacted(data.unescaped())
                 update(key, r) { $0.authUser = user }
             }
         default:
             if data.hasPrefix("User Name: ") {
-                let user = data.dropFirst(11).unescaped()
+                let user = redacted(data.dropFirst(11).unescaped())
                 update(key, r) { $0.authUser = user }
             }
         }
@@ -101,6 +101,11 @@ extension SessionTracker {
         } else {
             statistics.unrecognizedDropped += 1
         }
+    }
+
+    /// A user name as stored: unchanged, or with `redactUsers` its domain only.
+    func redacted(_ user: ByteString) -> ByteString {
+        redactUsers ? Redaction.userDomain(user) : user
     }
 
     /// The first space-delimited token after `skip` bytes, unescaped and copied (an EHLO name).

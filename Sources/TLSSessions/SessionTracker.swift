@@ -19,6 +19,8 @@ public struct SessionTracker: RecordSink {
     /// Receives each session that started and ended within this input.
     public var onComplete: (SessionFragment) -> Void
     public var maximumOpenSessions: Int
+    /// Keep only the domain of authenticated user names (`--redact`).
+    public var redactUsers = false
     /// The first malformed rows, in full (the rest are only counted).
     public internal(set) var malformedSamples: [MalformedRow] = []
     public var malformedSampleLimit = 20

@@ -27,13 +27,13 @@ struct CrashConsistencyTests {
         let killed = dir.file("killed.sqlite")
         var random = SeededRandom(seed: 99)
         var interrupted = 0
-        for _ in 0..<6 {
+        for _ in 0..<20 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Binary.path)
             process.arguments = ["ingest", "-q", "--jobs", "2", "--db", killed, logs]
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(random.int(5_000...250_000)))
+            usleep(UInt32(random.int(5_000...400_000)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 interrupted += 1

@@ -1,0 +1,153 @@
+import ByteInput
+import Foundation
+import Ingest
+import LogGenerator
+import Store
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Reliability: concurrent runs, timeouts, hostile input, bounded state, redaction")
+struct ReliabilityTests {
+    static func corpus(_ dir: TemporaryDirectory, seed: UInt64 = 41, hours: Int = 4) throws -> String {
+        var config = GeneratorConfig()
+        config.seed = seed
+        config.hours = hours
+        config.fileSizeLimit = 32 << 10
+        let logs = dir.url.appendingPathComponent("logs-\(seed)")
+        _ = try CorpusGenerator.generate(config, into: logs)
+        return logs.path
+    }
+
+    static let rollupSQL = "SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
+
+    @Test("two ingests on one database at once both finish, nothing is double counted, and queries work meanwhile")
+    func concurrentIngests() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let a = try Self.corpus(dir, seed: 41), b = try Self.corpus(dir, seed: 42)
+        let clean = dir.file("clean.sqlite"), shared = dir.file("shared.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", clean, a, b]).status == 0)
+        var processes: [Process] = []
+        for inputs in [[a, b], [a], [b, a]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Binary.path)
+            p.arguments = ["ingest", "-q", "--db", shared] + inputs
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            processes.append(p)
+        }
+        var queried = 0
+        while processes.contains(where: \.isRunning) {
+            if FileManager.default.fileExists(atPath: shared), (try? ReadOnlyQuery(path: shared).run("SELECT count(*) FROM ingested_inputs")) != nil {
+                queried += 1
+            }
+            usleep(20_000)
+        }
+        for p in processes { #expect(p.terminationStatus == 0) }
+        #expect(try ReadOnlyQuery(path: shared).run(Self.rollupSQL).rows == ReadOnlyQuery(path: clean).run(Self.rollupSQL).rows)
+        #expect(queried > 0, "read-only queries ran while ingests were writing")
+    }
+
+    @Test("a runaway query stops at its timeout with a clear error")
+    func queryTimeout() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = dir.file("t.sqlite")
+        _ = try SQLiteStore(path: db)
+        let started = Date()
+        let r = try Binary.run(["query", "--db", db, "--timeout", "1",
+                                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("timeout"))
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    @Test("a database that cannot be created is a clear error, not a crash")
+    func unwritableDatabase() throws {
+        let r = try Binary.run(["ingest", "--db", "/nonexistent-dir/x.sqlite", "SampleLogs"], cwd: SampleLogsTests.repository.path)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("/nonexistent-dir/x.sqlite"))
+    }
+
+    @Test("hostile bytes: NUL bytes, 100 000 header blocks, a session id reused, lines of 10 MB")
+    func hostileInput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        for _ in 0..<100_000 { log.raw("#Fields: " + LogText.fields) }
+        log.raw(bytes: Array("2024-03-01T10:00:00.000Z,EX\\D\u{0},01,0,10.0.0.1:25,192.0.2.1:5,+,,".utf8))
+        log.raw(bytes: Array("2024-03-01T10:00:00.100Z,EX\\D\u{0},01,1,10.0.0.1:25,192.0.2.1:5,<,EHLO n\u{0}ul,".utf8))
+        log.raw(bytes: Array("2024-03-01T10:00:00.200Z,EX\\D\u{0},01,2,10.0.0.1:25,192.0.2.1:5,-,,".utf8))
+        log.raw(String(repeating: "A", count: 10 << 20))
+        log.session("01", remote: "192.0.2.9:1", at: "2024-03-05T10:00:00.000Z", ehlo: "reused.example")
+        let path = try dir.write("hostile.LOG", log.bytes())
+        let summary = try ingest([path], db: dir.file("t.sqlite"), server: "S")
+        #expect(summary.errors.isEmpty)
+        #expect(summary.malformedRows == 1, "the 10 MB line")
+        #expect(summary.sessions.sessionCount == 2, "the reused id is a second session")
+        let ehlos = try ReadOnlyQuery(path: dir.file("t.sqlite")).run("SELECT ehlo FROM senders ORDER BY 1").rows
+        #expect(ehlos == [[.text("n\u{0}ul")], [.text("reused.example")]])
+    }
+
+    @Test("sessions that never end are capped: memory stays bounded, the excess is expired and counted")
+    func openSessionCap() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        for i in 0..<5000 { log.row(at: "2024-03-01T10:00:00.000Z", session: String(i, radix: 16), "+") }
+        var options = IngestOptions()
+        options.server = "S"
+        options.maximumOpenSessions = 100
+        let store = InMemoryStoreProbe()
+        let summary = try IngestPipeline(store: store.store, options: options)
+            .run(InputDiscovery.discover([try dir.write("flood.LOG", log.bytes())], server: "S"))
+        #expect(summary.openSessionsAtEnd <= 100)
+        #expect(summary.sessions.sessionCount == 5000 - summary.openSessionsAtEnd, "nothing vanishes: expired sessions are counted")
+    }
+
+    @Test("--redact keeps only the domain of user names and no malformed excerpts")
+    func redaction() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T10:00:00.000Z", session: "01", "+")
+        log.row(at: "2024-03-01T10:00:00.100Z", session: "01", "*", "alice@Contoso.com", "authenticated")
+        log.row(at: "2024-03-01T10:00:00.200Z", session: "01", "-")
+        log.raw("2024-03-01T10:00:01.000Z,secret-bob@contoso.com,broken")
+        let db = dir.file("t.sqlite")
+        let r = try Binary.run(["ingest", "-q", "--redact", "--server", "S", "--db", db, try dir.write("r.LOG", log.bytes())])
+        #expect(r.status == 0)
+        let dump = try ReadOnlyQuery(path: db).run(
+            "SELECT group_concat(auth_user) FROM identity_rollup UNION ALL SELECT group_concat(excerpt) FROM malformed_rows").rows
+        #expect(dump == [[.text("@contoso.com")], [.text("(redacted)")]])
+    }
+
+    @Test("a file truncated while it is read with read(2) ends short, without a crash")
+    func truncatedWhileReading() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = try dir.write("t.LOG", [UInt8](repeating: 0x41, count: 1 << 20))
+        var source = try ReadFileSource(path: path, chunkSize: 4096)
+        var seen = 0
+        try source.forEachChunk { chunk in
+            if seen == 0 { truncate(path, 10_000) }
+            seen += chunk.count
+        }
+        #expect(seen < 1 << 20)
+        #expect(seen >= 10_000)
+    }
+}
+
+/// An in-memory store, to watch what an ingest commits.
+struct InMemoryStoreProbe {
+    let store = Rollups.InMemoryStore()
+}
+
+import Rollups

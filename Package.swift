@@ -8,7 +8,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "smtptls", targets: ["smtptls"]),
-        .library(name: "SMTPTLSKit", targets: ["Ingest", "Store", "Reports", "LogGenerator"]),
+        .library(
+            name: "SMTPTLSKit",
+            targets: ["ByteInput", "LogScanner", "TLSSessions", "Rollups", "Ingest", "Store", "Reports", "LogGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the system packages smtptls builds and tests with, when missing (Debian/Ubuntu).
 #   libzstd-dev, libsqlite3-dev, zlib1g-dev: the C libraries (found by pkg-config)
-#   pkg-config: how SwiftPM finds them;  gzip: the tests compress fixtures with it
+#   pkg-config: how SwiftPM finds them;  gzip, zstd, tar: the tests build fixtures with them
 set -euo pipefail
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v gzip >/dev/null 2>&1 || missing+=(gzip)
+command -v zstd >/dev/null 2>&1 || missing+=(zstd)
+command -v tar >/dev/null 2>&1 || missing+=(tar)
 if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists libzstd || missing+=(libzstd-dev)
   pkg-config --exists sqlite3 || missing+=(libsqlite3-dev)

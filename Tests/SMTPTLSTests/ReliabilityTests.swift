@@ -73,6 +73,31 @@ struct ReliabilityTests {
         #expect(r.stderr.contains("/nonexistent-dir/x.sqlite"))
     }
 
+    @Test("a full disk (simulated with a file-size limit) is a clear error and leaves the database consistent")
+    func fullDisk() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = try Self.corpus(dir, seed: 43, hours: 6)
+        let db = dir.file("t.sqlite")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "ulimit -f 400; exec '\(Binary.path)' ingest -q --db '\(db)' '\(logs)'"]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus != 0)
+        #expect(p.terminationReason == .exit, "an error exit, not a signal")
+        #expect(message.contains("database error"), "\(message)")
+        #expect(try ReadOnlyQuery(path: db).run("PRAGMA integrity_check").rows == [[.text("ok")]])
+        // With room again, a rerun completes to the clean totals.
+        let clean = dir.file("clean.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
+        #expect(try Binary.run(["ingest", "-q", "--db", db, logs]).status == 0)
+        #expect(try ReadOnlyQuery(path: db).run(Self.rollupSQL).rows == ReadOnlyQuery(path: clean).run(Self.rollupSQL).rows)
+    }
+
     @Test("hostile bytes: NUL bytes, 100 000 header blocks, a session id reused, lines of 10 MB")
     func hostileInput() throws {
         let dir = try TemporaryDirectory()

@@ -1,7 +1,7 @@
 /// A push-style decompressor: compressed chunks in, decompressed chunks out, bounded memory.
 ///
-/// Used both by ``ZstdSource``/``GzipSource`` (a whole compressed file) and for compressed
-/// members inside a tar archive, whose bytes arrive as the archive is read.
+/// Used both by ``DecompressingSource`` (a whole compressed file) and for compressed members
+/// inside a tar archive, whose bytes arrive as the archive is read.
 public protocol StreamDecoder: AnyObject {
     /// Decompresses `chunk`, calling `output` with each decompressed block (valid during the call).
     func feed(_ chunk: UnsafeRawBufferPointer, output: (UnsafeRawBufferPointer) throws -> Void) throws
@@ -28,5 +28,27 @@ public enum Compression: String, Sendable, Equatable {
         case .zstd: return try ZstdDecoder(name: name)
         case .gzip: return try GzipDecoder(name: name)
         }
+    }
+}
+
+/// A compressed source, decompressed as it is read (bounded memory whatever the ratio).
+public struct DecompressingSource<Inner: ByteSource>: ByteSource {
+    public var inner: Inner
+    public let compression: Compression
+    public var displayName: String { inner.displayName }
+    public var inputSize: UInt64 { inner.inputSize }
+
+    public init(_ inner: Inner, compression: Compression) {
+        self.inner = inner
+        self.compression = compression
+    }
+
+    public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let decoder = try compression.makeDecoder(name: displayName) else {
+            try inner.forEachChunk(body)
+            return
+        }
+        try inner.forEachChunk { try decoder.feed($0, output: body) }
+        try decoder.finish()
     }
 }

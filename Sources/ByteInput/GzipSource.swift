@@ -56,18 +56,3 @@ public final class GzipDecoder: StreamDecoder {
         if inMember { throw ByteInputError("gzip: truncated data (the last member is incomplete)", input: name) }
     }
 }
-
-/// A gzip-compressed source, decompressed as it is read.
-public struct GzipSource<Inner: ByteSource>: ByteSource {
-    public var inner: Inner
-    public var displayName: String { inner.displayName }
-    public var inputSize: UInt64 { inner.inputSize }
-
-    public init(_ inner: Inner) { self.inner = inner }
-
-    public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let decoder = try GzipDecoder(name: displayName)
-        try inner.forEachChunk { try decoder.feed($0, output: body) }
-        try decoder.finish()
-    }
-}

@@ -46,18 +46,3 @@ public final class ZstdDecoder: StreamDecoder {
         }
     }
 }
-
-/// A zstd-compressed source, decompressed as it is read.
-public struct ZstdSource<Inner: ByteSource>: ByteSource {
-    public var inner: Inner
-    public var displayName: String { inner.displayName }
-    public var inputSize: UInt64 { inner.inputSize }
-
-    public init(_ inner: Inner) { self.inner = inner }
-
-    public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let decoder = try ZstdDecoder(name: displayName)
-        try inner.forEachChunk { try decoder.feed($0, output: body) }
-        try decoder.finish()
-    }
-}

@@ -20,14 +20,7 @@ extension SMTPTLSCommand {
 
         @OptionGroup var database: DatabaseOption
 
-        @Option(help: "Server label for all inputs (default: derived from each path; see docs/operations.md).")
-        var server: String?
-
-        @Option(help: "Inputs scanned in parallel (default: all cores). Results do not depend on it.")
-        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-        @Flag(help: "Read plain files with read(2) instead of memory-mapping them (for files that may be truncated while read).")
-        var noMmap = false
+        @OptionGroup var input: InputOptions
 
         @Option(help: "Minutes of log time after which a session with no new row is closed as it is.")
         var sessionTimeout: Int = 60
@@ -44,20 +37,13 @@ extension SMTPTLSCommand {
         @Flag(name: .shortAndLong, help: "Print a line for every log as it is read.")
         var verbose = false
 
-        @Argument(help: "Log files or directories.")
-        var paths: [String]
-
         func validate() throws {
-            if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
             if sessionTimeout < 1 { throw ValidationError("--session-timeout must be at least 1 minute") }
         }
 
         func run() throws {
             let db = database.resolved
-            var options = IngestOptions()
-            options.server = server
-            options.useMemoryMap = !noMmap
-            options.jobs = jobs
+            var options = input.ingestOptions
             options.sessionTimeout = Int64(sessionTimeout) * 60_000
             options.finalizeOpenSessions = finalizeOpen
             options.redact = redact
@@ -65,7 +51,7 @@ extension SMTPTLSCommand {
                 FileHandleOutput.standardError("waiting for another smtptls ingest on \(db) to finish…")
             }
             defer { withExtendedLifetime(lock) {} }
-            let discovery = InputDiscovery.discover(paths, server: server)
+            let discovery = input.discover()
             let store = try SQLiteStore(path: db)
             let progress = ProgressDisplay(
                 totalBytes: discovery.inputs.reduce(0) { $0 + $1.size }, quiet: quiet, verbose: verbose)

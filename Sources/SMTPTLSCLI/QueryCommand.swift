@@ -33,6 +33,13 @@ extension SMTPTLSCommand {
     }
 }
 
+/// Throws a usage error unless every given date is `YYYY-MM-DD`.
+func validateDays(_ days: String?...) throws {
+    for day in days.compactMap({ $0 }) where !isDay(day) {
+        throw ValidationError("dates are YYYY-MM-DD, not '\(day)'")
+    }
+}
+
 func isDay(_ s: String) -> Bool {
     let parts = s.split(separator: "-")
     return s.count == 10 && parts.count == 3 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }

@@ -18,9 +18,7 @@ struct ReportOptions: ParsableArguments {
         if let direction, !["receive", "send"].contains(direction) {
             throw ValidationError("--direction must be receive or send")
         }
-        for day in [since, until].compactMap({ $0 }) where !isDay(day) {
-            throw ValidationError("dates are YYYY-MM-DD, not '\(day)'")
-        }
+        try validateDays(since, until)
     }
 
     var filter: ReportFilter {

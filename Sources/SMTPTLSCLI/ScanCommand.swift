@@ -10,26 +10,12 @@ extension SMTPTLSCommand {
             abstract: "Read logs and print counts, without a database.",
             discussion: "Every session still open at the end is closed as it is, so all rows count.")
 
-        @Option(help: "Server label for all inputs (default: derived from each path).")
-        var server: String?
-
-        @Option(help: "Inputs scanned in parallel (default: all cores).")
-        var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-        @Flag(help: "Read plain files with read(2) instead of memory-mapping them.")
-        var noMmap = false
-
-        @Argument(help: "Log files or directories.")
-        var paths: [String]
+        @OptionGroup var input: InputOptions
 
         func run() throws {
-            var options = IngestOptions()
-            options.server = server
-            options.jobs = max(1, jobs)
-            options.useMemoryMap = !noMmap
+            var options = input.ingestOptions
             options.finalizeOpenSessions = true
-            let discovery = InputDiscovery.discover(paths, server: server)
-            let summary = try IngestPipeline(store: InMemoryStore(), options: options).run(discovery)
+            let summary = try IngestPipeline(store: InMemoryStore(), options: options).run(input.discover())
             FileHandleOutput.standardOutput(summary.render())
             if !summary.errors.isEmpty { throw ExitCode(1) }
         }

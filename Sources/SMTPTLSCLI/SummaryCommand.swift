@@ -31,9 +31,7 @@ extension SMTPTLSCommand {
         var failOnLegacy = false
 
         func validate() throws {
-            for d in [day, since, until].compactMap({ $0 }) where !isDay(d) {
-                throw ValidationError("dates are YYYY-MM-DD, not '\(d)'")
-            }
+            try validateDays(day, since, until)
             if day != nil && (since != nil || until != nil) {
                 throw ValidationError("use --day or --since/--until, not both")
             }

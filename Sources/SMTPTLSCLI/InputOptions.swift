@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Ingest
+
+/// The options that say how inputs are read, shared by `ingest` and `scan`.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Server label for all inputs (default: derived from each path; see docs/operations.md).")
+    var server: String?
+
+    @Option(help: "Inputs scanned in parallel (default: all cores). Results do not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Read plain files with read(2) instead of memory-mapping them (for files that may be truncated while read).")
+    var noMmap = false
+
+    @Argument(help: "Log files, directories, compressed logs or archives.")
+    var paths: [String]
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    /// Ingest options with these settings applied.
+    var ingestOptions: IngestOptions {
+        var options = IngestOptions()
+        options.server = server
+        options.jobs = jobs
+        options.useMemoryMap = !noMmap
+        return options
+    }
+
+    func discover() -> InputDiscovery.Result { InputDiscovery.discover(paths, server: server) }
+}

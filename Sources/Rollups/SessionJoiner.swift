@@ -33,6 +33,11 @@ public struct SessionJoiner {
     public struct Changes: Sendable {
         public var upserted: [SessionFragment]
         public var deleted: [SessionKey]
+
+        public init(upserted: [SessionFragment] = [], deleted: [SessionKey] = []) {
+            self.upserted = upserted
+            self.deleted = deleted
+        }
     }
 
     public init(timeout: Int64 = 3_600_000, maximumOpen: Int = 1_000_000, open: [SessionFragment] = []) {

@@ -54,6 +54,7 @@ struct DocumentationTests {
             "plaintext_sessions": ["day", "log_type", "connector", "remote_ip", "sessions", "first_seen", "last_seen", "server"],
             "tls_failures": ["day", "log_type", "connector", "remote_ip", "error", "sessions", "first_seen", "last_seen", "server"],
             "senders": ["log_type", "connector", "remote_ip", "ehlo", "sessions", "first_seen", "last_seen", "server"],
+            "hourly_coverage": ["day", "hour", "server", "log_type", "sessions"],
             "legacy_senders": ["log_type", "connector", "remote_ip", "protocols", "legacy_sessions", "modern_sessions",
                                "ehlo_names", "sender_domains", "auth_users", "first_seen", "last_seen", "server",
                                "certificate_subjects"],

@@ -6,13 +6,15 @@ public struct SMTPTLSCommand: ParsableCommand {
         commandName: "smtptls",
         abstract: "Find who still talks to your Exchange servers over legacy TLS, weak ciphers or no TLS.",
         discussion: """
-            Reads Exchange SMTP Receive and Send protocol logs (plain, .zst, .gz), joins each \
-            session's TLS negotiation with its EHLO name, sender and certificate, and keeps rollups \
-            in a SQLite database you can query.
+            Reads Exchange SMTP Receive and Send protocol logs (plain, .zst, .gz, tar and zip \
+            archives), joins each session's TLS negotiation with its EHLO name, sender and \
+            certificate, and keeps rollups in a SQLite database you can query.
 
             Typical use:
-              smtptls ingest /srv/exchange-logs        # read logs into smtptls.sqlite
-              smtptls legacy                           # who negotiated SSL3 / TLS 1.0 / TLS 1.1
+              smtptls ingest /srv/exchange-logs     # read logs into smtptls.sqlite
+              smtptls legacy                        # who negotiated SSL 3 / TLS 1.0 / 1.1
+              smtptls impact                        # who breaks if TLS 1.0/1.1 go
+              smtptls summary --format html -o s.html   # yesterday, for people
               smtptls query "SELECT * FROM plaintext_sessions"
 
             Exit status: 0 every input was read; 1 some input failed (corrupt, unreadable) or a \

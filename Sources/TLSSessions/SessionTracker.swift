@@ -1,5 +1,11 @@
 import LogScanner
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads one input's records and builds its session fragments: the scanner's sink.
 ///
 /// Sessions that both start (`+`) and end (`-`) in this input are handed to `onComplete` as soon
@@ -177,7 +183,7 @@ public struct SessionTracker: RecordSink {
     }
 
     private mutating func connectorIndex(_ f: FieldView) -> Int32 {
-        if lastConnector >= 0, connectors[lastConnector].bytes.elementsEqual(f.bytes) {
+        if lastConnector >= 0, Self.same(connectors[lastConnector], f) {
             return Int32(lastConnector)
         }
         let value = f.unescaped()
@@ -188,6 +194,14 @@ public struct SessionTracker: RecordSink {
             lastConnector = connectors.count - 1
         }
         return Int32(lastConnector)
+    }
+
+    /// Whether a kept connector name equals a field's raw bytes (memcmp, no generic iteration).
+    @inline(__always)
+    static func same(_ kept: ByteString, _ f: FieldView) -> Bool {
+        guard kept.count == f.count, !f.isQuoted else { return false }
+        guard kept.count > 0, let base = f.bytes.baseAddress else { return kept.count == 0 }
+        return kept.bytes.withUnsafeBytes { memcmp($0.baseAddress!, base, kept.count) == 0 }
     }
 
     static func parseHex(_ f: FieldView) -> UInt64? {

@@ -60,7 +60,7 @@ let package = Package(
             name: "SMTPTLSTests",
             dependencies: [
                 "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store", "Reports", "LogGenerator",
-                "Ingest", "SMTPTLSCLI", "TestSupport",
+                "Ingest", "SMTPTLSCLI", "TestSupport", "CByteSearch",
             ]),
     ]
 )

@@ -1,16 +1,11 @@
 // Byte-search primitives the scanner needs and Swift cannot express efficiently:
-// a 64-byte structural-character bitmask (SSE2 / NEON / portable) and memmem.
+// a 64-byte structural-character bitmask (SSE2, or a portable loop elsewhere).
 #ifndef SMTPTLS_BYTESEARCH_SHIM_H
 #define SMTPTLS_BYTESEARCH_SHIM_H
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #include <stdint.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#elif defined(__ARM_NEON)
-#include <arm_neon.h>
 #endif
 
 /// Bit i is set when p[i] is ',', '"' or '\n', for i in 0..<64. Reads exactly 64 bytes at p.
@@ -37,9 +32,4 @@ static inline uint64_t smtptls_structural_mask64(const uint8_t *p) {
 #endif
 }
 
-/// memmem(3); Swift's Glibc module does not export it.
-static inline const void *smtptls_memmem(const void *haystack, size_t haystack_len,
-                                         const void *needle, size_t needle_len) {
-    return memmem(haystack, haystack_len, needle, needle_len);
-}
 #endif

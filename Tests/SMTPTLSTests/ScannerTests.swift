@@ -1,3 +1,5 @@
+import CByteSearch
+import LogGenerator
 import LogScanner
 import Testing
 import TestSupport
@@ -181,5 +183,17 @@ struct ScannerTests {
         #expect(first != nil)
         #expect(first == grown)
         #expect(RecordingSink.scan(other.bytes()).0.fingerprint != first)
+    }
+
+    @Test("the SIMD structural mask marks exactly the commas, quotes and line feeds of any block")
+    func structuralMask() {
+        var random = SeededRandom(seed: 5)
+        let alphabet: [UInt8] = [0x2C, 0x22, 0x0A, 0x0D, 0x41, 0x20, 0x00, 0xFF, 0x7C]
+        for _ in 0..<2000 {
+            let block = (0..<64).map { _ in random.chance(0.5) ? random.pick(alphabet) : UInt8(truncatingIfNeeded: random.next()) }
+            var expected: UInt64 = 0
+            for (i, b) in block.enumerated() where b == 0x2C || b == 0x22 || b == 0x0A { expected |= 1 << UInt64(i) }
+            #expect(block.withUnsafeBufferPointer { smtptls_structural_mask64($0.baseAddress!) } == expected)
+        }
     }
 }

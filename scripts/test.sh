@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The README's second command, and exactly what CI runs: the test suite, the suite under
+# AddressSanitizer and ThreadSanitizer, and a bounded fuzzing run (60 s per target).
+#   scripts/test.sh          # everything (about 12 minutes on 2 cores)
+#   scripts/test.sh unit     # the suite alone
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+swift build
+swift test
+[ "${1:-all}" = unit ] && exit 0
+LSAN_OPTIONS="suppressions=$PWD/.ci/lsan.supp" swift test --scratch-path .build-asan --sanitize=address
+swift test --scratch-path .build-tsan --sanitize=thread
+SECONDS_EACH="${SECONDS_EACH:-60}" bash Fuzz/run.sh

@@ -63,6 +63,13 @@ public struct RollupDelta: Sendable {
 
     /// Adds another delta's rollups and counts.
     public mutating func merge(_ other: RollupDelta) {
+        if isEmpty && sessionCount == 0 && expiredSessions == 0 {
+            // Taking the other delta whole avoids rehashing every key (the common first merge).
+            self = other
+            return
+        }
+        sessions.reserveCapacity(sessions.count + other.sessions.count)
+        identities.reserveCapacity(identities.count + other.identities.count)
         for (k, v) in other.sessions { sessions[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.identities { identities[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }

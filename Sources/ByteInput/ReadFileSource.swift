@@ -34,35 +34,3 @@ public struct ReadFileSource: ByteSource {
         }
     }
 }
-
-/// Bytes already in memory, delivered as chunks of a chosen size (tests, archive members).
-public struct MemorySource: ByteSource {
-    public let displayName: String
-    public let bytes: [UInt8]
-    public let chunkSizes: [Int]
-    public var inputSize: UInt64 { UInt64(bytes.count) }
-
-    /// - Parameter chunkSizes: sizes used in turn (cycled); empty means one chunk.
-    public init(name: String, bytes: [UInt8], chunkSizes: [Int] = []) {
-        self.displayName = name
-        self.bytes = bytes
-        self.chunkSizes = chunkSizes.filter { $0 > 0 }
-    }
-
-    public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try bytes.withUnsafeBytes { all in
-            guard !chunkSizes.isEmpty else {
-                if !all.isEmpty { try body(all) }
-                return
-            }
-            var offset = 0
-            var index = 0
-            while offset < all.count {
-                let size = min(chunkSizes[index % chunkSizes.count], all.count - offset)
-                try body(UnsafeRawBufferPointer(rebasing: all[offset..<offset + size]))
-                offset += size
-                index += 1
-            }
-        }
-    }
-}

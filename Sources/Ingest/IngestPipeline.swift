@@ -133,7 +133,6 @@ public final class IngestPipeline {
             summary.malformedSamples.append((path, row))
         }
         summary.sessions.mergeCounts(delta)
-        for (p, n) in r.tracker.negotiationRows { summary.negotiationRows[p, default: 0] += n }
     }
 }
 

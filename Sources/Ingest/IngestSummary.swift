@@ -23,7 +23,6 @@ public struct IngestSummary: Sendable {
     /// The first malformed rows of the run, with their input.
     public var malformedSamples: [(path: String, row: MalformedRow)] = []
     public var sessions = RollupDelta()
-    public var negotiationRows: [TLSProtocol: Int] = [:]
     public var openSessionsAtEnd = 0
     public var seconds = 0.0
 

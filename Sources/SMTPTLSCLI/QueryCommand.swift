@@ -22,12 +22,8 @@ extension SMTPTLSCommand {
         var sql: String
 
         func run() throws {
-            do {
-                let result = try ReadOnlyQuery(path: database.resolved).run(sql, timeout: timeout)
-                FileHandleOutput.standardOutput(ResultTable(result).render(output.format))
-            } catch let error as StoreError {
-                FileHandleOutput.standardError("error: \(error)")
-                throw ExitCode(1)
+            try printReport(output.format) {
+                ResultTable(try ReadOnlyQuery(path: database.resolved).run(sql, timeout: timeout))
             }
         }
     }

@@ -13,7 +13,7 @@ extension SMTPTLSCommand {
         @OptionGroup var output: OutputFormatOption
 
         func run() throws {
-            try printReport { try LegacyReport(filter: scope.filter).run(database: database.resolved) }
+            try printReport(output.format) { try LegacyReport(filter: scope.filter).run(database: database.resolved) }
         }
     }
 
@@ -43,7 +43,7 @@ extension SMTPTLSCommand {
         }
 
         func run() throws {
-            try printReport {
+            try printReport(output.format) {
                 let table = try ImpactReport(filter: scope.filter, floor: floor).run(database: database.resolved)
                 let counts = ImpactReport.categories.map { c in "\(c) \(table.rows.filter { $0[0].text == c }.count)" }
                 FileHandleOutput.standardError("if protocols below \(floor) were disabled: " + counts.joined(separator: ", "))
@@ -53,24 +53,12 @@ extension SMTPTLSCommand {
     }
 }
 
-extension ParsableCommand {
-    /// Prints a report in the chosen format; database errors become a message and exit status 1.
-    func printReport(format: OutputFormat? = nil, _ make: () throws -> ResultTable) throws {
-        do {
-            let table = try make()
-            let chosen = format ?? (self as? HasOutputFormat)?.outputFormat ?? .table
-            FileHandleOutput.standardOutput(table.render(chosen))
-        } catch let error as StoreError {
-            FileHandleOutput.standardError("error: \(error)")
-            throw ExitCode(1)
-        }
+/// Prints a report in the chosen format; database errors become a message and exit status 1.
+func printReport(_ format: OutputFormat, _ make: () throws -> ResultTable) throws {
+    do {
+        FileHandleOutput.standardOutput(try make().render(format))
+    } catch let error as StoreError {
+        FileHandleOutput.standardError("error: \(error)")
+        throw ExitCode(1)
     }
 }
-
-/// Commands whose output format is chosen with --format.
-protocol HasOutputFormat {
-    var outputFormat: OutputFormat { get }
-}
-
-extension SMTPTLSCommand.Legacy: HasOutputFormat { var outputFormat: OutputFormat { output.format } }
-extension SMTPTLSCommand.Impact: HasOutputFormat { var outputFormat: OutputFormat { output.format } }

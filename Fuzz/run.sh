@@ -2,13 +2,17 @@
 # Builds the libFuzzer targets (with AddressSanitizer) and runs each for SECONDS (default 60).
 #   Fuzz/run.sh            # the bounded run CI does
 #   SECONDS_EACH=14400 Fuzz/run.sh   # four hours each
+#   NICE="nice -n 19" SECONDS_EACH=3600 Fuzz/run.sh   # an hour each, at lowest priority
 # Crashes are written to Fuzz/findings/; turn each into a regression test.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${SECONDS_EACH:-60}
 cd "$root"
+# SwiftPM hands each sanitizer to the driver separately and the frontend keeps only the last
+# one, so without the combined -Xswiftc flag nothing is instrumented for coverage and libFuzzer
+# runs blind ("no interesting inputs were found"). The combined flag reaches every frontend.
 swift build --package-path Fuzz --scratch-path "$root/.build-fuzz" -c debug \
-  --sanitize=fuzzer --sanitize=address 2>&1 | grep -vE "ld.gold: warning|^\[" >&2 || true
+  --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE "ld.gold: warning|^\[" >&2 || true
 [ -x "$root/.build-fuzz/debug/FuzzScanner" ] || { echo "fuzz build failed" >&2; exit 1; }
 bin="$root/.build-fuzz/debug"
 mkdir -p Fuzz/findings .build-fuzz/corpus-scanner .build-fuzz/corpus-archives
@@ -21,10 +25,20 @@ tar -cf .build-fuzz/corpus-archives/seed.tar -C SampleLogs truth.json
 for target in FuzzScanner FuzzArchives; do
   corpus=.build-fuzz/corpus-scanner
   [ "$target" = FuzzArchives ] && corpus=.build-fuzz/corpus-archives
-  echo "fuzzing $target for ${seconds}s" >&2
-  "$bin/$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
-    -artifact_prefix=Fuzz/findings/ "$corpus" 2>&1 | grep -E "^#[0-9]+ *DONE|Done [0-9]+ runs|ERROR|SUMMARY" >&2 || true
-  if ls Fuzz/findings/crash-* Fuzz/findings/leak-* >/dev/null 2>&1; then
+  # Inputs kept in Fuzz/regressions/<target>/ (past findings, hand-made edge cases) seed every run;
+  # the unit suite replays them too (RegressionCorpusTests).
+  [ -d "Fuzz/regressions/$target" ] && cp Fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
+  log=".build-fuzz/$target.log"
+  echo "fuzzing $target for ${seconds}s (full log: $log)" >&2
+  SWIFT_BACKTRACE=enable=no ${NICE:-} "$bin/$target" -max_total_time="$seconds" -max_len=65536 \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=Fuzz/findings/ "$corpus" > "$log" 2>&1 || true
+  grep -E "INITED|Done [0-9]+ runs|ERROR|SUMMARY|stat::number_of_executed_units|stat::peak_rss" "$log" >&2 || true
+  grep -E "^#[0-9]+" "$log" | tail -n 1 >&2 || true
+  if grep -q "no interesting inputs were found" "$log"; then
+    echo "fuzzing $target ran without coverage feedback: the build is not instrumented" >&2
+    exit 1
+  fi
+  if ls Fuzz/findings/crash-* Fuzz/findings/leak-* Fuzz/findings/oom-* Fuzz/findings/timeout-* >/dev/null 2>&1; then
     echo "fuzzing found a crash: see Fuzz/findings/" >&2
     exit 1
   fi

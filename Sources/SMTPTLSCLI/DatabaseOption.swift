@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 
 /// `--db PATH`, else `$SMTPTLS_DB`, else `smtptls.sqlite` in the current directory.
 struct DatabaseOption: ParsableArguments {
@@ -10,6 +11,18 @@ struct DatabaseOption: ParsableArguments {
         if let path { return path }
         if let env = ProcessInfo.processInfo.environment["SMTPTLS_DB"], !env.isEmpty { return env }
         return "smtptls.sqlite"
+    }
+
+    /// The path for a read-only command. When the directory is not writable and no ingest is
+    /// running, SQLite reads the file as an immutable snapshot; say so on stderr.
+    var forReading: String {
+        let path = resolved
+        let location = DatabaseLocation(path: path)
+        if location.needsImmutableRead {
+            FileHandleOutput.standardError(
+                "note: \(location.directory) is not writable, so \(path) is read as a snapshot (no ingest is running)")
+        }
+        return path
     }
 }
 

@@ -43,6 +43,7 @@ extension SMTPTLSCommand {
 
         func run() throws {
             let db = database.resolved
+            try DatabaseLocation(path: db).checkWritable()
             var options = input.ingestOptions
             options.sessionTimeout = Int64(sessionTimeout) * 60_000
             options.finalizeOpenSessions = finalizeOpen

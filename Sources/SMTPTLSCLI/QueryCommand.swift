@@ -23,7 +23,7 @@ extension SMTPTLSCommand {
 
         func run() throws {
             try printReport(output.format) {
-                ResultTable(try ReadOnlyQuery(path: database.resolved).run(sql, timeout: timeout))
+                ResultTable(try ReadOnlyQuery(path: database.forReading).run(sql, timeout: timeout))
             }
         }
     }

@@ -13,7 +13,7 @@ extension SMTPTLSCommand {
         @OptionGroup var output: OutputFormatOption
 
         func run() throws {
-            try printReport(output.format) { try LegacyReport(filter: scope.filter).run(database: database.resolved) }
+            try printReport(output.format) { try LegacyReport(filter: scope.filter).run(database: database.forReading) }
         }
     }
 
@@ -44,7 +44,7 @@ extension SMTPTLSCommand {
 
         func run() throws {
             try printReport(output.format) {
-                let table = try ImpactReport(filter: scope.filter, floor: floor).run(database: database.resolved)
+                let table = try ImpactReport(filter: scope.filter, floor: floor).run(database: database.forReading)
                 let counts = ImpactReport.categories.map { c in "\(c) \(table.rows.filter { $0[0].text == c }.count)" }
                 FileHandleOutput.standardError("if protocols below \(floor) were disabled: " + counts.joined(separator: ", "))
                 return table

@@ -43,7 +43,7 @@ extension SMTPTLSCommand {
             let last = day ?? until ?? since ?? yesterday
             let data: SummaryData
             do {
-                data = try SummaryReport(since: first, until: last).load(database: database.resolved)
+                data = try SummaryReport(since: first, until: last).load(database: database.forReading)
             } catch let error as StoreError {
                 FileHandleOutput.standardError("error: \(error)")
                 throw ExitCode(1)

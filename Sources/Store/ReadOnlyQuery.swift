@@ -10,6 +10,9 @@ public struct ReadOnlyQuery {
     public struct Result: Sendable {
         public var columns: [String]
         public var rows: [[SQLValue]]
+        /// True when the file was read as an immutable snapshot because its directory is not
+        /// writable (see ``DatabaseLocation/needsImmutableRead``).
+        public var readAsSnapshot = false
     }
 
     public let path: String
@@ -22,7 +25,8 @@ public struct ReadOnlyQuery {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(code: SQLITE_CANTOPEN, message: "no database at \(path) (run `smtptls ingest` first)")
         }
-        let db = try SQLiteDatabase(path: path, mode: .readOnly)
+        let snapshot = DatabaseLocation(path: path).needsImmutableRead
+        let db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
         let statement = try db.prepare(sql)
         guard statement.isReadOnly else {
             throw StoreError(code: SQLITE_READONLY, message: "queries are read-only: this statement would change the database", sql: sql)
@@ -39,7 +43,7 @@ public struct ReadOnlyQuery {
         } catch let error as StoreError where error.code == SQLITE_INTERRUPT {
             throw StoreError(code: error.code, message: "query stopped after the \(timeout ?? 0)-second timeout", sql: sql)
         }
-        return Result(columns: columns, rows: rows)
+        return Result(columns: columns, rows: rows, readAsSnapshot: snapshot)
     }
 }
 

@@ -22,10 +22,14 @@ public final class SQLiteDatabase {
         case readWrite
         /// `SQLITE_OPEN_READONLY` plus `PRAGMA query_only`: no statement can change the file.
         case readOnly
+        /// As `readOnly`, opened with `immutable=1`: for a file in a directory the reader cannot
+        /// write while no writer is active (see ``DatabaseLocation/needsImmutableRead``).
+        case readOnlyImmutable
     }
 
     public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 60_000) throws {
         self.path = path
+        if mode == .readWrite, path != ":memory:" { try DatabaseLocation(path: path).checkWritable() }
         if mode == .readWrite, path != ":memory:", access(path, F_OK) != 0 {
             // Logs hold personal data: the database is readable by its owner only.
             let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
@@ -35,11 +39,16 @@ public final class SQLiteDatabase {
             close(fd)
         }
         var db: OpaquePointer?
-        let flags =
-            mode == .readOnly
-            ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-            : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let flags: Int32
+        var name = path
+        switch mode {
+        case .readWrite: flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        case .readOnly: flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        case .readOnlyImmutable:
+            flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+            name = DatabaseLocation(path: path).immutableURI
+        }
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
@@ -48,7 +57,7 @@ public final class SQLiteDatabase {
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
-        if mode == .readOnly { try execute("PRAGMA query_only = 1") }
+        if mode != .readWrite { try execute("PRAGMA query_only = 1") }
     }
 
     deinit { sqlite3_close_v2(handle) }

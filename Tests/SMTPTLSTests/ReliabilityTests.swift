@@ -175,3 +175,47 @@ struct InMemoryStoreProbe {
 }
 
 import Rollups
+
+extension ReliabilityTests {
+    @Test("a read-only database directory or file is a clear error and changes nothing; queries still read it")
+    func readOnlyDatabase() throws {
+        let dir = try TemporaryDirectory()
+        defer {
+            chmod(dir.file("store"), 0o755)
+            dir.remove()
+        }
+        let a = try Self.corpus(dir, seed: 44, hours: 2), b = try Self.corpus(dir, seed: 45, hours: 2)
+        try FileManager.default.createDirectory(atPath: dir.file("store"), withIntermediateDirectories: false)
+        let store = dir.file("store"), db = dir.file("store/t.sqlite")
+        let user = try UnprivilegedRunner(in: dir)
+        #expect(try user.run(["ingest", "-q", "--db", db, a]).status == 0)
+        func contents() throws -> [[SQLValue]] {
+            try ReadOnlyQuery(path: db).run(Self.rollupSQL).rows
+                + ReadOnlyQuery(path: db).run("SELECT fingerprint, consumed_bytes FROM ingested_inputs ORDER BY 1").rows
+        }
+        let before = try contents()
+        // Readers leave an empty -wal and -shm behind; a clean close of the last writer does not.
+        // Remove them so the reader below has to cope without them, as after a nightly ingest.
+        for suffix in ["-wal", "-shm"] { unlink(db + suffix) }
+
+        chmod(store, 0o555)
+        let ingest = try user.run(["ingest", "-q", "--db", db, b])
+        #expect(ingest.status != 0)
+        #expect(ingest.stderr.contains("directory \(store) is read-only"), "\(ingest.stderr)")
+        let query = try user.run(["query", "--db", db, "SELECT count(*) FROM ingested_inputs"])
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(query.stderr.contains("read as a snapshot"), "\(query.stderr)")
+        let inputs = try ReadOnlyQuery(path: db).run("SELECT count(*) FROM ingested_inputs").rows
+        #expect(query.stdout.contains(inputs.first?.first?.text ?? "?"))
+
+        chmod(store, 0o755)
+        chmod(db, 0o400)
+        let readOnlyFile = try user.run(["ingest", "-q", "--db", db, b])
+        #expect(readOnlyFile.status != 0)
+        #expect(readOnlyFile.stderr.contains("the file is read-only"), "\(readOnlyFile.stderr)")
+        chmod(db, 0o600)
+
+        #expect(try contents() == before)
+        #expect(try ReadOnlyQuery(path: db).run("PRAGMA integrity_check").rows == [[.text("ok")]])
+    }
+}

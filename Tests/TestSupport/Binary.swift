@@ -20,8 +20,15 @@ public enum Binary {
 
     /// Runs `smtptls arguments…` to completion.
     public static func run(_ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws -> Result {
+        try launch(path, arguments, environment: environment, cwd: cwd)
+    }
+
+    /// Runs any executable to completion, collecting its output.
+    public static func launch(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], cwd: String? = nil
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

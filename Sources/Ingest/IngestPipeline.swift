@@ -137,7 +137,7 @@ public final class IngestPipeline {
 }
 
 /// Inputs merged but not yet committed. Consecutive inputs are committed together (up to 64
-/// inputs, 256 MB of input or 2 seconds), so the rollups of a day's hourly files are aggregated in
+/// inputs, 256 MB of input or 10 seconds), so the rollups of a day's hourly files are aggregated in
 /// memory and the database sees one upsert per key per batch. Each input is still all-or-nothing:
 /// a killed run loses at most the batch in progress, and the ledger says so.
 struct PendingBatch {
@@ -156,6 +156,6 @@ struct PendingBatch {
     }
 
     var isFull: Bool {
-        ledger.count >= 64 || bytes >= 256_000_000 || Date().timeIntervalSince(started) >= 2
+        ledger.count >= 64 || bytes >= 256_000_000 || Date().timeIntervalSince(started) >= 10
     }
 }

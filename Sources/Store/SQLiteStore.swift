@@ -42,6 +42,9 @@ public final class SQLiteStore: RollupStore {
         db = try SQLiteDatabase(path: path, mode: .readWrite)
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = NORMAL")
+        // 64 MiB of page cache (default 2 MiB): upserts spread over the rollup B-trees, and with
+        // the default most of them re-read a page from the file (pread was 8 % of an ingest).
+        try db.execute("PRAGMA cache_size = -65536")
         try db.execute("PRAGMA foreign_keys = ON")
         try Schema.migrate(db)
     }

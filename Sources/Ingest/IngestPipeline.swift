@@ -3,8 +3,9 @@ import LogScanner
 import Rollups
 import TLSSessions
 
-/// Runs an ingest: inputs are scanned (in parallel when `jobs` > 1), then merged and committed
-/// one by one in input order, each in its own transaction with its ledger row.
+/// Runs an ingest: inputs are scanned (in parallel when `jobs` > 1), merged one by one in input
+/// order, and committed in batches of consecutive inputs, each batch in one transaction with its
+/// ledger rows, on a thread of its own (``BackgroundCommitter``).
 public final class IngestPipeline {
     let store: any RollupStore
     let options: IngestOptions
@@ -36,6 +37,9 @@ public final class IngestPipeline {
             timeout: options.sessionTimeout, maximumOpen: options.maximumOpenSessions, open: try store.loadOpenSessions())
         let snapshot = ledger
         var batch = PendingBatch()
+        let committer = BackgroundCommitter(store: store)
+        // However the run ends, no commit may still be running when it returns.
+        defer { try? committer.drain() }
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
 
         let scanner = self.scanner
@@ -59,11 +63,12 @@ public final class IngestPipeline {
                     }
                 }
                 try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)
-                if batch.isFull { try flush(&batch, joiner: &joiner) }
+                if batch.isFull { try flush(&batch, joiner: &joiner, to: committer) }
                 onInputDone?(result)
             }
         }
-        try flush(&batch, joiner: &joiner)
+        try flush(&batch, joiner: &joiner, to: committer)
+        try committer.drain()
         if options.finalizeOpenSessions {
             var delta = RollupDelta()
             joiner.finalizeAll(into: &delta)
@@ -78,10 +83,11 @@ public final class IngestPipeline {
         return summary
     }
 
-    /// Commits the pending inputs, with the open-session changes they caused, in one transaction.
-    private func flush(_ batch: inout PendingBatch, joiner: inout SessionJoiner) throws {
+    /// Hands the pending inputs, with the open-session changes they caused, to the committer
+    /// (one transaction).
+    private func flush(_ batch: inout PendingBatch, joiner: inout SessionJoiner, to committer: BackgroundCommitter) throws {
         guard !batch.ledger.isEmpty else { return }
-        try store.commit(InputCommit(
+        try committer.submit(InputCommit(
             ledger: batch.ledger, delta: batch.delta, openSessions: joiner.takeChanges(), malformedSamples: batch.samples))
         batch = PendingBatch()
     }

@@ -1,0 +1,47 @@
+import Foundation
+import Rollups
+
+/// Commits batches on a thread of its own, so SQLite's work on one batch overlaps the scanning
+/// and merging of the next instead of stopping them.
+///
+/// Batches are committed one at a time, in the order submitted, each atomically (the store's
+/// contract), so a killed run leaves exactly the batches committed before it: crash consistency
+/// is the same as committing inline. At most one batch waits while one commits; `submit` blocks
+/// beyond that, which bounds memory to two batches. The first failure stops later commits and is
+/// thrown by the next `submit` or by `drain`.
+final class BackgroundCommitter: @unchecked Sendable {
+    // Invariant: `store` is used only on `queue` between the first submit and `drain` returning;
+    // `failure` only under `lock`.
+    private let store: any RollupStore
+    private let queue = DispatchQueue(label: "smtptls.commit")
+    private let slot = DispatchSemaphore(value: 1)
+    private let lock = NSLock()
+    private var failure: (any Error)?
+
+    init(store: any RollupStore) { self.store = store }
+
+    /// Queues a commit; waits while the previous one is still running.
+    func submit(_ commit: InputCommit) throws {
+        try rethrowFailure()
+        slot.wait()
+        queue.async { [self] in
+            defer { slot.signal() }
+            guard lock.withLock({ failure == nil }) else { return }
+            do {
+                try store.commit(commit)
+            } catch {
+                lock.withLock { failure = error }
+            }
+        }
+    }
+
+    /// Waits for every queued commit; throws the first failure.
+    func drain() throws {
+        queue.sync {}
+        try rethrowFailure()
+    }
+
+    private func rethrowFailure() throws {
+        if let failure = lock.withLock({ failure }) { throw failure }
+    }
+}

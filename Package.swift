@@ -11,6 +11,8 @@ let package = Package(
         .library(
             name: "SMTPTLSKit",
             targets: ["ByteInput", "LogScanner", "TLSSessions", "Rollups", "Ingest", "Store", "Reports", "LogGenerator"]),
+        // What the fuzz targets check, shared by Fuzz/ (libFuzzer) and the regression replay test.
+        .library(name: "SMTPTLSFuzzChecks", targets: ["FuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,11 +58,12 @@ let package = Package(
         .executableTarget(name: "smtptls", dependencies: ["SMTPTLSCLI"]),
 
         .target(name: "TestSupport", dependencies: ["LogGenerator", "Store"], path: "Tests/TestSupport"),
+        .target(name: "FuzzChecks", dependencies: ["ByteInput", "LogScanner", "TLSSessions"], path: "Tests/FuzzChecks"),
         .testTarget(
             name: "SMTPTLSTests",
             dependencies: [
                 "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store", "Reports", "LogGenerator",
-                "Ingest", "SMTPTLSCLI", "TestSupport", "CByteSearch",
+                "Ingest", "SMTPTLSCLI", "TestSupport", "FuzzChecks", "CByteSearch",
             ]),
     ]
 )

@@ -9,8 +9,8 @@ let package = Package(
     dependencies: [.package(name: "smtptls", path: "../")],
     targets: [
         .executableTarget(
-            name: "FuzzScanner", dependencies: [.product(name: "SMTPTLSKit", package: "smtptls")]),
+            name: "FuzzScanner", dependencies: [.product(name: "SMTPTLSFuzzChecks", package: "smtptls")]),
         .executableTarget(
-            name: "FuzzArchives", dependencies: [.product(name: "SMTPTLSKit", package: "smtptls")]),
+            name: "FuzzArchives", dependencies: [.product(name: "SMTPTLSFuzzChecks", package: "smtptls")]),
     ]
 )

@@ -13,7 +13,7 @@ cd "$root"
 corpus=${CORPUS:-$root/bench-corpus}
 sph=${SESSIONS_PER_HOUR:-6000}
 
-for tool in zstd rg python3; do
+for tool in zstd rg python3 taskset; do
   command -v "$tool" >/dev/null || { echo "compare.sh needs $tool (apt-get install zstd ripgrep python3-venv)" >&2; exit 2; }
 done
 [ -x /usr/bin/time ] || { echo "compare.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }

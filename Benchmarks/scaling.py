@@ -32,15 +32,27 @@ subprocess.run(["cat"] + [os.path.join(d, f) for d, _, fs in os.walk(corpus) for
                stdout=subprocess.DEVNULL, check=True)  # warm the page cache
 
 def run(argv):
-    """Wall seconds and the peak RSS (KB) of one child, measured with wait4."""
+    """Wall seconds, peak RSS (KB, from wait4) and peak anonymous RSS (KB, /proc sampled every
+    20 ms: the process's own memory, without the pages of mapped log files) of one child."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    anon = 0
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        try:
+            with open(f"/proc/{p.pid}/status") as f:
+                for line in f:
+                    if line.startswith("RssAnon:"):
+                        anon = max(anon, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.02)
     elapsed = time.perf_counter() - t0
-    err = p.stderr.read().decode(errors="replace")
     if status != 0:
-        sys.exit(f"{' '.join(argv)} failed ({status}): {err[-2000:]}")
-    return elapsed, usage.ru_maxrss
+        sys.exit(f"{' '.join(argv)} failed ({status})")
+    return elapsed, usage.ru_maxrss, anon
 
 def rollups(db):
     q = "SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
@@ -48,6 +60,7 @@ def rollups(db):
                           check=True, capture_output=True).stdout
 
 results = {}
+serial = {}
 reference = None
 for r in range(args.runs):
     for j in jobs:
@@ -59,6 +72,10 @@ for r in range(args.runs):
             argv = [args.bin, "ingest", "-q", "--jobs", str(j), "--db", db, corpus] if mode == "ingest" \
                 else [args.bin, "scan", "--jobs", str(j), corpus]
             results.setdefault((mode, j), []).append(run(argv))
+            if mode == "ingest" and r == 0 and j == jobs[-1]:
+                stages = subprocess.run([args.bin, "ingest", "--jobs", str(j), "--db", db + ".stages", corpus],
+                                        capture_output=True, text=True).stderr
+                serial[j] = next((l for l in stages.splitlines() if l.startswith("serial stages")), "")
             if mode == "ingest" and r == 0:
                 got = rollups(db)
                 reference = reference or got
@@ -75,13 +92,16 @@ except Exception:
     pass
 print(f"{os.cpu_count()} CPUs ({cpu}); corpus {size / 1e9:.2f} GB in {files} files; "
       f"median of {args.runs} alternating runs; rollups identical for every --jobs\n")
-print("| command | --jobs | median s | GB/s | speed-up | efficiency | peak RSS MB |")
-print("|---|---:|---:|---:|---:|---:|---:|")
+print("| command | --jobs | median s | GB/s | speed-up | efficiency | peak RSS MB | peak anon RSS MB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for mode in ("ingest", "scan"):
-    base = statistics.median(t for t, _ in results[(mode, jobs[0])])
+    base = statistics.median(t for t, _, _ in results[(mode, jobs[0])])
     for j in jobs:
-        ts = [t for t, _ in results[(mode, j)]]
+        ts = [t for t, _, _ in results[(mode, j)]]
         med = statistics.median(ts)
-        rss = max(m for _, m in results[(mode, j)]) / 1024
+        rss = max(m for _, m, _ in results[(mode, j)]) / 1024
+        anon = max(a for _, _, a in results[(mode, j)]) / 1024
         print(f"| {mode} | {j} | {med:.2f} | {size / med / 1e9:.3f} | {base / med:.2f}× | "
-              f"{base / med / (j / jobs[0]) * 100:.0f} % | {rss:.0f} |")
+              f"{base / med / (j / jobs[0]) * 100:.0f} % | {rss:.0f} | {anon:.0f} |")
+for j, line in serial.items():
+    print(f"\nOne more ingest with --jobs {j}: {line}")

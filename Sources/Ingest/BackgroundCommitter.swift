@@ -11,12 +11,16 @@ import Rollups
 /// thrown by the next `submit` or by `drain`.
 final class BackgroundCommitter: @unchecked Sendable {
     // Invariant: `store` is used only on `queue` between the first submit and `drain` returning;
-    // `failure` only under `lock`.
+    // `failure` and `busyNanoseconds` only under `lock`.
     private let store: any RollupStore
     private let queue = DispatchQueue(label: "smtptls.commit")
     private let slot = DispatchSemaphore(value: 1)
     private let lock = NSLock()
     private var failure: (any Error)?
+    private var busyNanoseconds: UInt64 = 0
+
+    /// Seconds spent inside the store's commits so far (read after ``drain()``).
+    var busySeconds: Double { Double(lock.withLock { busyNanoseconds }) / 1e9 }
 
     init(store: any RollupStore) { self.store = store }
 
@@ -27,11 +31,14 @@ final class BackgroundCommitter: @unchecked Sendable {
         queue.async { [self] in
             defer { slot.signal() }
             guard lock.withLock({ failure == nil }) else { return }
+            let started = DispatchTime.now().uptimeNanoseconds
             do {
                 try store.commit(commit)
             } catch {
                 lock.withLock { failure = error }
             }
+            let spent = DispatchTime.now().uptimeNanoseconds - started
+            lock.withLock { busyNanoseconds += spent }
         }
     }
 

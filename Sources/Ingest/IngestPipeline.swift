@@ -43,7 +43,10 @@ public final class IngestPipeline {
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
 
         let scanner = self.scanner
+        var mergeNanoseconds: UInt64 = 0
         try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume, emit: $1) }) { scanned in
+            let mergeStarted = DispatchTime.now().uptimeNanoseconds
+            defer { mergeNanoseconds += DispatchTime.now().uptimeNanoseconds - mergeStarted }
             do {
                 var result = scanned
                 // The same content seen earlier in this run (a duplicate copy, the same member in
@@ -69,6 +72,8 @@ public final class IngestPipeline {
         }
         try flush(&batch, joiner: &joiner, to: committer)
         try committer.drain()
+        summary.mergeSeconds = Double(mergeNanoseconds) / 1e9
+        summary.commitSeconds = committer.busySeconds
         if options.finalizeOpenSessions {
             var delta = RollupDelta()
             joiner.finalizeAll(into: &delta)

@@ -25,6 +25,11 @@ public struct IngestSummary: Sendable {
     public var sessions = RollupDelta()
     public var openSessionsAtEnd = 0
     public var seconds = 0.0
+    /// Time the merge thread was busy (joining sessions, adding rollups; waiting excluded), and
+    /// time the commit thread spent in the database. Each runs on one thread, so either one
+    /// close to `seconds` is what bounds the run, however many jobs scan.
+    public var mergeSeconds = 0.0
+    public var commitSeconds = 0.0
 
     public init() {}
 
@@ -41,6 +46,11 @@ public struct IngestSummary: Sendable {
             "\(records) records, \(String(format1: mb)) MB of logs"
                 + (abs(readMB - mb) > 0.05 ? " (\(String(format1: readMB)) MB read)" : "")
                 + " in \(String(format2: seconds)) s (\(String(format1: rate)) MB/s)")
+        if seconds > 0 {
+            lines.append(
+                "serial stages: merge \(String(format2: mergeSeconds)) s, database commits \(String(format2: commitSeconds)) s"
+                    + " (each on one thread, beside the scanning jobs)")
+        }
         let outcomes = ["tls", "tls_unlogged", "failed", "plaintext"].map { "\($0) \(sessions.outcomeSessions[$0] ?? 0)" }
         lines.append(
             "sessions finished: \(sessions.sessionCount) (\(outcomes.joined(separator: ", "))); expired \(sessions.expiredSessions); still open \(openSessionsAtEnd)"

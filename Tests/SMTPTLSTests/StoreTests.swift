@@ -136,3 +136,28 @@ struct StoreTests {
         #expect(throws: StoreError.self) { try SQLiteStore(path: db) }
     }
 }
+
+extension StoreTests {
+    @Test("a version-2 database migrates to the current schema: rollups kept, remote_ip indexes dropped, views answer")
+    func migrationFromVersion2() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = dir.file("v2.sqlite")
+        do {
+            let old = try SQLiteDatabase(path: db, mode: .readWrite)
+            try Schema.migrate(old, to: 2)
+            try old.execute("""
+                INSERT INTO session_rollup VALUES ('EX01','2024-03-01','receive','C','192.0.2.7','tls','TLS1.0','server',
+                  'CALG_AES_128',128,'CALG_SHA1',160,'CALG_RSA_KEYX',2048,'',5,1709251200000,1709254800000)
+                """)
+            let indexes = try ReadOnlyQuery(path: db).run("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_remote'")
+            #expect(indexes.rows.count == 2, "version 2 had the remote_ip indexes")
+        }
+        _ = try SQLiteStore(path: db)
+        let q = ReadOnlyQuery(path: db)
+        #expect(try q.run("PRAGMA user_version").rows == [[.integer(Int64(Schema.currentVersion))]])
+        #expect(try q.run("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_remote'").rows.isEmpty)
+        #expect(try q.run("SELECT remote_ip, protocol, sessions FROM negotiations").rows
+            == [[.text("192.0.2.7"), .text("TLS1.0"), .integer(5)]])
+    }
+}

@@ -224,3 +224,32 @@ extension ReliabilityTests {
         #expect(try ReadOnlyQuery(path: db).run("PRAGMA integrity_check").rows == [[.text("ok")]])
     }
 }
+
+extension ReliabilityTests {
+    @Test("sequence numbers out of order inside a session: one session, its EHLO and protocol kept")
+    func sequenceOutOfOrder() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        let tls = "\"TLS protocol SP_PROT_TLS1_1_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_RSA_KEYX with strength 2048 bits\""
+        // Rows of session 0A interleaved with session 0B, and 0A's sequence numbers shuffled
+        // (4, 2, 3 between 0 and 9): the negotiation is logged before the EHLO.
+        log.row(at: "2024-03-01T10:00:00.000Z", session: "0A", seq: 0, "+")
+        log.row(at: "2024-03-01T10:00:00.010Z", session: "0B", seq: 0, remote: "192.0.2.2:1", "+")
+        log.row(at: "2024-03-01T10:00:00.020Z", session: "0A", seq: 4, "*", "", tls)
+        log.row(at: "2024-03-01T10:00:00.030Z", session: "0A", seq: 2, "<", "EHLO shuffled.example")
+        log.row(at: "2024-03-01T10:00:00.040Z", session: "0B", seq: 1, remote: "192.0.2.2:1", "<", "EHLO plain.example")
+        log.row(at: "2024-03-01T10:00:00.050Z", session: "0A", seq: 3, "<", "STARTTLS")
+        log.row(at: "2024-03-01T10:00:00.060Z", session: "0B", seq: 2, remote: "192.0.2.2:1", "-", "", "Local")
+        log.row(at: "2024-03-01T10:00:00.070Z", session: "0A", seq: 9, "-", "", "Local")
+        let path = try dir.write("RECV.LOG", log.bytes())
+        let summary = try ingest([path], db: dir.file("t.sqlite"), server: "S")
+        #expect(summary.sessions.sessionCount == 2)
+        #expect(summary.malformedRows == 0)
+        let rows = try ReadOnlyQuery(path: dir.file("t.sqlite"))
+            .run("SELECT ehlo, outcome, protocol FROM identity_rollup ORDER BY 1").rows
+        #expect(rows == [[.text("plain.example"), .text("plaintext"), .text("")],
+                         [.text("shuffled.example"), .text("tls"), .text("TLS1.1")]])
+    }
+}

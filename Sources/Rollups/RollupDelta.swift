@@ -39,16 +39,16 @@ public struct RollupDelta: Sendable {
         if f.startTime == nil { sessionsMissingStart += 1 }
         outcomeSessions[outcome.name, default: 0] += 1
         let tally = Tally(at: time)
-        let key = SessionRollupKey(
+        let key = SessionRollupKey(SessionRollupFields(
             server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
-            outcome: outcome.name, negotiation: negotiation, error: error)
+            outcome: outcome.name, negotiation: negotiation, error: error))
         sessions[key, default: Tally(sessions: 0, at: time)].add(tally)
-        let identity = IdentityRollupKey(
+        let identity = IdentityRollupKey(IdentityRollupFields(
             server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
             outcome: outcome.name, protocolName: negotiation?.protocolVersion.name ?? "",
             ehlo: f.ehlo ?? ByteString([]), senderDomain: f.senderDomain ?? ByteString([]),
             authUser: f.authUser ?? ByteString([]), certificateSubject: f.certificateSubject ?? ByteString([]),
-            certificateThumbprint: f.certificateThumbprint ?? ByteString([]))
+            certificateThumbprint: f.certificateThumbprint ?? ByteString([])))
         identities[identity, default: Tally(sessions: 0, at: time)].add(tally)
         let hour = time >= 0 ? time / 3_600_000 : (time - 3_599_999) / 3_600_000
         coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: hour), default: 0] += 1

@@ -1,9 +1,12 @@
 import LogScanner
 import TLSSessions
 
+public typealias SessionRollupKey = PrehashedKey<SessionRollupFields>
+public typealias IdentityRollupKey = PrehashedKey<IdentityRollupFields>
+
 /// The dimensions of the session rollup behind `negotiations`, `plaintext_sessions` and
 /// `tls_failures`: one row per distinct combination, per UTC day.
-public struct SessionRollupKey: Hashable, Sendable {
+public struct SessionRollupFields: Hashable, Sendable {
     public var server: String
     /// Days since 1970-01-01 (UTC) of the outcome's log time.
     public var day: Int64
@@ -19,7 +22,7 @@ public struct SessionRollupKey: Hashable, Sendable {
 
 /// The dimensions of the identity rollup behind `senders` and `legacy_senders`: who the remote
 /// party said it was, per outcome and protocol.
-public struct IdentityRollupKey: Hashable, Sendable {
+public struct IdentityRollupFields: Hashable, Sendable {
     public var server: String
     public var day: Int64
     public var logType: LogType

@@ -10,9 +10,6 @@ public struct ReadOnlyQuery {
     public struct Result: Sendable {
         public var columns: [String]
         public var rows: [[SQLValue]]
-        /// True when the file was read as an immutable snapshot because its directory is not
-        /// writable (see ``DatabaseLocation/needsImmutableRead``).
-        public var readAsSnapshot = false
     }
 
     public let path: String
@@ -25,6 +22,7 @@ public struct ReadOnlyQuery {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(code: SQLITE_CANTOPEN, message: "no database at \(path) (run `smtptls ingest` first)")
         }
+        // In a directory the reader cannot write, with no writer active: an immutable snapshot.
         let snapshot = DatabaseLocation(path: path).needsImmutableRead
         let db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
         let statement = try db.prepare(sql)
@@ -43,7 +41,7 @@ public struct ReadOnlyQuery {
         } catch let error as StoreError where error.code == SQLITE_INTERRUPT {
             throw StoreError(code: error.code, message: "query stopped after the \(timeout ?? 0)-second timeout", sql: sql)
         }
-        return Result(columns: columns, rows: rows, readAsSnapshot: snapshot)
+        return Result(columns: columns, rows: rows)
     }
 }
 

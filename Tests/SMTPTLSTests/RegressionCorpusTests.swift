@@ -7,29 +7,27 @@ import TestSupport
 /// past finding (and each hand-made edge case kept there) must stay harmless.
 @Suite("Fuzz regression corpus")
 struct RegressionCorpusTests {
-    static func inputs(_ target: String) -> [URL] {
-        let dir = SampleLogsTests.repository.appendingPathComponent("Fuzz/regressions/\(target)")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted().map { dir.appendingPathComponent($0) }
-    }
+    enum Target: String, CaseIterable, Sendable {
+        case FuzzScanner, FuzzArchives
 
-    @Test("every FuzzScanner regression input scans without a crash, chunked = whole")
-    func scanner() throws {
-        let files = Self.inputs("FuzzScanner")
-        #expect(files.count >= 10, "the corpus is in the repository")
-        for file in files {
-            let bytes = try Data(contentsOf: file)
-            bytes.withUnsafeBytes { FuzzChecks.scanner($0) }
+        /// Runs the target's check on one input (a failed check stops the process).
+        func check(_ bytes: UnsafeRawBufferPointer) {
+            switch self {
+            case .FuzzScanner: FuzzChecks.scanner(bytes)
+            case .FuzzArchives: FuzzChecks.archives(bytes)
+            }
         }
     }
 
-    @Test("every FuzzArchives regression input decodes or fails cleanly, output bounded")
-    func archives() throws {
-        let files = Self.inputs("FuzzArchives")
-        #expect(files.count >= 5, "the corpus is in the repository")
-        for file in files {
-            let bytes = try Data(contentsOf: file)
-            bytes.withUnsafeBytes { FuzzChecks.archives($0) }
+    @Test("every regression input passes its fuzz target's check (no crash, chunked = whole, bounded output)",
+          arguments: Target.allCases)
+    func replay(_ target: Target) throws {
+        let dir = SampleLogsTests.repository.appendingPathComponent("Fuzz/regressions/\(target.rawValue)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(names.count >= 50, "the corpus is in the repository")
+        for name in names {
+            let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
+            bytes.withUnsafeBytes { target.check($0) }
         }
     }
 }

@@ -53,12 +53,18 @@ benchmark("tls.classify") {
     precondition(TLSSentence.classify(text: sentence) != nil)
 }
 
-benchmark("rollups.add") { state in
+/// Every session of the corpus, finished, as the tracker hands them to the rollups.
+@MainActor func finishedSessions() -> [SessionFragment] {
     var finished: [SessionFragment] = []
     var tracker = SessionTracker(server: "B") { finished.append($0) }
     var scanner = RecordScanner()
     corpus.withUnsafeBytes { scanner.feed($0, into: &tracker) }
     scanner.finish(into: &tracker)
+    return finished
+}
+
+benchmark("rollups.add") { state in
+    let finished = finishedSessions()
     try state.measure {
         var delta = RollupDelta()
         for f in finished { delta.add(f) }
@@ -83,11 +89,7 @@ benchmark("ingest.sqlite.plain") { state in
 }
 
 benchmark("sqlite.upserts") { state in
-    var finished: [SessionFragment] = []
-    var tracker = SessionTracker(server: "B") { finished.append($0) }
-    var scanner = RecordScanner()
-    corpus.withUnsafeBytes { scanner.feed($0, into: &tracker) }
-    scanner.finish(into: &tracker)
+    let finished = finishedSessions()
     var delta = RollupDelta()
     for f in finished { delta.add(f) }
     let db = root.appendingPathComponent("u-\(UUID().uuidString).sqlite").path

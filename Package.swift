@@ -42,7 +42,7 @@ let package = Package(
         // SQLite persistence: schema, ledger, open sessions, read-only queries.
         .target(name: "Store", dependencies: ["CSQLite", "Rollups"]),
         // Tables, CSV and JSON for people and scripts.
-        .target(name: "Reports", dependencies: ["Store", "LogScanner"]),
+        .target(name: "Reports", dependencies: ["Store", "LogScanner", "TLSSessions"]),
         // Deterministic synthetic logs with ground truth.
         .target(name: "LogGenerator", dependencies: ["LogScanner"]),
         // Orchestration: inputs -> scanner -> sessions -> rollups -> store.
@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "SMTPTLSCLI",
             dependencies: [
-                "Ingest", "Store", "Reports", "LogGenerator",
+                "Ingest", "Store", "Reports", "LogGenerator", "LogScanner", "TLSSessions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "smtptls", dependencies: ["SMTPTLSCLI"]),

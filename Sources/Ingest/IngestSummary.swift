@@ -51,10 +51,15 @@ public struct IngestSummary: Sendable {
                 "serial stages: merge \(String(format2: mergeSeconds)) s, database commits \(String(format2: commitSeconds)) s"
                     + " (each on one thread, beside the scanning jobs)")
         }
-        let outcomes = ["tls", "tls_unlogged", "failed", "plaintext"].map { "\($0) \(sessions.outcomeSessions[$0] ?? 0)" }
+        let outcomes = OutcomeKind.allCases.map { "\($0.name) \(sessions.outcomeSessions[$0.name] ?? 0)" }
         lines.append(
-            "sessions finished: \(sessions.sessionCount) (\(outcomes.joined(separator: ", "))); expired \(sessions.expiredSessions); still open \(openSessionsAtEnd)"
+            "sessions finished: \(sessions.sessionCount) (\(outcomes.joined(separator: ", "))); expired \(sessions.expiredSessions)"
         )
+        if openSessionsAtEnd > 0 {
+            lines.append(
+                "\(openSessionsAtEnd) sessions have no disconnect row yet; they are kept for the next run "
+                    + "(their logs may continue in a later file); `--finalize-open` counts them now")
+        }
         let protocols = TLSProtocol.allCases.compactMap { p in sessions.protocolSessions[p].map { "\(p.name) \($0)" } }
         lines.append("TLS sessions by protocol: " + (protocols.isEmpty ? "none" : protocols.joined(separator: ", ")))
         lines.append("malformed rows: \(malformedRows)")

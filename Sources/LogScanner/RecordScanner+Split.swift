@@ -104,6 +104,13 @@ extension RecordScanner {
             if header.apply(line: content) { sink.headerChanged(header) }
             return
         }
+        // The input is identified by its header and first row, whether that row is a record or
+        // malformed: a file of nothing but bad rows still enters the ledger once, and a re-run
+        // skips (does not recount) what it already read.
+        if !identified {
+            identified = true
+            sink.identified(fingerprint: fingerprint.value)
+        }
         let reason: MalformedReason
         var timestamp: Int64 = 0
         if line.count > maximumLineBytes {
@@ -115,10 +122,6 @@ extension RecordScanner {
                 reason = .fieldCount(expected: layout.count, found: bounds.count)
             } else if let t = Timestamp.parse(bounds.field(layout.dateTime, in: line)) {
                 timestamp = t
-                if !identified {
-                    identified = true
-                    sink.identified(fingerprint: fingerprint.value)
-                }
                 statistics.records &+= 1
                 sink.record(RecordView(
                     line: line, lineNumber: statistics.lines, offset: offset, logType: logType,

@@ -97,6 +97,14 @@ public struct RecordScanner {
         statistics.lines += 1
         statistics.malformedRows += 1
         statistics.consumedBytes = endOffset
+        if !identified {
+            // The first row is too long to keep: the input is identified by its header and the
+            // row's length instead (see processLine).
+            var length = UInt64(discardedBytes)
+            withUnsafeBytes(of: &length) { fingerprint.combine($0) }
+            identified = true
+            sink.identified(fingerprint: fingerprint.value)
+        }
         sink.malformed(MalformedRow(
             line: statistics.lines, offset: carryOffset, reason: .lineTooLong(bytes: discardedBytes),
             excerpt: "(not kept)"))

@@ -23,8 +23,9 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
         let b = f.bytes
         guard !b.isEmpty else { return .none }
         if b[0] == UInt8(ascii: "[") {
-            guard let close = b.firstIndex(of: UInt8(ascii: "]")) else { return .text(f.byteString) }
-            return parseIPv6(UnsafeRawBufferPointer(rebasing: b[1..<close])) ?? .text(f.byteString)
+            guard let close = b.firstIndex(of: UInt8(ascii: "]")) else { return verbatim(b) }
+            let inside = UnsafeRawBufferPointer(rebasing: b[1..<close])
+            return parseIPv6(inside) ?? (inside.isEmpty ? verbatim(b) : .text(ByteString(Array(inside))))
         }
         var colons = 0
         var lastColon = -1
@@ -33,10 +34,22 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
             lastColon = i
         }
         if colons == 1 {
-            return parseIPv4(UnsafeRawBufferPointer(rebasing: b[0..<lastColon])) ?? .text(f.byteString)
+            return parseIPv4(UnsafeRawBufferPointer(rebasing: b[0..<lastColon])) ?? verbatim(b)
         }
-        if colons == 0 { return parseIPv4(b) ?? .text(f.byteString) }
-        return parseIPv6(b) ?? .text(f.byteString)
+        if colons == 0 { return parseIPv4(b) ?? verbatim(b) }
+        return parseIPv6(b) ?? verbatim(b)
+    }
+
+    /// An endpoint that is not an address (masked `x.x.x.x:25`, `10.**.**.168:25`), kept as text
+    /// without its trailing `:port`, so the same host masked the same way is one party.
+    static func verbatim(_ b: UnsafeRawBufferPointer) -> RemoteAddress {
+        var end = b.count
+        if let colon = b.lastIndex(of: UInt8(ascii: ":")), colon > 0, colon < b.count - 1, b.count - colon <= 6,
+            b[(colon + 1)...].allSatisfy({ $0 &- 0x30 < 10 })
+        {
+            end = colon
+        }
+        return .text(ByteString(Array(b[0..<end])))
     }
 
     static func parseIPv4(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {

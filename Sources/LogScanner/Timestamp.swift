@@ -77,13 +77,7 @@ public enum Timestamp {
     }
 
     /// Parses `YYYY-MM-DD` to the log time of its midnight, UTC.
-    public static func parseDay(_ text: String) -> Int64? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
-            (1...12).contains(m), (1...31).contains(d)
-        else { return nil }
-        return daysFromCivil(year: y, month: m, day: d) * 86_400_000
-    }
+    public static func parseDay(_ text: String) -> Int64? { UTCDay(text)?.startMillis }
 
     private static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)

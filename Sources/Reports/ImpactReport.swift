@@ -1,70 +1,115 @@
+import LogScanner
 import Store
+import TLSSessions
 
 /// `smtptls impact`: who would be affected if protocols below a floor were disabled now.
 ///
 /// Each remote party (server, direction, connector, remote IP) seen in the window falls in the
-/// first category that applies:
-/// - `breaks`: negotiated *only* protocols below the floor — it would fail, or fall back to plaintext;
-/// - `upgrades`: negotiated below the floor but also at or above it — it would likely upgrade;
-/// - `tls_failures`: had failed TLS negotiations (and nothing below the floor);
-/// - `plaintext_only`: never attempted TLS.
-/// Parties that only negotiated at or above the floor are not listed.
+/// first category that applies (``Category``). Parties that only negotiated at or above the floor
+/// are not listed. Read from the public views in one snapshot; every aggregate is one grouped
+/// pass, so the cost grows with the rows in the window, not with parties × rows.
 public struct ImpactReport: Sendable {
     public var filter: ReportFilter
-    /// The lowest protocol that stays enabled (`TLS1.2` by default).
-    public var floor: String
+    /// The lowest protocol that stays enabled (TLS 1.2 by default).
+    public var floor: TLSProtocol
 
-    public static let categories = ["breaks", "upgrades", "tls_failures", "plaintext_only"]
+    public enum Category: String, CaseIterable, Sendable {
+        /// Negotiated *only* protocols below the floor: it would fail, or fall back to plaintext.
+        case breaks
+        /// Negotiated below the floor but also at or above it: it would likely upgrade.
+        case upgrades
+        /// Had failed TLS negotiations (and nothing below the floor).
+        case tlsFailures = "tls_failures"
+        /// Used STARTTLS on a build that does not log the protocol (Exchange 2010): unknown risk.
+        case protocolUnlogged = "protocol_unlogged"
+        /// Sent mail without ever trying TLS (probes that never sent mail are only counted).
+        case plaintextOnly = "plaintext_only"
+    }
 
-    public init(filter: ReportFilter = ReportFilter(), floor: String = "TLS1.2") {
+    public init(filter: ReportFilter = ReportFilter(), floor: TLSProtocol = .tls12) {
         self.filter = filter
         self.floor = floor
     }
 
+    /// The report and what goes beside it on stderr: counts per category, probes.
+    public struct Result {
+        public var table: ResultTable
+        public var notes: [String]
+    }
+
     public func query() -> (sql: String, parameters: [String]) {
-        let below = protocolsBelow(floor)
-        let (clauses, parameters) = filter.conditions("r")
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let (identityClauses, identityParameters) = filter.conditions("i")
-        let identityFilter = identityClauses.map { " AND " + $0 }.joined()
+        let below = TLSProtocol.sqlList(TLSProtocol.below(floor))
+        let (clauses, filterParameters) = filter.conditions("v")
+        let filtered = (["1"] + clauses).joined(separator: " AND ")
+        let party = "v.server, v.log_type, v.connector, v.remote_ip"
+        let mail = "(v.activity = 'mail' OR v.activity IS NULL)"
+        let order = Category.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ")
         let sql = """
-            WITH parties AS (
-              SELECT r.server, r.log_type, r.connector, r.remote_ip,
-                     SUM(CASE WHEN r.outcome = 'tls' AND r.protocol IN \(below) THEN r.sessions ELSE 0 END) AS below_floor,
-                     SUM(CASE WHEN r.outcome = 'tls' AND r.protocol NOT IN \(below) THEN r.sessions ELSE 0 END) AS at_or_above,
-                     SUM(CASE WHEN r.outcome = 'plaintext' THEN r.sessions ELSE 0 END) AS plaintext,
-                     SUM(CASE WHEN r.outcome = 'failed' THEN r.sessions ELSE 0 END) AS failed,
-                     group_concat(DISTINCT CASE WHEN r.outcome = 'tls' AND r.protocol IN \(below) THEN r.protocol END) AS old_protocols,
-                     MIN(r.first_seen) AS first_seen, MAX(r.last_seen) AS last_seen
-              FROM session_rollup r \(whereClause)
-              GROUP BY r.server, r.log_type, r.connector, r.remote_ip
-            ), classified AS (
-              SELECT *, CASE WHEN below_floor > 0 AND at_or_above = 0 THEN 'breaks'
-                             WHEN below_floor > 0 THEN 'upgrades'
-                             WHEN failed > 0 THEN 'tls_failures'
-                             WHEN plaintext > 0 AND at_or_above = 0 THEN 'plaintext_only' END AS category
+            WITH parts AS (
+              SELECT \(party),
+                     SUM(CASE WHEN v.protocol IN \(below) THEN v.sessions ELSE 0 END) AS below_floor,
+                     SUM(CASE WHEN v.protocol IS NOT NULL AND v.protocol NOT IN \(below) THEN v.sessions ELSE 0 END) AS at_or_above,
+                     SUM(CASE WHEN v.protocol_unlogged THEN v.sessions ELSE 0 END) AS unlogged,
+                     0 AS plaintext, 0 AS failed,
+                     group_concat(DISTINCT CASE WHEN v.protocol IN \(below) THEN v.protocol END) AS old_protocols,
+                     MIN(v.first_seen) AS first_seen, MAX(v.last_seen) AS last_seen
+              FROM negotiations v WHERE \(filtered) GROUP BY \(party)
+              UNION ALL
+              SELECT \(party), 0, 0, 0, SUM(v.sessions), 0, NULL, MIN(v.first_seen), MAX(v.last_seen)
+              FROM plaintext_sessions v WHERE \(filtered) AND \(mail) GROUP BY \(party)
+              UNION ALL
+              SELECT \(party), 0, 0, 0, 0, SUM(v.sessions), NULL, MIN(v.first_seen), MAX(v.last_seen)
+              FROM tls_failures v WHERE \(filtered) GROUP BY \(party)
+            ), parties AS (
+              SELECT server, log_type, connector, remote_ip, SUM(below_floor) AS below_floor,
+                     SUM(at_or_above) AS at_or_above, SUM(unlogged) AS unlogged, SUM(plaintext) AS plaintext,
+                     SUM(failed) AS failed, group_concat(old_protocols) AS old_protocols,
+                     MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen
+              FROM parts GROUP BY server, log_type, connector, remote_ip
+            ), classified AS MATERIALIZED (
+              SELECT *, CASE WHEN below_floor > 0 AND at_or_above = 0 THEN '\(Category.breaks.rawValue)'
+                             WHEN below_floor > 0 THEN '\(Category.upgrades.rawValue)'
+                             WHEN failed > 0 THEN '\(Category.tlsFailures.rawValue)'
+                             WHEN unlogged > 0 AND at_or_above = 0 THEN '\(Category.protocolUnlogged.rawValue)'
+                             WHEN plaintext > 0 AND at_or_above = 0 AND unlogged = 0 THEN '\(Category.plaintextOnly.rawValue)'
+                        END AS category
               FROM parties
+            ), names AS MATERIALIZED (
+              SELECT \(party), group_concat(DISTINCT v.ehlo) AS ehlo_names,
+                     group_concat(DISTINCT v.sender_domain) AS sender_domains
+              FROM identities v WHERE \(filtered) GROUP BY \(party)
             )
             SELECT c.category, c.remote_ip, c.log_type AS direction, c.connector, c.old_protocols AS protocols_below_floor,
                    c.below_floor AS sessions_below_floor, c.at_or_above AS sessions_at_or_above_floor,
                    c.plaintext AS plaintext_sessions, c.failed AS failed_sessions,
-                   (SELECT group_concat(DISTINCT NULLIF(i.ehlo, '')) FROM identity_rollup i
-                     WHERE i.server = c.server AND i.log_type = c.log_type AND i.connector = c.connector
-                       AND i.remote_ip = c.remote_ip\(identityFilter)) AS ehlo_names,
-                   (SELECT group_concat(DISTINCT NULLIF(i.sender_domain, '')) FROM identity_rollup i
-                     WHERE i.server = c.server AND i.log_type = c.log_type AND i.connector = c.connector
-                       AND i.remote_ip = c.remote_ip\(identityFilter)) AS sender_domains,
-                   \(isoSQL("c.first_seen")) AS first_seen, \(isoSQL("c.last_seen")) AS last_seen, c.server
+                   n.ehlo_names, n.sender_domains, c.first_seen, c.last_seen, c.server,
+                   c.unlogged AS protocol_unlogged_sessions
             FROM classified c
+            LEFT JOIN names n ON n.server = c.server AND n.log_type = c.log_type AND n.connector = c.connector
+                             AND n.remote_ip IS c.remote_ip
             WHERE c.category IS NOT NULL
-            ORDER BY CASE c.category WHEN 'breaks' THEN 0 WHEN 'upgrades' THEN 1 WHEN 'tls_failures' THEN 2 ELSE 3 END,
-                     c.below_floor + c.plaintext + c.failed DESC, c.remote_ip, c.connector
+            ORDER BY CASE c.category \(order) END,
+                     c.below_floor + c.plaintext + c.failed + c.unlogged DESC, c.remote_ip, c.connector
             """
-        return (sql, parameters + identityParameters + identityParameters)
+        // The filter's parameters once per use: three parts and the names.
+        return (sql, filterParameters + filterParameters + filterParameters + filterParameters)
     }
 
-    public func run(database: String) throws -> ResultTable {
-        let (sql, parameters) = query()
-        return ResultTable(try ReadOnlyQuery(path: database).run(sql, parameters: parameters))
+    public func run(database: String) throws -> Result {
+        try StoreReader(path: database).read { db in
+            let (sql, parameters) = query()
+            let table = ResultTable(try db.table(sql, parameters))
+            let counts = Category.allCases.map { c in "\(c.rawValue) \(table.rows.filter { $0[0].text == c.rawValue }.count)" }
+            var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]
+            let (clauses, filterParameters) = filter.conditions("v")
+            let probes = try db.row("""
+                SELECT COALESCE(SUM(v.sessions), 0), COUNT(DISTINCT COALESCE(v.remote_ip, '')) FROM plaintext_sessions v
+                WHERE \((["v.activity IN ('none', 'greeted')"] + clauses).joined(separator: " AND "))
+                """, filterParameters)
+            if let probes, probes.int(0) > 0 {
+                notes.append("\(probes.int(0)) probe sessions from \(probes.int(1)) addresses (connected without sending mail, no TLS) are not listed")
+            }
+            return Result(table: table, notes: notes)
+        }
     }
 }

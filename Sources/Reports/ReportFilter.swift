@@ -33,12 +33,3 @@ public struct ReportFilter: Sendable, Equatable {
     }
 }
 
-/// Protocol names below a floor, as an SQL list: `('PCT1','SSL2','SSL3','TLS1.0','TLS1.1')` for TLS1.2.
-func protocolsBelow(_ floor: String) -> String {
-    let order = ["PCT1", "SSL2", "SSL3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"]
-    let index = order.firstIndex(of: floor) ?? 5
-    return "(" + order[..<index].map { "'\($0)'" }.joined(separator: ",") + ")"
-}
-
-/// ISO-8601 text from a millisecond column, in plain SQLite.
-func isoSQL(_ column: String) -> String { "strftime('%Y-%m-%dT%H:%M:%fZ', \(column) / 1000.0, 'unixepoch')" }

@@ -7,6 +7,8 @@ public struct RollupDelta: Sendable {
     public var sessions: [SessionRollupKey: Tally] = [:]
     public var identities: [IdentityRollupKey: Tally] = [:]
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
+    /// Refused authentications: sessions per (party, user, mechanism, error) and day.
+    public var authFailures: [AuthFailureKey: Tally] = [:]
     /// Sessions per server, log type and UTC hour: which hours had logs at all.
     public var coverage: [CoverageKey: Int64] = [:]
     /// Finished sessions by outcome name, and by how they finished.
@@ -18,13 +20,15 @@ public struct RollupDelta: Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { sessions.isEmpty && identities.isEmpty && unrecognized.isEmpty && coverage.isEmpty }
+    public var isEmpty: Bool {
+        sessions.isEmpty && identities.isEmpty && unrecognized.isEmpty && coverage.isEmpty && authFailures.isEmpty
+    }
 
     /// Counts one finished session.
     public mutating func add(_ f: SessionFragment, expired: Bool = false) {
         let outcome = f.outcome
         let time = f.outcomeTime
-        let day = time >= 0 ? time / 86_400_000 : (time - 86_399_999) / 86_400_000
+        let day = UTCDay(millis: time).number
         var negotiation: Negotiation?
         var error = ""
         switch outcome {
@@ -41,7 +45,7 @@ public struct RollupDelta: Sendable {
         let tally = Tally(at: time)
         let key = SessionRollupKey(SessionRollupFields(
             server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
-            outcome: outcome.name, negotiation: negotiation, error: error))
+            outcome: outcome.name, negotiation: negotiation, error: error, activity: f.activity))
         sessions[key, default: Tally(sessions: 0, at: time)].add(tally)
         let identity = IdentityRollupKey(IdentityRollupFields(
             server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
@@ -50,7 +54,15 @@ public struct RollupDelta: Sendable {
             authUser: f.authUser ?? ByteString([]), certificateSubject: f.certificateSubject ?? ByteString([]),
             certificateThumbprint: f.certificateThumbprint ?? ByteString([])))
         identities[identity, default: Tally(sessions: 0, at: time)].add(tally)
-        let hour = time >= 0 ? time / 3_600_000 : (time - 3_599_999) / 3_600_000
+        for failure in f.distinctAuthFailures {
+            let t = failure.time
+            let failureDay = UTCDay(millis: t).number
+            let key = AuthFailureKey(
+                server: f.key.server, day: failureDay, logType: f.key.logType, connector: f.key.connector,
+                remote: f.remote, user: failure.user ?? ByteString([]), mechanism: failure.mechanism, error: failure.error)
+            authFailures[key, default: Tally(sessions: 0, at: t)].add(Tally(at: t))
+        }
+        let hour = UTCHour(millis: time).number
         coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: hour), default: 0] += 1
     }
 
@@ -74,6 +86,7 @@ public struct RollupDelta: Sendable {
         for (k, v) in other.identities { identities[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.coverage { coverage[k, default: 0] += v }
+        for (k, v) in other.authFailures { authFailures[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         mergeCounts(other)
     }
 

@@ -18,6 +18,21 @@ public struct SessionRollupFields: Hashable, Sendable {
     public var negotiation: Negotiation?
     /// The failure error for `failed`; empty otherwise.
     public var error: String
+    /// How far the session got: probes (none, greeted) or mail.
+    public var activity: SessionActivity
+}
+
+/// A refused authentication, per day, party and what was tried: behind the `auth_failures` view.
+public struct AuthFailureKey: Hashable, Sendable {
+    public var server: String
+    public var day: Int64
+    public var logType: LogType
+    public var connector: ByteString
+    public var remote: RemoteAddress
+    /// Empty when no `User Name:` row was logged for the attempt.
+    public var user: ByteString
+    public var mechanism: String
+    public var error: String
 }
 
 /// The dimensions of the identity rollup behind `senders` and `legacy_senders`: who the remote

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Reports
+import LogScanner
 import Store
 
 extension SMTPTLSCommand {
@@ -9,7 +10,8 @@ extension SMTPTLSCommand {
             discussion: """
                 The database is opened read-only: a statement that would write is refused and \
                 changes nothing. Views: negotiations, plaintext_sessions, tls_failures, senders, \
-                legacy_senders, ingest_log (docs/schema.md).
+                legacy_senders, identities, auth_failures, unfinished_sessions, hourly_coverage, \
+                ingest_log (docs/schema.md).
                 """)
 
         @OptionGroup var database: DatabaseOption
@@ -29,14 +31,9 @@ extension SMTPTLSCommand {
     }
 }
 
-/// Throws a usage error unless every given date is `YYYY-MM-DD`.
-func validateDays(_ days: String?...) throws {
-    for day in days.compactMap({ $0 }) where !isDay(day) {
-        throw ValidationError("dates are YYYY-MM-DD, not '\(day)'")
+/// A usage error unless `since` is on or before `until`.
+func validateWindow(_ since: UTCDay?, _ until: UTCDay?) throws {
+    if let since, let until, since > until {
+        throw ValidationError("--since \(since) is after --until \(until)")
     }
-}
-
-func isDay(_ s: String) -> Bool {
-    let parts = s.split(separator: "-")
-    return s.count == 10 && parts.count == 3 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
 }

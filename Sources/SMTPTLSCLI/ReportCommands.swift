@@ -1,19 +1,28 @@
 import ArgumentParser
 import Reports
 import Store
+import TLSSessions
 
 extension SMTPTLSCommand {
     struct Legacy: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remote parties that negotiated SSL 3, TLS 1.0 or TLS 1.1, most sessions first.",
-            discussion: "With EHLO names, sender domains and authenticated users from the same sessions.")
+            discussion: """
+                With EHLO names, sender domains and authenticated users from the same sessions. \
+                Sessions with no disconnect row yet that already negotiated legacy TLS are \
+                mentioned on stderr.
+                """)
 
         @OptionGroup var database: DatabaseOption
         @OptionGroup var scope: ReportOptions
         @OptionGroup var output: OutputFormatOption
 
         func run() throws {
-            try printReport(output.format) { try LegacyReport(filter: scope.filter).run(database: database.forReading) }
+            try printReport(output.format) {
+                let (table, notes) = try LegacyReport(filter: scope.filter).run(database: database.forReading)
+                for note in notes { FileHandleOutput.standardError("note: " + note) }
+                return table
+            }
         }
     }
 
@@ -24,30 +33,25 @@ extension SMTPTLSCommand {
                 Every remote party seen in the window, in the first category that applies: \
                 breaks (negotiated only protocols below the floor: it would fail or fall back to \
                 plaintext), upgrades (also negotiated at or above the floor: it would likely \
-                upgrade), tls_failures (TLS negotiations that failed), plaintext_only (never tried \
-                TLS). Parties already at or above the floor are not listed. A count per category \
-                goes to stderr.
+                upgrade), tls_failures (TLS negotiations that failed), protocol_unlogged (STARTTLS \
+                on a build that does not log the protocol, such as Exchange 2010: unknown risk), \
+                plaintext_only (sent mail without ever trying TLS). Parties already at or above \
+                the floor are not listed; probes that never sent mail are counted, not listed. \
+                A count per category goes to stderr.
                 """)
 
         @OptionGroup var database: DatabaseOption
         @OptionGroup var scope: ReportOptions
         @OptionGroup var output: OutputFormatOption
 
-        @Option(help: "The lowest protocol that stays enabled: TLS1.1, TLS1.2 or TLS1.3.")
-        var floor: String = "TLS1.2"
-
-        func validate() throws {
-            if !["TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"].contains(floor) {
-                throw ValidationError("--floor must be TLS1.0, TLS1.1, TLS1.2 or TLS1.3")
-            }
-        }
+        @Option(help: "The lowest protocol that stays enabled.")
+        var floor = ProtocolFloor(.tls12)
 
         func run() throws {
             try printReport(output.format) {
-                let table = try ImpactReport(filter: scope.filter, floor: floor).run(database: database.forReading)
-                let counts = ImpactReport.categories.map { c in "\(c) \(table.rows.filter { $0[0].text == c }.count)" }
-                FileHandleOutput.standardError("if protocols below \(floor) were disabled: " + counts.joined(separator: ", "))
-                return table
+                let result = try ImpactReport(filter: scope.filter, floor: floor.value).run(database: database.forReading)
+                for note in result.notes { FileHandleOutput.standardError(note) }
+                return result.table
             }
         }
     }

@@ -12,17 +12,24 @@ extension SMTPTLSCommand {
                 Covers one UTC day (--day, default yesterday) or --since/--until. HTML is one \
                 self-contained file with inline charts (works offline and as an e-mail attachment). \
                 With --fail-on-legacy the exit status is 3 when any session below TLS 1.2 was seen, \
-                for monitoring systems.
+                for monitoring systems. A window without any logs is not a healthy one: the report \
+                says "no data" (and which days the database has) and the exit status is 4, with or \
+                without --fail-on-legacy, so a nightly job notices that logs stopped arriving.
                 """)
+
+        /// Exit status when the window has no logs at all.
+        static let noDataStatus: Int32 = 4
+        /// Exit status with --fail-on-legacy when legacy TLS was seen.
+        static let legacyStatus: Int32 = 3
 
         @OptionGroup var database: DatabaseOption
 
         @Option(help: "The UTC day to report (YYYY-MM-DD; default: yesterday).")
-        var day: String?
+        var day: UTCDay?
         @Option(help: "First day of a longer window (YYYY-MM-DD).")
-        var since: String?
-        @Option(help: "Last day of a longer window (YYYY-MM-DD; default: --since).")
-        var until: String?
+        var since: UTCDay?
+        @Option(help: "Last day of a longer window (YYYY-MM-DD; needs --since; default: --since).")
+        var until: UTCDay?
         @Option(help: "markdown, json or html.")
         var format: SummaryReport.Format = .markdown
         @Option(name: .shortAndLong, help: "Write to this file instead of stdout.")
@@ -31,14 +38,17 @@ extension SMTPTLSCommand {
         var failOnLegacy = false
 
         func validate() throws {
-            try validateDays(day, since, until)
             if day != nil && (since != nil || until != nil) {
                 throw ValidationError("use --day or --since/--until, not both")
             }
+            if until != nil && since == nil {
+                throw ValidationError("--until needs --since (or use --day for one day)")
+            }
+            try validateWindow(since, until)
         }
 
         func run() throws {
-            let yesterday = Timestamp.day(Int64(Date().timeIntervalSince1970 * 1000) - 86_400_000)
+            let yesterday = UTCDay(millis: Int64(Date().timeIntervalSince1970 * 1000)).adding(days: -1)
             let first = day ?? since ?? yesterday
             let last = day ?? until ?? since ?? yesterday
             let data: SummaryData
@@ -55,9 +65,14 @@ extension SMTPTLSCommand {
             } else {
                 FileHandleOutput.standardOutput(text)
             }
-            if failOnLegacy && data.legacySessions > 0 {
-                FileHandleOutput.standardError("legacy TLS seen: \(data.legacySessions) sessions from \(data.legacy.count) parties")
-                throw ExitCode(3)
+            if !data.hasData {
+                FileHandleOutput.standardError("error: " + data.noDataSentence)
+                throw ExitCode(Self.noDataStatus)
+            }
+            if failOnLegacy && data.totals.legacySessions > 0 {
+                FileHandleOutput.standardError(
+                    "legacy TLS seen: \(data.totals.legacySessions) sessions from \(data.totals.legacyParties) parties")
+                throw ExitCode(Self.legacyStatus)
             }
         }
     }

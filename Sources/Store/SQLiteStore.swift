@@ -7,16 +7,17 @@ import TLSSessions
 /// The SQLite implementation of ``RollupStore``: WAL, prepared statements, one transaction per input.
 public final class SQLiteStore: RollupStore {
     public let db: SQLiteDatabase
-    private lazy var upsertSession = try! db.prepare("""
-        INSERT INTO session_rollup VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
-          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-        """)
-    private lazy var upsertIdentity = try! db.prepare("""
-        INSERT INTO identity_rollup VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
-          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-        """)
+    private lazy var upsertSession = try! db.prepare(Self.upsert(
+        "session_rollup",
+        key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "activity", "protocol", "role",
+              "cipher", "cipher_bits", "mac", "mac_bits", "key_exchange", "key_exchange_bits", "error"]))
+    private lazy var upsertAuthFailure = try! db.prepare(Self.upsert(
+        "auth_failure_rollup",
+        key: ["server", "day", "log_type", "connector", "remote_ip", "user", "mechanism", "error"]))
+    private lazy var upsertIdentity = try! db.prepare(Self.upsert(
+        "identity_rollup",
+        key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo", "sender_domain",
+              "auth_user", "cert_subject", "cert_thumbprint"]))
     private lazy var upsertUnrecognized = try! db.prepare("""
         INSERT INTO unrecognized_tls VALUES (?,?,?,?,?,?)
         ON CONFLICT DO UPDATE SET occurrences = occurrences + excluded.occurrences,
@@ -26,7 +27,10 @@ public final class SQLiteStore: RollupStore {
         INSERT INTO coverage VALUES (?,?,?,?)
         ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions
         """)
-    private lazy var upsertOpen = try! db.prepare("INSERT OR REPLACE INTO open_sessions VALUES (?,?,?,?,?,?)")
+    private lazy var upsertOpen = try! db.prepare("""
+        INSERT OR REPLACE INTO open_sessions (server, log_type, connector, session_id, last_seen, state, remote_ip, protocol)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """)
     private lazy var deleteOpen = try! db.prepare(
         "DELETE FROM open_sessions WHERE server = ? AND log_type = ? AND connector = ? AND session_id = ?")
     private lazy var upsertLedger = try! db.prepare("""
@@ -37,6 +41,18 @@ public final class SQLiteStore: RollupStore {
           malformed_rows = excluded.malformed_rows, last_ingested = excluded.last_ingested
         """)
     private lazy var insertMalformed = try! db.prepare("INSERT INTO malformed_rows VALUES (?,?,?,?,?,?)")
+    /// An upsert into a rollup table: the key columns, then `sessions`, `first_seen`, `last_seen`,
+    /// bound in that order (parameters 1…key.count+3), whatever the table's column order.
+    static func upsert(_ table: String, key: [String]) -> String {
+        let columns = key + ["sessions", "first_seen", "last_seen"]
+        return """
+            INSERT INTO \(table) (\(columns.joined(separator: ", ")))
+            VALUES (\(columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
+            ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET sessions = sessions + excluded.sessions,
+              first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+            """
+    }
+
     /// Opens (creating and migrating as needed) the database at `path` for writing.
     public init(path: String) throws {
         db = try SQLiteDatabase(path: path, mode: .readWrite)
@@ -85,31 +101,47 @@ public final class SQLiteStore: RollupStore {
     private func write(_ c: InputCommit) throws {
         for (k, t) in c.delta.sessions {
             let s = upsertSession
+            let n = k.negotiation
             s.bind(1, k.server)
-            s.bind(2, Timestamp.day(k.day * 86_400_000))
+            s.bind(2, UTCDay(number: k.day).description)
             s.bind(3, k.logType.name)
             s.bind(4, bytes: k.connector.bytes)
             s.bind(5, k.remote.description)
             s.bind(6, k.outcome)
-            let n = k.negotiation
-            s.bind(7, n?.protocolVersion.name ?? "")
-            s.bind(8, n?.role.rawValue ?? "")
-            s.bind(9, n?.cipher ?? "")
-            s.bind(10, n?.cipherBits ?? -1)
-            s.bind(11, n?.mac ?? "")
-            s.bind(12, n?.macBits ?? -1)
-            s.bind(13, n?.keyExchange ?? "")
-            s.bind(14, n?.keyExchangeBits ?? -1)
-            s.bind(15, k.error)
-            s.bind(16, t.sessions)
-            s.bind(17, t.firstSeen)
-            s.bind(18, t.lastSeen)
+            s.bind(7, k.activity.name)
+            s.bind(8, n?.protocolVersion.name ?? "")
+            s.bind(9, n?.role.rawValue ?? "")
+            s.bind(10, n?.cipher ?? "")
+            s.bind(11, n?.cipherBits ?? -1)
+            s.bind(12, n?.mac ?? "")
+            s.bind(13, n?.macBits ?? -1)
+            s.bind(14, n?.keyExchange ?? "")
+            s.bind(15, n?.keyExchangeBits ?? -1)
+            s.bind(16, k.error)
+            s.bind(17, t.sessions)
+            s.bind(18, t.firstSeen)
+            s.bind(19, t.lastSeen)
+            try s.run()
+        }
+        for (k, t) in c.delta.authFailures {
+            let s = upsertAuthFailure
+            s.bind(1, k.server)
+            s.bind(2, UTCDay(number: k.day).description)
+            s.bind(3, k.logType.name)
+            s.bind(4, bytes: k.connector.bytes)
+            s.bind(5, k.remote.description)
+            s.bind(6, bytes: k.user.bytes)
+            s.bind(7, k.mechanism)
+            s.bind(8, k.error)
+            s.bind(9, t.sessions)
+            s.bind(10, t.firstSeen)
+            s.bind(11, t.lastSeen)
             try s.run()
         }
         for (k, t) in c.delta.identities {
             let s = upsertIdentity
             s.bind(1, k.server)
-            s.bind(2, Timestamp.day(k.day * 86_400_000))
+            s.bind(2, UTCDay(number: k.day).description)
             s.bind(3, k.logType.name)
             s.bind(4, bytes: k.connector.bytes)
             s.bind(5, k.remote.description)
@@ -139,7 +171,7 @@ public final class SQLiteStore: RollupStore {
             let s = upsertCoverage
             s.bind(1, k.server)
             s.bind(2, k.logType.name)
-            s.bind(3, String(Timestamp.iso(k.hour * 3_600_000).prefix(13)))
+            s.bind(3, UTCHour(number: k.hour).description)
             s.bind(4, n)
             try s.run()
         }
@@ -151,6 +183,8 @@ public final class SQLiteStore: RollupStore {
             s.bind(4, f.key.sessionIDText)
             s.bind(5, f.lastTime)
             s.bind(6, try OpenSessionCodec.encode(f))
+            s.bind(7, f.remote.description)
+            s.bind(8, f.negotiation?.protocolVersion.name ?? "")
             try s.run()
         }
         for key in c.openSessions.deleted {

@@ -1,3 +1,5 @@
+import TLSSessions
+
 /// The database schema: private tables, the public views, and migrations by `PRAGMA user_version`.
 ///
 /// The views are the public contract (docs/schema.md): columns may be added at the end, never
@@ -7,7 +9,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// Migration N (1-based) takes a database from version N-1 to N. Never edit a shipped one.
-    static let migrations: [String] = [version1, version2, version3]
+    static let migrations: [String] = [version1, version2, version3, version4]
 
     /// Brings `db` to ``currentVersion`` (or to `target`, for tests of a migration; the views are
     /// only written at the current version); refuses a database from a newer build.
@@ -44,7 +46,7 @@ public enum Schema {
         "strftime('%Y-%m-%dT%H:%M:%fZ', \(column) / 1000.0, 'unixepoch')"
     }
 
-    static let legacyProtocols = "('PCT1','SSL2','SSL3','TLS1.0','TLS1.1')"
+    static let legacyProtocols = TLSProtocol.sqlList(TLSProtocol.legacy)
 
     /// The weak-suite rule (docs/schema.md): comma-separated reasons, empty when none applies.
     static let weakReasons = """
@@ -139,11 +141,67 @@ public enum Schema {
         DROP INDEX IF EXISTS identity_rollup_remote;
         """
 
+    /// Version 4 (docs/schema.md): how far each session got (`activity`: probes vs mail) in the
+    /// session rollup's key; refused authentications; open sessions carry their address and
+    /// negotiated protocol so reports can mention them. Rows from before have activity '' (NULL
+    /// in the views: unknown). The rollups' keys now start with the day: reports ask for day
+    /// ranges across servers, and an ingest's batch touches one or two days, so its upserts land
+    /// close together in the B-tree.
+    static let version4 = """
+        DROP VIEW IF EXISTS negotiations;
+        DROP VIEW IF EXISTS plaintext_sessions;
+        DROP VIEW IF EXISTS tls_failures;
+        DROP VIEW IF EXISTS legacy_senders;
+        DROP VIEW IF EXISTS senders;
+        DELETE FROM meta WHERE key = 'views_sql';
+        CREATE TABLE session_rollup_v4 (
+          server TEXT NOT NULL, day TEXT NOT NULL, log_type TEXT NOT NULL, connector TEXT NOT NULL,
+          remote_ip TEXT NOT NULL, outcome TEXT NOT NULL,
+          protocol TEXT NOT NULL, role TEXT NOT NULL,
+          cipher TEXT NOT NULL, cipher_bits INTEGER NOT NULL,
+          mac TEXT NOT NULL, mac_bits INTEGER NOT NULL,
+          key_exchange TEXT NOT NULL, key_exchange_bits INTEGER NOT NULL,
+          error TEXT NOT NULL, activity TEXT NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (day, server, log_type, connector, remote_ip, outcome, protocol, role, cipher,
+                       cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits, error, activity)
+        ) WITHOUT ROWID;
+        INSERT INTO session_rollup_v4
+          SELECT server, day, log_type, connector, remote_ip, outcome, protocol, role, cipher, cipher_bits,
+                 mac, mac_bits, key_exchange, key_exchange_bits, error, '', sessions, first_seen, last_seen
+          FROM session_rollup;
+        DROP TABLE session_rollup;
+        ALTER TABLE session_rollup_v4 RENAME TO session_rollup;
+
+        CREATE TABLE identity_rollup_v4 (
+          server TEXT NOT NULL, day TEXT NOT NULL, log_type TEXT NOT NULL, connector TEXT NOT NULL,
+          remote_ip TEXT NOT NULL, outcome TEXT NOT NULL, protocol TEXT NOT NULL,
+          ehlo TEXT NOT NULL, sender_domain TEXT NOT NULL, auth_user TEXT NOT NULL,
+          cert_subject TEXT NOT NULL, cert_thumbprint TEXT NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (day, server, log_type, connector, remote_ip, outcome, protocol, ehlo,
+                       sender_domain, auth_user, cert_subject, cert_thumbprint)
+        ) WITHOUT ROWID;
+        INSERT INTO identity_rollup_v4 SELECT * FROM identity_rollup;
+        DROP TABLE identity_rollup;
+        ALTER TABLE identity_rollup_v4 RENAME TO identity_rollup;
+
+        CREATE TABLE auth_failure_rollup (
+          server TEXT NOT NULL, day TEXT NOT NULL, log_type TEXT NOT NULL, connector TEXT NOT NULL,
+          remote_ip TEXT NOT NULL, user TEXT NOT NULL, mechanism TEXT NOT NULL, error TEXT NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (day, server, log_type, connector, remote_ip, user, mechanism, error)
+        ) WITHOUT ROWID;
+
+        ALTER TABLE open_sessions ADD COLUMN remote_ip TEXT NOT NULL DEFAULT '';
+        ALTER TABLE open_sessions ADD COLUMN protocol TEXT NOT NULL DEFAULT '';
+        """
+
     /// The public views, recreated whenever their definitions change.
     static let views = """
         DROP VIEW IF EXISTS negotiations;
         CREATE VIEW negotiations AS
-        SELECT day, log_type, connector, remote_ip,
+        SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip,
                NULLIF(protocol, '') AS protocol, NULLIF(role, '') AS role,
                NULLIF(cipher, '') AS cipher, CASE WHEN outcome = 'tls' THEN cipher_bits END AS cipher_bits,
                NULLIF(mac, '') AS mac, CASE WHEN outcome = 'tls' THEN mac_bits END AS mac_bits,
@@ -153,31 +211,34 @@ public enum Schema {
                server,
                CASE WHEN outcome = 'tls' THEN protocol IN \(legacyProtocols) END AS legacy,
                \(weakReasons) AS weak_reasons,
-               outcome = 'tls_unlogged' AS protocol_unlogged
+               outcome = 'tls_unlogged' AS protocol_unlogged,
+               NULLIF(activity, '') AS activity
         FROM session_rollup WHERE outcome IN ('tls', 'tls_unlogged');
 
         DROP VIEW IF EXISTS plaintext_sessions;
         CREATE VIEW plaintext_sessions AS
-        SELECT day, log_type, connector, remote_ip, sessions,
-               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
+        SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, sessions,
+               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
+               NULLIF(activity, '') AS activity
         FROM session_rollup WHERE outcome = 'plaintext';
 
         DROP VIEW IF EXISTS tls_failures;
         CREATE VIEW tls_failures AS
-        SELECT day, log_type, connector, remote_ip, error, sessions,
+        SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, error, sessions,
                \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
         FROM session_rollup WHERE outcome = 'failed';
 
         DROP VIEW IF EXISTS senders;
         CREATE VIEW senders AS
-        SELECT log_type, connector, remote_ip, NULLIF(ehlo, '') AS ehlo, SUM(sessions) AS sessions,
+        SELECT log_type, connector, NULLIF(remote_ip, '') AS remote_ip, NULLIF(ehlo, '') AS ehlo,
+               SUM(sessions) AS sessions,
                \(iso("MIN(first_seen)")) AS first_seen, \(iso("MAX(last_seen)")) AS last_seen, server
         FROM identity_rollup
-        GROUP BY server, log_type, connector, remote_ip, ehlo;
+        GROUP BY server, log_type, connector, identity_rollup.remote_ip, identity_rollup.ehlo;
 
         DROP VIEW IF EXISTS legacy_senders;
         CREATE VIEW legacy_senders AS
-        SELECT i.log_type, i.connector, i.remote_ip,
+        SELECT i.log_type, i.connector, NULLIF(i.remote_ip, '') AS remote_ip,
                group_concat(DISTINCT i.protocol) AS protocols,
                SUM(i.sessions) AS legacy_sessions,
                (SELECT COALESCE(SUM(m.sessions), 0) FROM session_rollup m
@@ -189,10 +250,34 @@ public enum Schema {
                group_concat(DISTINCT NULLIF(i.auth_user, '')) AS auth_users,
                \(iso("MIN(i.first_seen)")) AS first_seen, \(iso("MAX(i.last_seen)")) AS last_seen,
                i.server,
-               group_concat(DISTINCT NULLIF(i.cert_subject, '')) AS certificate_subjects
+               group_concat(DISTINCT NULLIF(i.cert_subject, '')) AS certificate_subjects,
+               group_concat(DISTINCT NULLIF(i.cert_thumbprint, '')) AS certificate_thumbprints
         FROM identity_rollup i
         WHERE i.outcome = 'tls' AND i.protocol IN \(legacyProtocols)
         GROUP BY i.server, i.log_type, i.connector, i.remote_ip;
+
+        DROP VIEW IF EXISTS auth_failures;
+        CREATE VIEW auth_failures AS
+        SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, NULLIF(user, '') AS user,
+               NULLIF(mechanism, '') AS mechanism, error, sessions,
+               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
+        FROM auth_failure_rollup;
+
+        DROP VIEW IF EXISTS identities;
+        CREATE VIEW identities AS
+        SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, outcome, NULLIF(protocol, '') AS protocol,
+               NULLIF(ehlo, '') AS ehlo, NULLIF(sender_domain, '') AS sender_domain, NULLIF(auth_user, '') AS auth_user,
+               NULLIF(cert_subject, '') AS certificate_subject, NULLIF(cert_thumbprint, '') AS certificate_thumbprint,
+               sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
+               CASE WHEN outcome = 'tls' THEN protocol IN \(legacyProtocols) END AS legacy
+        FROM identity_rollup;
+
+        DROP VIEW IF EXISTS unfinished_sessions;
+        CREATE VIEW unfinished_sessions AS
+        SELECT log_type, connector, NULLIF(remote_ip, '') AS remote_ip, NULLIF(protocol, '') AS protocol,
+               \(iso("last_seen")) AS last_seen, server,
+               CASE WHEN protocol <> '' THEN protocol IN \(legacyProtocols) END AS legacy
+        FROM open_sessions;
 
         DROP VIEW IF EXISTS hourly_coverage;
         CREATE VIEW hourly_coverage AS

@@ -18,8 +18,19 @@ public struct SessionFragment: Sendable, Codable, Equatable {
     public var ehlo: ByteString?
     /// Domain of the first `MAIL FROM:<...>` address, lower-cased; `<>` for the null sender.
     public var senderDomain: ByteString?
-    /// Authenticated user name, when logged.
+    /// The user of a *successful* authentication (the `authenticated` row, or the `User Name:`
+    /// row of an attempt answered `235`); a refused login never sets it.
     public var authUser: ByteString?
+    /// A `User Name:` row not yet known to belong to a success or a failure.
+    public var pendingUser: ByteString?
+    /// Refused authentications, in order (docs/formats.md, "Authentication").
+    public var authFailures: [AuthFailure] = []
+    /// Index in ``authFailures`` where the current attempt (the last `AUTH` command) begins.
+    public var authAttemptStart = 0
+    /// The mechanism of the last `AUTH` command (`LOGIN`, `NTLM`, …).
+    public var authMechanism: String?
+    /// Whether the session got as far as EHLO/HELO or `MAIL FROM` (probes never do).
+    public var activity: SessionActivity = .none
     /// The remote party's certificate, when logged (subject and thumbprint).
     public var certificateSubject: ByteString?
     public var certificateThumbprint: ByteString?
@@ -40,6 +51,41 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         case none, local, remote
     }
 
+    enum CodingKeys: String, CodingKey {
+        case key, remote, firstTime, lastTime, startTime, ended, ehlo, senderDomain, authUser, pendingUser,
+            authFailures, authAttemptStart, authMechanism, activity, certificateSubject, certificateThumbprint,
+            negotiation, negotiationTime, failure, failureTime, startTLS, certificateContext
+    }
+
+    /// Decodes open sessions stored by any earlier version: fields added since are optional.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(SessionKey.self, forKey: .key)
+        remote = try c.decodeIfPresent(RemoteAddress.self, forKey: .remote) ?? .none
+        firstTime = try c.decode(Int64.self, forKey: .firstTime)
+        lastTime = try c.decode(Int64.self, forKey: .lastTime)
+        startTime = try c.decodeIfPresent(Int64.self, forKey: .startTime)
+        ended = try c.decodeIfPresent(Bool.self, forKey: .ended) ?? false
+        ehlo = try c.decodeIfPresent(ByteString.self, forKey: .ehlo)
+        senderDomain = try c.decodeIfPresent(ByteString.self, forKey: .senderDomain)
+        authUser = try c.decodeIfPresent(ByteString.self, forKey: .authUser)
+        pendingUser = try c.decodeIfPresent(ByteString.self, forKey: .pendingUser)
+        authFailures = try c.decodeIfPresent([AuthFailure].self, forKey: .authFailures) ?? []
+        authAttemptStart = try c.decodeIfPresent(Int.self, forKey: .authAttemptStart) ?? 0
+        authMechanism = try c.decodeIfPresent(String.self, forKey: .authMechanism)
+        // Sessions stored before activity was tracked had at least greeted in all likelihood;
+        // "mail" keeps them counted as senders, as they were.
+        activity = try c.decodeIfPresent(SessionActivity.self, forKey: .activity) ?? .mail
+        certificateSubject = try c.decodeIfPresent(ByteString.self, forKey: .certificateSubject)
+        certificateThumbprint = try c.decodeIfPresent(ByteString.self, forKey: .certificateThumbprint)
+        negotiation = try c.decodeIfPresent(Negotiation.self, forKey: .negotiation)
+        negotiationTime = try c.decodeIfPresent(Int64.self, forKey: .negotiationTime)
+        failure = try c.decodeIfPresent(String.self, forKey: .failure)
+        failureTime = try c.decodeIfPresent(Int64.self, forKey: .failureTime)
+        startTLS = try c.decodeIfPresent(StartTLSState.self, forKey: .startTLS) ?? .none
+        certificateContext = try c.decodeIfPresent(CertificateContext.self, forKey: .certificateContext) ?? .none
+    }
+
     public init(key: SessionKey, time: Int64) {
         self.key = key
         self.firstTime = time
@@ -56,6 +102,13 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         ehlo = ehlo ?? later.ehlo
         senderDomain = senderDomain ?? later.senderDomain
         authUser = authUser ?? later.authUser
+        if later.authMechanism != nil {
+            authAttemptStart = authFailures.count + later.authAttemptStart
+        }
+        authFailures += later.authFailures
+        authMechanism = later.authMechanism ?? authMechanism
+        pendingUser = later.pendingUser ?? pendingUser
+        activity = max(activity, later.activity)
         certificateSubject = certificateSubject ?? later.certificateSubject
         certificateThumbprint = certificateThumbprint ?? later.certificateThumbprint
         if later.negotiation != nil {
@@ -68,6 +121,18 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         }
         startTLS = max(startTLS, later.startTLS)
         if later.certificateContext != .none { certificateContext = later.certificateContext }
+    }
+
+    /// The distinct refused authentications (user, mechanism, error), each counted once per session.
+    public var distinctAuthFailures: [AuthFailure] {
+        var seen = Set<AuthFailure>()
+        var result: [AuthFailure] = []
+        for f in authFailures {
+            var key = f
+            key.time = 0
+            if seen.insert(key).inserted { result.append(f) }
+        }
+        return result
     }
 
     /// The session's classification (docs/schema.md, "Session outcomes").

@@ -12,12 +12,5 @@ public enum SessionOutcome: Sendable, Hashable {
     case plaintext
 
     /// The stored outcome name: `tls`, `tls_unlogged`, `failed`, `plaintext`.
-    public var name: String {
-        switch self {
-        case .negotiated: return "tls"
-        case .encryptedUnlogged: return "tls_unlogged"
-        case .failed: return "failed"
-        case .plaintext: return "plaintext"
-        }
-    }
+    public var name: String { kind.name }
 }

@@ -6,18 +6,76 @@ extension SessionTracker {
         let data = r.data
         if data.hasPrefixIgnoringCase("ehlo ") || data.hasPrefixIgnoringCase("helo ") {
             let name = Self.firstToken(data, skip: 5)
-            update(key, r) { if $0.ehlo == nil { $0.ehlo = name } }
+            update(key, r) {
+                if $0.ehlo == nil { $0.ehlo = name }
+                $0.activity = max($0.activity, .greeted)
+            }
         } else if data.hasPrefixIgnoringCase("mail from:") {
             let domain = Self.senderDomain(data, skip: 10)
-            update(key, r) { if $0.senderDomain == nil { $0.senderDomain = domain } }
+            update(key, r) {
+                if $0.senderDomain == nil { $0.senderDomain = domain }
+                $0.activity = .mail
+            }
+        } else if data.hasPrefixIgnoringCase("auth ") {
+            let mechanism = String(decoding: Self.firstToken(data, skip: 5).bytes, as: UTF8.self).uppercased()
+            update(key, r) {
+                $0.authMechanism = mechanism
+                $0.authAttemptStart = $0.authFailures.count
+                $0.pendingUser = nil
+            }
         } else if data.hasPrefixIgnoringCase("starttls") || data.hasPrefixIgnoringCase("x-anonymoustls") {
             update(key, r) { $0.startTLS = max($0.startTLS, .requested) }
         }
     }
 
     mutating func reply(_ r: borrowing RecordView, _ key: LocalKey) {
-        guard r.data.hasPrefix("220 2.0.0"), open[key]?.startTLS == .requested else { return }
-        update(key, r) { $0.startTLS = .accepted }
+        let data = r.data
+        if data.hasPrefix("220 2.0.0") {
+            guard open[key]?.startTLS == .requested else { return }
+            update(key, r) { $0.startTLS = .accepted }
+        } else if data.hasPrefix("235") {
+            // Authentication successful: the user named in this attempt is the session's user.
+            update(key, r) { f in
+                if f.authUser == nil { f.authUser = f.pendingUser }
+                f.pendingUser = nil
+            }
+        } else if data.hasPrefix("535") {
+            let text = String(decoding: data.unescaped().bytes.prefix(200), as: UTF8.self)
+            let t = r.timestamp
+            update(key, r) { f in
+                // The `… failed because of …` row, when logged, already said it (and better).
+                guard f.authFailures.count == f.authAttemptStart else { return }
+                f.authFailures.append(AuthFailure(
+                    mechanism: f.authMechanism ?? "", error: text, user: f.pendingUser, time: t))
+                f.pendingUser = nil
+            }
+        }
+    }
+
+    /// `Inbound AUTH LOGIN failed because of LogonDenied`: a refused login, with the user of the
+    /// attempt when already named.
+    mutating func authenticationFailed(_ r: borrowing RecordView, _ key: LocalKey, mechanism: String, error: String) {
+        let t = r.timestamp
+        update(key, r) { f in
+            f.authFailures.append(AuthFailure(
+                mechanism: mechanism, error: error, user: f.pendingUser, time: t))
+            f.pendingUser = nil
+        }
+    }
+
+    /// A `User Name:` row: it names the user of the attempt it belongs to — a failure logged just
+    /// before it (Exchange logs the failure first), or else the attempt still under way.
+    mutating func userNamed(_ user: ByteString, _ r: borrowing RecordView, _ key: LocalKey) {
+        update(key, r) { f in
+            var attached = false
+            var i = f.authFailures.count - 1
+            while i >= f.authAttemptStart && i >= 0 && f.authFailures[i].user == nil {
+                f.authFailures[i].user = user
+                attached = true
+                i -= 1
+            }
+            if !attached { f.pendingUser = user }
+        }
     }
 
     mutating func information(_ r: borrowing RecordView, _ key: LocalKey) {
@@ -72,18 +130,23 @@ extension SessionTracker {
             }
         case UInt8(ascii: "U"):
             if context.hasPrefix("User Name: ") {
-                let user = redacted(context.dropFirst(11).unescaped())
-                update(key, r) { $0.authUser = user }
+                userNamed(redacted(context.dropFirst(11).unescaped()), r, key)
             }
         case UInt8(ascii: "a"):
             if context.count == 13, context.hasPrefix("authenticated"), !data.isEmpty {
                 let user = redacted(data.unescaped())
-                update(key, r) { $0.authUser = user }
+                update(key, r) {
+                    $0.authUser = user
+                    $0.pendingUser = nil
+                }
+            }
+        case UInt8(ascii: "I"), UInt8(ascii: "O"):
+            if let (mechanism, error) = AuthFailure.parse(sentence: context) {
+                authenticationFailed(r, key, mechanism: mechanism, error: error)
             }
         default:
             if data.hasPrefix("User Name: ") {
-                let user = redacted(data.dropFirst(11).unescaped())
-                update(key, r) { $0.authUser = user }
+                userNamed(redacted(data.dropFirst(11).unescaped()), r, key)
             }
         }
     }

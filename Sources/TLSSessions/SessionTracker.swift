@@ -85,12 +85,15 @@ public struct SessionTracker: RecordSink {
         case 0x2B, 0x2D, 0x2A:  // + - *
             break
         case commandEvent:
-            // EHLO, HELO, MAIL FROM, STARTTLS, X-ANONYMOUSTLS (any case).
+            // AUTH, EHLO, HELO, MAIL FROM, STARTTLS, X-ANONYMOUSTLS (any case).
             guard let first = r.data.bytes.first else { return }
             let c = first | 0x20
-            guard c == 0x65 || c == 0x68 || c == 0x6D || c == 0x73 || c == 0x78 else { return }
+            guard c == 0x61 || c == 0x65 || c == 0x68 || c == 0x6D || c == 0x73 || c == 0x78 else { return }
         case 0x3C, 0x3E:
-            guard r.data.hasPrefix("220 2.0.0") else { return }
+            // Replies: 220 2.0.0 (STARTTLS accepted), 235 (authenticated), 535 (refused).
+            let data = r.data
+            let interesting = data.hasPrefix("220 2.0.0") || data.hasPrefix("235") || data.hasPrefix("535")
+            guard interesting else { return }
         default:
             reject(r, "event column is not one of + - < > *")
             return

@@ -50,14 +50,21 @@ struct DocumentationTests {
         let expected: [String: [String]] = [
             "negotiations": ["day", "log_type", "connector", "remote_ip", "protocol", "role", "cipher", "cipher_bits", "mac",
                              "mac_bits", "key_exchange", "key_exchange_bits", "sessions", "first_seen", "last_seen",
-                             "server", "legacy", "weak_reasons", "protocol_unlogged"],
-            "plaintext_sessions": ["day", "log_type", "connector", "remote_ip", "sessions", "first_seen", "last_seen", "server"],
+                             "server", "legacy", "weak_reasons", "protocol_unlogged", "activity"],
+            "plaintext_sessions": ["day", "log_type", "connector", "remote_ip", "sessions", "first_seen", "last_seen", "server",
+                                   "activity"],
             "tls_failures": ["day", "log_type", "connector", "remote_ip", "error", "sessions", "first_seen", "last_seen", "server"],
             "senders": ["log_type", "connector", "remote_ip", "ehlo", "sessions", "first_seen", "last_seen", "server"],
             "hourly_coverage": ["day", "hour", "server", "log_type", "sessions"],
             "legacy_senders": ["log_type", "connector", "remote_ip", "protocols", "legacy_sessions", "modern_sessions",
                                "ehlo_names", "sender_domains", "auth_users", "first_seen", "last_seen", "server",
-                               "certificate_subjects"],
+                               "certificate_subjects", "certificate_thumbprints"],
+            "auth_failures": ["day", "log_type", "connector", "remote_ip", "user", "mechanism", "error", "sessions",
+                              "first_seen", "last_seen", "server"],
+            "identities": ["day", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo", "sender_domain",
+                           "auth_user", "certificate_subject", "certificate_thumbprint", "sessions", "first_seen",
+                           "last_seen", "server", "legacy"],
+            "unfinished_sessions": ["log_type", "connector", "remote_ip", "protocol", "last_seen", "server", "legacy"],
         ]
         for (view, columns) in expected {
             #expect(try ReadOnlyQuery(path: db).run("SELECT * FROM \(view) LIMIT 0").columns == columns, "\(view)")

@@ -1,4 +1,5 @@
 import Foundation
+import LogScanner
 import Reports
 import Store
 import Testing
@@ -23,6 +24,8 @@ struct ReportTests {
         log.session("15", remote: "192.0.2.5:1000", at: d2, ehlo: "e.example", failure: "UnknownCredentials")
         log.session("16", remote: "[2001:db8::6]:1000", at: d2, ehlo: "f.example", tls: "SP_PROT_TLS1_1_SERVER")
         log.session("17", remote: "[2001:db8::6]:1000", at: d2, ehlo: "f.example", tls: "SP_PROT_TLS1_2_SERVER")
+        // Day 3: only TLS 1.2 — a day with data and no legacy.
+        log.session("21", remote: "192.0.2.9:1000", at: "2024-03-03T10:00:00.000Z", ehlo: "g.example", tls: "SP_PROT_TLS1_2_SERVER")
         let db = dir.file("r.sqlite")
         _ = try ingest([try dir.write("RECV.LOG", log.bytes())], db: db, server: "EX01")
         return db
@@ -38,12 +41,12 @@ struct ReportTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let db = try Self.database(dir)
-        let all = try LegacyReport().run(database: db)
+        let all = try LegacyReport().run(database: db).table
         #expect(Self.column(all, "remote_ip") == ["192.0.2.1", "192.0.2.2", "192.0.2.3", "2001:db8::6"])
         #expect(Self.column(all, "sessions") == ["2", "1", "1", "1"])
-        let day2 = try LegacyReport(filter: ReportFilter(since: "2024-03-02")).run(database: db)
+        let day2 = try LegacyReport(filter: ReportFilter(since: "2024-03-02")).run(database: db).table
         #expect(Set(Self.column(day2, "remote_ip")) == ["192.0.2.1", "192.0.2.2", "2001:db8::6"])
-        #expect(try LegacyReport(filter: ReportFilter(direction: "send")).run(database: db).rows.isEmpty)
+        #expect(try LegacyReport(filter: ReportFilter(direction: "send")).run(database: db).table.rows.isEmpty)
     }
 
     @Test("impact splits parties into breaks, upgrades, failures and plaintext-only")
@@ -51,18 +54,18 @@ struct ReportTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let db = try Self.database(dir)
-        let day2 = try ImpactReport(filter: ReportFilter(since: "2024-03-02", until: "2024-03-02")).run(database: db)
+        let day2 = try ImpactReport(filter: ReportFilter(since: "2024-03-02", until: "2024-03-02")).run(database: db).table
         var category: [String: String] = [:]
         for (ip, c) in zip(Self.column(day2, "remote_ip"), Self.column(day2, "category")) { category[ip] = c }
         #expect(category == ["192.0.2.1": "breaks", "192.0.2.2": "breaks", "2001:db8::6": "upgrades",
                              "192.0.2.5": "tls_failures", "192.0.2.4": "plaintext_only"])
         // Over both days B also negotiated TLS 1.2: it would upgrade; C did too.
-        let both = try ImpactReport().run(database: db)
+        let both = try ImpactReport().run(database: db).table
         var overall: [String: String] = [:]
         for (ip, c) in zip(Self.column(both, "remote_ip"), Self.column(both, "category")) { overall[ip] = c }
         #expect(overall["192.0.2.2"] == "upgrades" && overall["192.0.2.3"] == "upgrades" && overall["192.0.2.1"] == "breaks")
         // With TLS 1.1 allowed, F only negotiated at or above the floor.
-        let floor11 = try ImpactReport(filter: ReportFilter(since: "2024-03-02"), floor: "TLS1.1").run(database: db)
+        let floor11 = try ImpactReport(filter: ReportFilter(since: "2024-03-02"), floor: .tls11).run(database: db).table
         #expect(!Self.column(floor11, "remote_ip").contains("2001:db8::6"))
     }
 
@@ -71,12 +74,15 @@ struct ReportTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let db = try Self.database(dir)
-        let data = try SummaryReport(since: "2024-03-02", until: "2024-03-02").load(database: db)
-        #expect(Set(data.newLegacy.map(\.remoteIP)) == ["192.0.2.2", "2001:db8::6"])
-        #expect(data.upgraded.map(\.remoteIP) == ["192.0.2.3"])
-        #expect(Set(data.legacy.map(\.remoteIP)) == ["192.0.2.1", "192.0.2.2", "2001:db8::6"])
-        #expect(data.legacySessions == 3)
-        #expect(data.plaintext.map(\.remoteIP) == ["192.0.2.4"])
+        let data = try SummaryReport(since: UTCDay("2024-03-02")!, until: UTCDay("2024-03-02")!).load(database: db)
+        #expect(data.hasData && data.previousDayHasData)
+        #expect(Set(data.newLegacy.rows.map(\.remoteIP)) == ["192.0.2.2", "2001:db8::6"])
+        #expect(data.upgraded.rows.map(\.remoteIP) == ["192.0.2.3"])
+        #expect(Set(data.legacy.rows.map(\.remoteIP)) == ["192.0.2.1", "192.0.2.2", "2001:db8::6"])
+        #expect(data.totals.legacySessions == 3 && data.totals.legacyParties == 3)
+        #expect(data.totals.sessions == 7)
+        #expect(data.plaintext.rows.map(\.remoteIP) == ["192.0.2.4"])
+        #expect(data.legacy.rows.first { $0.remoteIP == "192.0.2.1" }?.ehloNames == "a.example")
         #expect(data.failures.map(\.error) == ["UnknownCredentials"])
         #expect(data.weakSuites.first?.reasons == "no_forward_secrecy,weak_mac")
         #expect(data.coverage.count == 1 && data.coverage[0].hours[10] == 7 && data.coverage[0].missingHours.count == 23)
@@ -88,10 +94,12 @@ struct ReportTests {
         let markdown = try SummaryReport.render(data, as: .markdown)
         #expect(markdown.contains("## New legacy senders"))
         let json = try JSONSerialization.jsonObject(with: Data(try SummaryReport.render(data, as: .json).utf8)) as! [String: Any]
-        #expect((json["newLegacy"] as! [Any]).count == 2)
+        #expect(((json["new_legacy"] as! [String: Any])["rows"] as! [Any]).count == 2)
+        let totals = json["totals"] as! [String: Any]
+        #expect(totals["sessions"] as? Int == 7 && totals["legacy_sessions"] as? Int == 3 && totals["legacy_parties"] as? Int == 3)
     }
 
-    @Test("summary --fail-on-legacy exits 3 when legacy TLS was seen, 0 otherwise")
+    @Test("summary --fail-on-legacy exits 3 when legacy TLS was seen, 0 on a day without, 4 on a day without logs")
     func failOnLegacy() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -100,8 +108,13 @@ struct ReportTests {
         let seen = try Binary.run(["summary", "--db", db, "--day", "2024-03-02", "--format", "html", "-o", out, "--fail-on-legacy"])
         #expect(seen.status == 3)
         #expect(FileManager.default.fileExists(atPath: out))
+        let clean = try Binary.run(["summary", "--db", db, "--day", "2024-03-03", "--fail-on-legacy"])
+        #expect(clean.status == 0)
         let none = try Binary.run(["summary", "--db", db, "--day", "2024-02-01", "--fail-on-legacy"])
-        #expect(none.status == 0)
+        #expect(none.status == 4)
+        #expect(none.stdout.contains("No data"))
+        #expect(none.stderr.contains("no data for 2024-02-01: the database has logs for 2024-03-01 to 2024-03-03 (3 days)"))
+        #expect(!none.stdout.contains("0 sessions"))
         #expect(try Binary.run(["summary", "--db", db, "--day", "yesterday"]).status == 2)
     }
 }

@@ -118,17 +118,25 @@ struct SessionTrackerTests {
         #expect(done[2].certificateSubject == nil, "our own certificate is not the remote party's")
     }
 
-    @Test("user names from 'User Name:' rows; the null sender")
+    @Test("user names from 'User Name:' rows count once the login succeeds (235); the null sender")
     func userAndNullSender() {
         var log = LogText()
         log.header()
         log.row(session: "01", "+")
+        log.row(session: "01", "<", "AUTH LOGIN")
         log.row(session: "01", "*", "", "User Name: CONTOSO\\svc-scan")
+        log.row(session: "01", ">", "235 2.7.0 Authentication successful")
         log.row(session: "01", "<", "MAIL FROM:<>")
         log.row(session: "01", "-")
+        log.row(session: "02", "+")
+        log.row(session: "02", "*", "", "User Name: CONTOSO\\nobody")
+        log.row(session: "02", "-")
         let (done, _, _) = Self.track(log)
         #expect(done[0].authUser == "CONTOSO\\svc-scan")
         #expect(done[0].senderDomain == "<>")
+        #expect(done[0].activity == .mail)
+        #expect(done[1].authUser == nil, "a user name without a success is not an authenticated user")
+        #expect(done[1].activity == .none)
     }
 
     @Test("unrecognised TLS sentences are counted and kept verbatim")

@@ -11,7 +11,8 @@ struct ValueParsingTests {
     @Test("endpoints: address without port or brackets, never split on the first colon", arguments: [
         ("10.0.0.5:25", "10.0.0.5"), ("[2001:db8::1]:25", "2001:db8::1"), ("[2001:DB8:0:0::1]:587", "2001:db8::1"),
         ("[fe80::1%eth0]:25", "fe80::1"), ("2001:db8::7", "2001:db8::7"), ("192.0.2.1", "192.0.2.1"),
-        ("", ""), ("not-an-address:25", "not-an-address:25"), ("999.1.1.1:25", "999.1.1.1:25"),
+        ("", ""), ("not-an-address:25", "not-an-address"), ("999.1.1.1:25", "999.1.1.1"),
+        ("x.x.x.x:25", "x.x.x.x"), ("10.**.**.168:25", "10.**.**.168"), ("[masked]:25", "masked"), ("host:port", "host:port"),
     ])
     func endpoint(_ input: String, _ expected: String) {
         Self.field(input) { #expect(RemoteAddress.parse(endpoint: $0).description == expected) }

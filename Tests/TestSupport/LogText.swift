@@ -40,8 +40,8 @@ public struct LogText {
         return out
     }
 
-    /// A whole receive session: connect, EHLO, then `tls` (a protocol token such as
-    /// `SP_PROT_TLS1_0_SERVER`), a failure error, or nothing (plaintext), then disconnect.
+    /// A whole receive session that sends mail: connect, EHLO, then `tls` (a protocol token such as
+    /// `SP_PROT_TLS1_0_SERVER`), a failure error, or nothing (plaintext), then `MAIL FROM` and disconnect.
     public mutating func session(
         _ id: String, remote: String, at time: String, ehlo: String, tls: String? = nil, failure: String? = nil
     ) {
@@ -54,6 +54,7 @@ public struct LogText {
             row(at: time, session: id, remote: remote, "<", "STARTTLS")
             row(at: time, session: id, remote: remote, "*", "", "TLS negotiation failed with error \(failure)")
         }
+        row(at: time, session: id, remote: remote, "<", "MAIL FROM:<postmaster@\(ehlo)>")
         row(at: time, session: id, remote: remote, "-", "", "Local")
     }
 }

@@ -1,7 +1,13 @@
 import Foundation
+import LogScanner
 import Store
+import TLSSessions
 
 /// Everything the nightly summary shows, gathered from the database for one window of days.
+///
+/// Read in one snapshot (``StoreReader``) from the public views only. Headline figures are
+/// ``Totals`` over the whole window; the lists are cut at `limit` rows and say so
+/// (``PartyList/total``).
 public struct SummaryData: Codable, Sendable {
     public struct Count: Codable, Sendable { public var name: String; public var sessions: Int64 }
     public struct Mix: Codable, Sendable {
@@ -19,7 +25,25 @@ public struct SummaryData: Codable, Sendable {
         public var ehloNames: String
         public var senderDomains: String
     }
+    /// The first `limit` parties of a list, and how many there are in all.
+    public struct PartyList: Codable, Sendable {
+        public var rows: [Party]
+        /// Parties in the whole window (rows holds at most `limit` of them).
+        public var total: Int64
+        public var sessions: Int64
+        public var isCut: Bool { Int64(rows.count) < total }
+    }
     public struct Failure: Codable, Sendable { public var error: String; public var sessions: Int64; public var parties: Int64 }
+    public struct AuthFailureRow: Codable, Sendable {
+        public var remoteIP: String
+        public var direction: String
+        public var connector: String
+        public var user: String
+        public var mechanism: String
+        public var error: String
+        public var sessions: Int64
+        public var server: String
+    }
     public struct WeakSuite: Codable, Sendable {
         public var protocolName: String
         public var cipher: String
@@ -38,123 +62,239 @@ public struct SummaryData: Codable, Sendable {
         public var missingHours: [Int] { hours.indices.filter { hours[$0] == 0 } }
     }
     public struct DayShare: Codable, Sendable { public var day: String; public var protocols: [Count] }
+    /// Which days the database has logs for (from `hourly_coverage`).
+    public struct Days: Codable, Sendable {
+        public var first: String?
+        public var last: String?
+        public var count: Int64
+    }
+    /// Figures over the whole window, never over a cut list.
+    public struct Totals: Codable, Sendable {
+        public var sessions: Int64 = 0
+        public var legacySessions: Int64 = 0
+        public var legacyParties: Int64 = 0
+        /// Plaintext sessions that sent mail (`MAIL FROM`), or whose activity is unknown.
+        public var plaintextSessions: Int64 = 0
+        public var plaintextParties: Int64 = 0
+        /// Plaintext sessions that never sent mail (probes, monitors, scanners).
+        public var probeSessions: Int64 = 0
+        public var probeAddresses: Int64 = 0
+        public var failedSessions: Int64 = 0
+        public var authFailureSessions: Int64 = 0
+        public var authFailureAddresses: Int64 = 0
+        /// Sessions not finished yet (no disconnect row) that already negotiated legacy TLS.
+        public var unfinishedLegacySessions: Int64 = 0
+        public var unfinishedLegacyAddresses: Int64 = 0
+    }
 
     public var since: String
     public var until: String
     public var generatedAt: String
+    /// False when the window has no logs at all: not a healthy day, a missing one.
+    public var hasData: Bool
+    public var daysInDatabase: Days
+    /// Whether the day before the window has logs (else "new legacy" cannot be told).
+    public var previousDayHasData: Bool
+    public var totals: Totals
     public var outcomes: [Count]
     public var protocols: [Count]
     public var mix: [Mix]
-    public var legacy: [Party]
-    public var newLegacy: [Party]
-    public var upgraded: [Party]
-    public var plaintext: [Party]
+    public var legacy: PartyList
+    public var newLegacy: PartyList
+    public var upgraded: PartyList
+    public var plaintext: PartyList
     public var failures: [Failure]
+    public var authFailures: [AuthFailureRow]
     public var weakSuites: [WeakSuite]
     public var coverage: [Coverage]
     /// Protocol share per day over the 30 days ending with `until`.
     public var trend: [DayShare]
-
-    public var legacySessions: Int64 { legacy.reduce(0) { $0 + $1.sessions } }
 }
 
 extension SummaryData {
     /// The protocol names as charted, legacy first; `not logged` for STARTTLS without a negotiation row.
-    public static let protocolOrder = ["SSL2", "SSL3", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "not logged"]
+    public static let protocolOrder = TLSProtocol.allCases.filter { $0 != .pct1 }.map(\.name) + ["not logged"]
 
     /// Reads the summary for `since...until` (UTC days, inclusive) from the database at `path`.
-    public static func load(database path: String, since: String, until: String, limit: Int = 50) throws -> SummaryData {
-        let q = ReadOnlyQuery(path: path)
-        func rows(_ sql: String, _ parameters: [String] = [since, until]) throws -> [[SQLValue]] {
-            try q.run(sql, parameters: parameters).rows
-        }
-        func int(_ v: SQLValue) -> Int64 { if case .integer(let i) = v { return i } else { return 0 } }
-        let window = "day >= ? AND day <= ?"
-        let outcomes = try rows("SELECT outcome, SUM(sessions) FROM session_rollup WHERE \(window) GROUP BY 1 ORDER BY 1")
-            .map { Count(name: $0[0].text, sessions: int($0[1])) }
-        let protocols = try rows("""
-            SELECT CASE WHEN outcome = 'tls_unlogged' THEN 'not logged' ELSE protocol END, SUM(sessions)
-            FROM session_rollup WHERE \(window) AND outcome IN ('tls','tls_unlogged') GROUP BY 1
-            """).map { Count(name: $0[0].text, sessions: int($0[1])) }.sorted { order($0.name) < order($1.name) }
+    public static func load(database path: String, since: UTCDay, until: UTCDay, limit: Int = 50) throws -> SummaryData {
+        try StoreReader(path: path).read { try load($0, since: since, until: until, limit: limit) }
+    }
+
+    static func load(_ db: Snapshot, since: UTCDay, until: UTCDay, limit: Int) throws -> SummaryData {
+        let window = [since.description, until.description]
+        let inWindow = "day >= ?1 AND day <= ?2"
+        let legacy = "legacy = 1"
+        var totals = Totals()
+
+        let outcomes = try db.rows("""
+            SELECT CASE WHEN protocol_unlogged THEN 'tls_unlogged' ELSE 'tls' END, SUM(sessions)
+              FROM negotiations WHERE \(inWindow) GROUP BY 1
+            UNION ALL SELECT 'failed', SUM(sessions) FROM tls_failures WHERE \(inWindow) HAVING COUNT(*) > 0
+            UNION ALL SELECT 'plaintext', SUM(sessions) FROM plaintext_sessions WHERE \(inWindow) HAVING COUNT(*) > 0
+            ORDER BY 1
+            """, window) { Count(name: $0.text(0), sessions: $0.int(1)) }
+        totals.sessions = outcomes.reduce(0) { $0 + $1.sessions }
+        totals.failedSessions = outcomes.first { $0.name == OutcomeKind.failed.name }?.sessions ?? 0
+
+        let protocolName = "COALESCE(protocol, 'not logged')"
+        let protocols = try db.rows(
+            "SELECT \(protocolName), SUM(sessions) FROM negotiations WHERE \(inWindow) GROUP BY 1", window
+        ) { Count(name: $0.text(0), sessions: $0.int(1)) }.sorted { order($0.name) < order($1.name) }
+
         var mixes: [String: Mix] = [:]
-        for r in try rows("""
-            SELECT connector, log_type, CASE WHEN outcome = 'tls_unlogged' THEN 'not logged' ELSE protocol END, SUM(sessions)
-            FROM session_rollup WHERE \(window) AND outcome IN ('tls','tls_unlogged') GROUP BY 1, 2, 3
-            """) {
-            let key = r[0].text + "\u{0}" + r[1].text
-            mixes[key, default: Mix(connector: r[0].text, direction: r[1].text, protocols: [])]
-                .protocols.append(Count(name: r[2].text, sessions: int(r[3])))
+        for r in try db.rows(
+            "SELECT connector, log_type, \(protocolName), SUM(sessions) FROM negotiations WHERE \(inWindow) GROUP BY 1, 2, 3",
+            window, { $0 })
+        {
+            mixes[r.text(0) + "\u{0}" + r.text(1), default: Mix(connector: r.text(0), direction: r.text(1), protocols: [])]
+                .protocols.append(Count(name: r.text(2), sessions: r.int(3)))
         }
         let mix = mixes.values.map { m in
             Mix(connector: m.connector, direction: m.direction, protocols: m.protocols.sorted { order($0.name) < order($1.name) })
         }.sorted { ($0.direction, $0.connector) < ($1.direction, $1.connector) }
-        let legacyList = "('PCT1','SSL2','SSL3','TLS1.0','TLS1.1')"
-        func parties(_ whereClause: String, _ parameters: [String], orderBy: String = "sessions DESC") throws -> [Party] {
-            try rows("""
-                SELECT i.remote_ip, i.log_type, i.connector, i.server,
-                       COALESCE(group_concat(DISTINCT NULLIF(i.protocol, '')), ''), SUM(i.sessions),
-                       COALESCE(group_concat(DISTINCT NULLIF(i.ehlo, '')), ''),
-                       COALESCE(group_concat(DISTINCT NULLIF(i.sender_domain, '')), '')
-                FROM identity_rollup i WHERE \(whereClause)
-                GROUP BY i.server, i.log_type, i.connector, i.remote_ip
-                ORDER BY \(orderBy), i.remote_ip LIMIT \(limit)
-                """, parameters).map {
-                Party(remoteIP: $0[0].text, direction: $0[1].text, connector: $0[2].text, server: $0[3].text,
-                      protocols: $0[4].text, sessions: int($0[5]), ehloNames: $0[6].text, senderDomains: $0[7].text)
+
+        let previous = since.adding(days: -1).description
+        let partyKey = "server, log_type, connector, remote_ip"
+        let sameParty = "x.server = p.server AND x.log_type = p.log_type AND x.connector = p.connector AND x.remote_ip IS p.remote_ip"
+        // The parties of the window in one CTE `p` (key, protocols, sessions); each list below is
+        // a filter on it. Names come from `identities` in one grouped pass, joined to the top rows.
+        func parties(_ cte: String, identity: String, _ parameters: [String]) throws -> PartyList {
+            let total = try db.row("WITH \(cte) SELECT COUNT(*), COALESCE(SUM(sessions), 0) FROM p", parameters)
+            let rows = try db.rows("""
+                WITH \(cte),
+                top AS MATERIALIZED (SELECT * FROM p ORDER BY sessions DESC, remote_ip, connector LIMIT \(limit)),
+                names AS MATERIALIZED (
+                  SELECT \(partyKey), group_concat(DISTINCT ehlo) AS ehlo, group_concat(DISTINCT sender_domain) AS domains
+                  FROM identities WHERE \(inWindow) AND \(identity) GROUP BY \(partyKey))
+                SELECT p.remote_ip, p.log_type, p.connector, p.server, COALESCE(p.protocols, ''), p.sessions,
+                       COALESCE(x.ehlo, ''), COALESCE(x.domains, '')
+                FROM top p LEFT JOIN names x ON \(sameParty)
+                ORDER BY p.sessions DESC, p.remote_ip, p.connector
+                """, parameters) {
+                Party(remoteIP: $0.text(0), direction: $0.text(1), connector: $0.text(2), server: $0.text(3),
+                      protocols: $0.text(4), sessions: $0.int(5), ehloNames: $0.text(6), senderDomains: $0.text(7))
             }
+            return PartyList(rows: rows, total: total?.int(0) ?? 0, sessions: total?.int(1) ?? 0)
         }
-        let legacyHere = "i.day >= ? AND i.day <= ? AND i.outcome = 'tls' AND i.protocol IN \(legacyList)"
-        let previous = Timestamp.parseDay(since).map { Timestamp.day($0 - 86_400_000) } ?? since
-        let samePartyOnPreviousDay = """
-            SELECT 1 FROM session_rollup p WHERE p.server = i.server AND p.log_type = i.log_type
-              AND p.connector = i.connector AND p.remote_ip = i.remote_ip AND p.day = ?
-              AND p.outcome = 'tls' AND p.protocol IN \(legacyList)
+        let legacyParties = """
+            p AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions
+                  FROM negotiations WHERE \(inWindow) AND \(legacy) GROUP BY \(partyKey))
             """
-        let legacy = try parties(legacyHere, [since, until])
-        let newLegacy = try parties("\(legacyHere) AND NOT EXISTS (\(samePartyOnPreviousDay))", [since, until, previous])
+        let previousLegacy = """
+            prev AS MATERIALIZED (SELECT DISTINCT \(partyKey) FROM negotiations WHERE day = ?3 AND \(legacy))
+            """
+        let legacyList = try parties(legacyParties, identity: legacy, window)
+        totals.legacySessions = legacyList.sessions
+        totals.legacyParties = legacyList.total
+
+        let previousDayHasData = try db.row("SELECT 1 FROM hourly_coverage WHERE day = ?1 LIMIT 1", [previous]) != nil
+        let newLegacy = previousDayHasData
+            ? try parties("""
+                \(previousLegacy), \(legacyParties.replacingOccurrences(of: "p AS (", with: "w AS (")),
+                p AS (SELECT w.* FROM w WHERE NOT EXISTS (SELECT 1 FROM prev x WHERE \(sameParty.replacingOccurrences(of: "p.", with: "w."))))
+                """, identity: legacy, window + [previous])
+            : PartyList(rows: [], total: 0, sessions: 0)
         let upgraded = try parties("""
-            i.day >= ? AND i.day <= ? AND i.outcome = 'tls' AND EXISTS (\(samePartyOnPreviousDay))
-              AND NOT EXISTS (SELECT 1 FROM session_rollup w WHERE w.server = i.server AND w.log_type = i.log_type
-                  AND w.connector = i.connector AND w.remote_ip = i.remote_ip AND w.day >= ? AND w.day <= ?
-                  AND w.outcome = 'tls' AND w.protocol IN \(legacyList))
-            """, [since, until, previous, since, until])
-        let plaintext = try parties("i.day >= ? AND i.day <= ? AND i.outcome = 'plaintext'", [since, until])
-        let failures = try rows("""
-            SELECT error, SUM(sessions), COUNT(DISTINCT server || log_type || connector || remote_ip)
-            FROM session_rollup WHERE \(window) AND outcome = 'failed' GROUP BY 1 ORDER BY 2 DESC
-            """).map { Failure(error: $0[0].text, sessions: int($0[1]), parties: int($0[2])) }
-        let weak = try rows("""
-            SELECT COALESCE(protocol, ''), cipher, mac, key_exchange, weak_reasons, SUM(sessions),
-                   COUNT(DISTINCT server || log_type || connector || remote_ip)
-            FROM negotiations WHERE \(window) AND weak_reasons <> '' GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC
-            """).map {
-            WeakSuite(protocolName: $0[0].text, cipher: $0[1].text, mac: $0[2].text, keyExchange: $0[3].text,
-                      reasons: $0[4].text, sessions: int($0[5]), parties: int($0[6]))
+            \(previousLegacy),
+            w AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions,
+                         SUM(CASE WHEN \(legacy) THEN sessions ELSE 0 END) AS legacy_sessions
+                  FROM negotiations WHERE \(inWindow) AND protocol IS NOT NULL GROUP BY \(partyKey)),
+            p AS (SELECT w.server, w.log_type, w.connector, w.remote_ip, w.protocols, w.sessions FROM w
+                  WHERE w.legacy_sessions = 0 AND EXISTS (SELECT 1 FROM prev x WHERE \(sameParty.replacingOccurrences(of: "p.", with: "w."))))
+            """, identity: "outcome = 'tls'", window + [previous])
+        let mailActivity = "(activity = 'mail' OR activity IS NULL)"
+        let plaintext = try parties("""
+            p AS (SELECT \(partyKey), NULL AS protocols, SUM(sessions) AS sessions FROM plaintext_sessions
+                  WHERE \(inWindow) AND \(mailActivity) GROUP BY \(partyKey))
+            """, identity: "outcome = 'plaintext'", window)
+        totals.plaintextSessions = plaintext.sessions
+        totals.plaintextParties = plaintext.total
+        if let probes = try db.row("""
+            SELECT COALESCE(SUM(sessions), 0), COUNT(DISTINCT COALESCE(remote_ip, '')) FROM plaintext_sessions
+            WHERE \(inWindow) AND NOT \(mailActivity)
+            """, window)
+        {
+            totals.probeSessions = probes.int(0)
+            totals.probeAddresses = probes.int(1)
         }
+
+        let failures = try db.rows("""
+            SELECT error, SUM(sessions), COUNT(DISTINCT server || '/' || log_type || '/' || connector || '/' || COALESCE(remote_ip, ''))
+            FROM tls_failures WHERE \(inWindow) GROUP BY 1 ORDER BY 2 DESC, 1
+            """, window) { Failure(error: $0.text(0), sessions: $0.int(1), parties: $0.int(2)) }
+
+        if let auth = try db.row("""
+            SELECT COALESCE(SUM(sessions), 0), COUNT(DISTINCT COALESCE(remote_ip, '')) FROM auth_failures WHERE \(inWindow)
+            """, window)
+        {
+            totals.authFailureSessions = auth.int(0)
+            totals.authFailureAddresses = auth.int(1)
+        }
+        let authFailures = try db.rows("""
+            SELECT remote_ip, log_type, connector, COALESCE(user, ''), COALESCE(mechanism, ''), error, SUM(sessions), server
+            FROM auth_failures WHERE \(inWindow)
+            GROUP BY server, log_type, connector, remote_ip, user, mechanism, error
+            ORDER BY 7 DESC, 1, 4 LIMIT \(limit)
+            """, window) {
+            AuthFailureRow(remoteIP: $0.text(0), direction: $0.text(1), connector: $0.text(2), user: $0.text(3),
+                           mechanism: $0.text(4), error: $0.text(5), sessions: $0.int(6), server: $0.text(7))
+        }
+
+        if let open = try db.row(
+            "SELECT COUNT(*), COUNT(DISTINCT COALESCE(remote_ip, '')) FROM unfinished_sessions WHERE \(legacy)")
+        {
+            totals.unfinishedLegacySessions = open.int(0)
+            totals.unfinishedLegacyAddresses = open.int(1)
+        }
+
+        let weak = try db.rows("""
+            SELECT COALESCE(protocol, ''), cipher, mac, key_exchange, weak_reasons, SUM(sessions),
+                   COUNT(DISTINCT server || '/' || log_type || '/' || connector || '/' || COALESCE(remote_ip, ''))
+            FROM negotiations WHERE \(inWindow) AND weak_reasons <> '' GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC
+            """, window) {
+            WeakSuite(protocolName: $0.text(0), cipher: $0.text(1), mac: $0.text(2), keyExchange: $0.text(3),
+                      reasons: $0.text(4), sessions: $0.int(5), parties: $0.int(6))
+        }
+
         var coverage: [String: Coverage] = [:]
-        for r in try rows("SELECT server, log_type, day, hour, sessions FROM hourly_coverage WHERE \(window)") {
-            let key = [r[0].text, r[1].text, r[2].text].joined(separator: "\u{0}")
-            var c = coverage[key] ?? Coverage(server: r[0].text, direction: r[1].text, day: r[2].text, hours: Array(repeating: 0, count: 24))
-            if let h = Int(r[3].text), (0..<24).contains(h) { c.hours[h] += int(r[4]) }
+        for r in try db.rows("SELECT server, log_type, day, hour, sessions FROM hourly_coverage WHERE \(inWindow)", window, { $0 }) {
+            let key = [r.text(0), r.text(1), r.text(2)].joined(separator: "\u{0}")
+            var c = coverage[key] ?? Coverage(server: r.text(0), direction: r.text(1), day: r.text(2), hours: Array(repeating: 0, count: 24))
+            if let h = Int(r.text(3)), (0..<24).contains(h) { c.hours[h] += r.int(4) }
             coverage[key] = c
         }
-        let trendStart = Timestamp.parseDay(until).map { Timestamp.day($0 - 29 * 86_400_000) } ?? since
+        let days = try db.row("SELECT MIN(day), MAX(day), COUNT(DISTINCT day) FROM hourly_coverage")
+        let daysInDatabase = Days(
+            first: days.flatMap { $0[0] == .null ? nil : $0.text(0) }, last: days.flatMap { $0[1] == .null ? nil : $0.text(1) },
+            count: days?.int(2) ?? 0)
+
         var trend: [String: [Count]] = [:]
-        for r in try rows("""
-            SELECT day, CASE WHEN outcome = 'tls_unlogged' THEN 'not logged' ELSE protocol END, SUM(sessions)
-            FROM session_rollup WHERE day >= ? AND day <= ? AND outcome IN ('tls','tls_unlogged') GROUP BY 1, 2
-            """, [trendStart, until]) {
-            trend[r[0].text, default: []].append(Count(name: r[1].text, sessions: int(r[2])))
+        for r in try db.rows("""
+            SELECT day, \(protocolName), SUM(sessions) FROM negotiations WHERE day >= ?1 AND day <= ?2 GROUP BY 1, 2
+            """, [until.adding(days: -29).description, until.description], { $0 })
+        {
+            trend[r.text(0), default: []].append(Count(name: r.text(1), sessions: r.int(2)))
         }
         return SummaryData(
-            since: since, until: until, generatedAt: Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000)),
-            outcomes: outcomes, protocols: protocols, mix: mix, legacy: legacy, newLegacy: newLegacy, upgraded: upgraded,
-            plaintext: plaintext, failures: failures, weakSuites: weak,
+            since: since.description, until: until.description,
+            generatedAt: Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000)),
+            hasData: !coverage.isEmpty || totals.sessions > 0, daysInDatabase: daysInDatabase,
+            previousDayHasData: previousDayHasData, totals: totals,
+            outcomes: outcomes, protocols: protocols, mix: mix, legacy: legacyList, newLegacy: newLegacy, upgraded: upgraded,
+            plaintext: plaintext, failures: failures, authFailures: authFailures, weakSuites: weak,
             coverage: coverage.values.sorted { ($0.server, $0.direction, $0.day) < ($1.server, $1.direction, $1.day) },
             trend: trend.keys.sorted().map { DayShare(day: $0, protocols: trend[$0]!.sorted { order($0.name) < order($1.name) }) })
     }
 
     static func order(_ name: String) -> Int { protocolOrder.firstIndex(of: name) ?? protocolOrder.count }
-}
 
-import LogScanner
+    /// "no data for 2024-03-05; the database has 2024-03-01 to 2024-03-02 (2 days)".
+    public var noDataSentence: String {
+        let window = since == until ? since : "\(since) to \(until)"
+        guard let first = daysInDatabase.first, let last = daysInDatabase.last else {
+            return "no data for \(window): the database has no logs yet"
+        }
+        let range = first == last ? first : "\(first) to \(last)"
+        return "no data for \(window): the database has logs for \(range) (\(daysInDatabase.count) day\(daysInDatabase.count == 1 ? "" : "s"))"
+    }
+}

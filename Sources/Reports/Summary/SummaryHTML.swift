@@ -4,16 +4,26 @@ enum SummaryHTML {
     static func render(_ d: SummaryData) -> String {
         let e = SummaryChart.escape
         let window = d.since == d.until ? d.since : "\(d.since) to \(d.until)"
-        let total = d.outcomes.reduce(0) { $0 + $1.sessions }
+        let t = d.totals
         var body = "<h1>SMTP TLS summary <small>\(e(window)) UTC</small></h1>"
+        guard d.hasData else {
+            body += "<p class=\"nodata\">No data. \(e(SummaryText.capitalized(d.noDataSentence))). Check that logs are still being collected.</p>"
+            body += "<div class=\"cards\">" + ["sessions", "legacy TLS sessions", "legacy parties", "plaintext sessions"]
+                .map { card($0, "no data", "nodata") }.joined() + "</div>"
+            return page(window, body)
+        }
         body += "<div class=\"cards\">"
-        body += card("sessions", String(total), "")
-        body += card("legacy TLS sessions", String(d.legacySessions), d.legacySessions > 0 ? "bad" : "good")
-        body += card("legacy parties", String(d.legacy.count), d.legacy.isEmpty ? "good" : "bad")
-        body += card("new legacy parties", String(d.newLegacy.count), d.newLegacy.isEmpty ? "good" : "bad")
-        body += card("plaintext sessions", String(d.outcomes.first { $0.name == "plaintext" }?.sessions ?? 0), "")
-        body += card("TLS failures", String(d.outcomes.first { $0.name == "failed" }?.sessions ?? 0), "")
+        body += card("sessions", String(t.sessions), "")
+        body += card("legacy TLS sessions", String(t.legacySessions), t.legacySessions > 0 ? "bad" : "good")
+        body += card("legacy parties", String(t.legacyParties), t.legacyParties == 0 ? "good" : "bad")
+        body += d.previousDayHasData
+            ? card("new legacy parties", String(d.newLegacy.total), d.newLegacy.total == 0 ? "good" : "bad")
+            : card("new legacy parties", "no data the day before", "nodata")
+        body += card("plaintext mail sessions", String(t.plaintextSessions), "")
+        body += card("TLS failures", String(t.failedSessions), "")
+        body += card("refused logins", String(t.authFailureSessions), t.authFailureSessions > 0 ? "bad" : "")
         body += "</div>"
+        for line in SummaryText.notes(d) { body += "<p class=\"note\">\(e(line))</p>" }
         body += "<section><h2>Protocol share per day (last 30 days)</h2>"
         body += d.trend.isEmpty ? "<p class=\"none\">no TLS sessions</p>"
             : SummaryChart.stackedBars(d.trend.map { .init(label: $0.day, counts: $0.protocols) }, title: "share of TLS sessions by protocol, per day")
@@ -21,11 +31,16 @@ enum SummaryHTML {
         body += d.mix.isEmpty ? "<p class=\"none\">no TLS sessions</p>"
             : SummaryChart.stackedBars(d.mix.map { .init(label: "\($0.direction): \($0.connector)", counts: $0.protocols) }, title: "share of TLS sessions by protocol, per connector")
         body += "</section>"
-        body += parties("New legacy senders", "not legacy the day before", d.newLegacy)
+        body += d.previousDayHasData
+            ? parties("New legacy senders", "not legacy the day before", d.newLegacy)
+            : "<section><h2>New legacy senders</h2><p class=\"none\">The day before has no data: new senders cannot be told.</p></section>"
         body += parties("Upgraded", "legacy the day before, only TLS 1.2+ now", d.upgraded)
         body += parties("Legacy senders", "negotiated SSL 3, TLS 1.0 or TLS 1.1", d.legacy)
-        body += parties("Plaintext senders", "no TLS at all", d.plaintext)
+        body += parties("Plaintext senders", "sent mail without TLS (probes that never sent mail are counted above, not listed)", d.plaintext)
         body += "<section><h2>TLS failures by error</h2>" + table(["error", "sessions", "parties"], d.failures.map { [$0.error, String($0.sessions), String($0.parties)] }) + "</section>"
+        body += "<section><h2>Refused logins</h2>" + table(["remote IP", "direction", "connector", "user", "mechanism", "error", "sessions", "server"], d.authFailures.map {
+            [$0.remoteIP, $0.direction, $0.connector, $0.user, $0.mechanism, $0.error, String($0.sessions), $0.server]
+        }) + "</section>"
         body += "<section><h2>Weak suites</h2><p class=\"note\">\(e(SummaryText.weakRule))</p>"
         body += table(["protocol", "cipher", "MAC", "key exchange", "why", "sessions", "parties"], d.weakSuites.map {
             [$0.protocolName, $0.cipher, $0.mac, $0.keyExchange, $0.reasons, String($0.sessions), String($0.parties)]
@@ -33,6 +48,11 @@ enum SummaryHTML {
         body += "<section><h2>Coverage</h2><p class=\"note\">Sessions per UTC hour. An empty cell is an hour without any session in the logs: a missing or late log.</p>"
         body += coverage(d.coverage) + "</section>"
         body += "<footer>Generated \(e(d.generatedAt)) by smtptls.</footer>"
+        return page(window, body)
+    }
+
+    static func page(_ window: String, _ body: String) -> String {
+        let e = SummaryChart.escape
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -48,9 +68,10 @@ enum SummaryHTML {
         "<div class=\"card \(tone)\"><div class=\"value\">\(SummaryChart.escape(value))</div><div class=\"label\">\(SummaryChart.escape(label))</div></div>"
     }
 
-    static func parties(_ title: String, _ note: String, _ list: [SummaryData.Party]) -> String {
-        "<section><h2>\(SummaryChart.escape(title))</h2><p class=\"note\">\(SummaryChart.escape(note))</p>"
-            + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], list.map {
+    static func parties(_ title: String, _ note: String, _ list: SummaryData.PartyList) -> String {
+        let cut = list.isCut ? " (top \(list.rows.count) of \(list.total))" : ""
+        return "<section><h2>\(SummaryChart.escape(title + cut))</h2><p class=\"note\">\(SummaryChart.escape(note))</p>"
+            + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], list.rows.map {
                 [$0.remoteIP, $0.direction, $0.connector, $0.protocols, String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
             }) + "</section>"
     }
@@ -85,6 +106,7 @@ enum SummaryHTML {
         .cards{display:flex;flex-wrap:wrap;gap:8px}.card{flex:1 1 140px;border-radius:6px;padding:8px 10px;background:#f5f5f5}
         .card .value{font-size:1.6em;font-weight:600}.card .label{color:#616161;font-size:.85em}
         .card.bad{background:#fde0dc}.card.good{background:#e0f2e9}
+        .card.nodata{background:#fff3cd}.card.nodata .value{font-size:1.1em}.nodata{font-weight:600}
         .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;min-width:100%}
         th,td{padding:3px 6px;border-bottom:1px solid #eeeeee;text-align:left;white-space:nowrap}td.n{text-align:right}
         table.coverage td,table.coverage th{padding:2px 3px;font-size:.8em}td.gap{background:#fde0dc}

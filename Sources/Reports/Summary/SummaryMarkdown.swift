@@ -5,20 +5,33 @@ enum SummaryMarkdown {
         let window = d.since == d.until ? d.since : "\(d.since) to \(d.until)"
         out.append("# SMTP TLS summary, \(window) (UTC)")
         out.append("")
-        let total = d.outcomes.reduce(0) { $0 + $1.sessions }
-        out.append("\(total) sessions: " + d.outcomes.map { "\(SummaryText.outcome($0.name)) \($0.sessions)" }.joined(separator: ", ") + ".")
-        out.append("Legacy TLS (below 1.2): **\(d.legacySessions)** sessions from **\(d.legacy.count)** remote parties.")
+        guard d.hasData else {
+            out.append("**No data.** " + SummaryText.capitalized(d.noDataSentence) + ". Check that logs are still being collected.")
+            return out.joined(separator: "\n") + "\n"
+        }
+        let t = d.totals
+        out.append("\(t.sessions) sessions: " + d.outcomes.map { "\(SummaryText.outcome($0.name)) \($0.sessions)" }.joined(separator: ", ") + ".")
+        out.append("Legacy TLS (below 1.2): **\(t.legacySessions)** sessions from **\(t.legacyParties)** remote parties.")
+        for line in SummaryText.notes(d) { out.append(line) }
         out.append("")
         out.append("## Protocol mix")
         out.append(table(["direction", "connector"] + SummaryData.protocolOrder, d.mix.map { m in
             [m.direction, m.connector] + SummaryData.protocolOrder.map { p in String(m.protocols.first { $0.name == p }?.sessions ?? 0) }
         }))
-        out.append(section("New legacy senders (not legacy the day before)", d.newLegacy))
+        if d.previousDayHasData {
+            out.append(section("New legacy senders (not legacy the day before)", d.newLegacy))
+        } else {
+            out.append("## New legacy senders (not legacy the day before)\n_The day before has no data: new senders cannot be told._\n")
+        }
         out.append(section("Upgraded (legacy the day before, TLS 1.2+ now)", d.upgraded))
         out.append(section("Legacy senders", d.legacy))
-        out.append(section("Plaintext senders (no TLS at all)", d.plaintext))
+        out.append(section("Plaintext senders (sent mail without TLS)", d.plaintext))
         out.append("## TLS failures by error")
         out.append(table(["error", "sessions", "parties"], d.failures.map { [$0.error, String($0.sessions), String($0.parties)] }))
+        out.append("## Refused logins")
+        out.append(table(["remote IP", "direction", "connector", "user", "mechanism", "error", "sessions", "server"], d.authFailures.map {
+            [$0.remoteIP, $0.direction, $0.connector, $0.user, $0.mechanism, $0.error, String($0.sessions), $0.server]
+        }))
         out.append("## Weak suites")
         out.append(SummaryText.weakRule)
         out.append("")
@@ -34,8 +47,9 @@ enum SummaryMarkdown {
         return out.joined(separator: "\n") + "\n"
     }
 
-    static func section(_ title: String, _ parties: [SummaryData.Party]) -> String {
-        "## \(title)\n" + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], parties.map {
+    static func section(_ title: String, _ list: SummaryData.PartyList) -> String {
+        let heading = "## \(title)" + (list.isCut ? " (top \(list.rows.count) of \(list.total))" : "")
+        return heading + "\n" + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], list.rows.map {
             [$0.remoteIP, $0.direction, $0.connector, $0.protocols, String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
         })
     }
@@ -60,6 +74,24 @@ enum SummaryText {
         default: return name
         }
     }
+
+    /// The sentences under the headline: probes, refused logins, sessions not finished yet.
+    static func notes(_ d: SummaryData) -> [String] {
+        let t = d.totals
+        var lines: [String] = []
+        if t.probeSessions > 0 {
+            lines.append("\(t.probeSessions) probe sessions from \(t.probeAddresses) addresses (connected without sending mail, no TLS; not counted as plaintext senders).")
+        }
+        if t.authFailureSessions > 0 {
+            lines.append("Refused logins: \(t.authFailureSessions) sessions from \(t.authFailureAddresses) addresses.")
+        }
+        if t.unfinishedLegacySessions > 0 {
+            lines.append("\(t.unfinishedLegacySessions) sessions from \(t.unfinishedLegacyAddresses) addresses negotiated legacy TLS and have no disconnect row yet: they count when they end (or now with `smtptls ingest --finalize-open`).")
+        }
+        return lines
+    }
+
+    static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 
     static let weakRule = """
         A suite is weak when its cipher is RC4, RC2, DES, 3DES or NULL or has fewer than 128 bits \

@@ -1,4 +1,5 @@
 import Foundation
+import LogScanner
 
 /// `smtptls summary`: the nightly report for people who never open a terminal.
 public struct SummaryReport: Sendable {
@@ -6,10 +7,10 @@ public struct SummaryReport: Sendable {
         case markdown, json, html
     }
 
-    public var since: String
-    public var until: String
+    public var since: UTCDay
+    public var until: UTCDay
 
-    public init(since: String, until: String) {
+    public init(since: UTCDay, until: UTCDay) {
         self.since = since
         self.until = until
     }
@@ -25,6 +26,8 @@ public struct SummaryReport: Sendable {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            // snake_case like every other report's JSON.
+            encoder.keyEncodingStrategy = .convertToSnakeCase
             return String(decoding: try encoder.encode(data), as: UTF8.self) + "\n"
         }
     }

@@ -1,0 +1,79 @@
+import CSQLite
+import Foundation
+
+/// Reads a database for one report: one read-only connection, and every query of the report in
+/// one read transaction, so a report never disagrees with itself while an ingest commits beside
+/// it (WAL readers see the snapshot of their first read until the transaction ends).
+///
+/// Reports ask their questions through ``Snapshot`` in terms of the public views
+/// (docs/schema.md), never the private tables.
+public final class StoreReader {
+    public let path: String
+    let db: SQLiteDatabase
+
+    /// Opens `path` read-only (an immutable snapshot where the directory cannot be written).
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(code: SQLITE_CANTOPEN, message: "no database at \(path) (run `smtptls ingest` first)")
+        }
+        self.path = path
+        let snapshot = DatabaseLocation(path: path).needsImmutableRead
+        db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
+    }
+
+    /// Runs `body` inside one read transaction: every query in it sees the same snapshot.
+    public func read<T>(_ body: (Snapshot) throws -> T) throws -> T {
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
+        return try body(Snapshot(db: db))
+    }
+}
+
+/// The queries of one report, all on one snapshot of the database.
+public struct Snapshot {
+    let db: SQLiteDatabase
+
+    /// One result row, read by column position.
+    public struct Row {
+        public let values: [SQLValue]
+        public subscript(_ i: Int) -> SQLValue { values[i] }
+        public func text(_ i: Int) -> String { values[i].text }
+        /// The integer in column `i` (0 for NULL or text).
+        public func int(_ i: Int) -> Int64 {
+            switch values[i] {
+            case .integer(let v): return v
+            case .real(let v): return Int64(v)
+            default: return 0
+            }
+        }
+    }
+
+    /// All rows of a read-only statement, each mapped by `transform`.
+    public func rows<T>(_ sql: String, _ parameters: [String] = [], _ transform: (Row) throws -> T) throws -> [T] {
+        let statement = try db.prepare(sql)
+        guard statement.isReadOnly else {
+            throw StoreError(code: SQLITE_READONLY, message: "reports are read-only", sql: sql)
+        }
+        for (i, p) in parameters.enumerated() { statement.bind(Int32(i + 1), p) }
+        let n = statement.columnCount
+        var result: [T] = []
+        while try statement.step() { result.append(try transform(Row(values: (0..<n).map { statement.value($0) }))) }
+        return result
+    }
+
+    /// The first row of a statement (nil when there is none).
+    public func row(_ sql: String, _ parameters: [String] = []) throws -> Row? {
+        try rows(sql, parameters) { $0 }.first
+    }
+
+    /// Column names and rows as they come, for tables rendered as they are (`legacy`, `impact`).
+    public func table(_ sql: String, _ parameters: [String] = []) throws -> ReadOnlyQuery.Result {
+        let statement = try db.prepare(sql)
+        for (i, p) in parameters.enumerated() { statement.bind(Int32(i + 1), p) }
+        let n = statement.columnCount
+        let columns = (0..<n).map { statement.columnName($0) }
+        var rows: [[SQLValue]] = []
+        while try statement.step() { rows.append((0..<n).map { statement.value($0) }) }
+        return ReadOnlyQuery.Result(columns: columns, rows: rows)
+    }
+}

@@ -42,7 +42,7 @@ public struct ImpactReport: Sendable {
         let (clauses, filterParameters) = filter.conditions("v")
         let filtered = (["1"] + clauses).joined(separator: " AND ")
         let party = "v.server, v.log_type, v.connector, v.remote_ip"
-        let mail = "(v.activity = 'mail' OR v.activity IS NULL)"
+        let mail = SessionActivity.sentMail("v.activity")
         let order = Category.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ")
         let sql = """
             WITH parts AS (
@@ -104,7 +104,7 @@ public struct ImpactReport: Sendable {
             let (clauses, filterParameters) = filter.conditions("v")
             let probes = try db.row("""
                 SELECT COALESCE(SUM(v.sessions), 0), COUNT(DISTINCT COALESCE(v.remote_ip, '')) FROM plaintext_sessions v
-                WHERE \((["v.activity IN ('none', 'greeted')"] + clauses).joined(separator: " AND "))
+                WHERE \(([SessionActivity.probe("v.activity")] + clauses).joined(separator: " AND "))
                 """, filterParameters)
             if let probes, probes.int(0) > 0 {
                 notes.append("\(probes.int(0)) probe sessions from \(probes.int(1)) addresses (connected without sending mail, no TLS) are not listed")

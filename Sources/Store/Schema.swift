@@ -52,7 +52,7 @@ public enum Schema {
     static let weakReasons = """
         substr(
           (CASE WHEN cipher IN ('CALG_RC4','CALG_RC2','CALG_DES','CALG_3DES','CALG_3DES_112','CALG_NULLCIPHER')
-                  OR (outcome = 'tls' AND cipher_bits < 128) THEN ',weak_cipher' ELSE '' END) ||
+                  OR (outcome = \(OutcomeKind.tls.sql) AND cipher_bits < 128) THEN ',weak_cipher' ELSE '' END) ||
           (CASE WHEN key_exchange = 'CALG_RSA_KEYX' THEN ',no_forward_secrecy' ELSE '' END) ||
           (CASE WHEN mac IN ('CALG_MD5','CALG_SHA1') THEN ',weak_mac' ELSE '' END), 2)
         """
@@ -203,30 +203,30 @@ public enum Schema {
         CREATE VIEW negotiations AS
         SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip,
                NULLIF(protocol, '') AS protocol, NULLIF(role, '') AS role,
-               NULLIF(cipher, '') AS cipher, CASE WHEN outcome = 'tls' THEN cipher_bits END AS cipher_bits,
-               NULLIF(mac, '') AS mac, CASE WHEN outcome = 'tls' THEN mac_bits END AS mac_bits,
+               NULLIF(cipher, '') AS cipher, CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN cipher_bits END AS cipher_bits,
+               NULLIF(mac, '') AS mac, CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN mac_bits END AS mac_bits,
                NULLIF(key_exchange, '') AS key_exchange,
-               CASE WHEN outcome = 'tls' THEN key_exchange_bits END AS key_exchange_bits,
+               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN key_exchange_bits END AS key_exchange_bits,
                sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen,
                server,
-               CASE WHEN outcome = 'tls' THEN protocol IN \(legacyProtocols) END AS legacy,
+               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy,
                \(weakReasons) AS weak_reasons,
-               outcome = 'tls_unlogged' AS protocol_unlogged,
+               outcome = \(OutcomeKind.tlsUnlogged.sql) AS protocol_unlogged,
                NULLIF(activity, '') AS activity
-        FROM session_rollup WHERE outcome IN ('tls', 'tls_unlogged');
+        FROM session_rollup WHERE outcome IN (\(OutcomeKind.tls.sql), \(OutcomeKind.tlsUnlogged.sql));
 
         DROP VIEW IF EXISTS plaintext_sessions;
         CREATE VIEW plaintext_sessions AS
         SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, sessions,
                \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
                NULLIF(activity, '') AS activity
-        FROM session_rollup WHERE outcome = 'plaintext';
+        FROM session_rollup WHERE outcome = \(OutcomeKind.plaintext.sql);
 
         DROP VIEW IF EXISTS tls_failures;
         CREATE VIEW tls_failures AS
         SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, error, sessions,
                \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
-        FROM session_rollup WHERE outcome = 'failed';
+        FROM session_rollup WHERE outcome = \(OutcomeKind.failed.sql);
 
         DROP VIEW IF EXISTS senders;
         CREATE VIEW senders AS
@@ -243,7 +243,7 @@ public enum Schema {
                SUM(i.sessions) AS legacy_sessions,
                (SELECT COALESCE(SUM(m.sessions), 0) FROM session_rollup m
                  WHERE m.server = i.server AND m.log_type = i.log_type AND m.connector = i.connector
-                   AND m.remote_ip = i.remote_ip AND m.outcome = 'tls'
+                   AND m.remote_ip = i.remote_ip AND m.outcome = \(OutcomeKind.tls.sql)
                    AND m.protocol NOT IN \(legacyProtocols)) AS modern_sessions,
                group_concat(DISTINCT NULLIF(i.ehlo, '')) AS ehlo_names,
                group_concat(DISTINCT NULLIF(i.sender_domain, '')) AS sender_domains,
@@ -253,7 +253,7 @@ public enum Schema {
                group_concat(DISTINCT NULLIF(i.cert_subject, '')) AS certificate_subjects,
                group_concat(DISTINCT NULLIF(i.cert_thumbprint, '')) AS certificate_thumbprints
         FROM identity_rollup i
-        WHERE i.outcome = 'tls' AND i.protocol IN \(legacyProtocols)
+        WHERE i.outcome = \(OutcomeKind.tls.sql) AND i.protocol IN \(legacyProtocols)
         GROUP BY i.server, i.log_type, i.connector, i.remote_ip;
 
         DROP VIEW IF EXISTS auth_failures;
@@ -269,7 +269,7 @@ public enum Schema {
                NULLIF(ehlo, '') AS ehlo, NULLIF(sender_domain, '') AS sender_domain, NULLIF(auth_user, '') AS auth_user,
                NULLIF(cert_subject, '') AS certificate_subject, NULLIF(cert_thumbprint, '') AS certificate_thumbprint,
                sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               CASE WHEN outcome = 'tls' THEN protocol IN \(legacyProtocols) END AS legacy
+               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy
         FROM identity_rollup;
 
         DROP VIEW IF EXISTS unfinished_sessions;

@@ -20,5 +20,17 @@ public enum SessionActivity: UInt8, Sendable, Codable, Comparable, CaseIterable 
         }
     }
 
+    /// The name as an SQL string literal.
+    public var sql: String { "'\(name)'" }
+
+    /// An SQL condition on a view's `activity` column for sessions that sent mail; rows stored
+    /// before activity was recorded (NULL) count as mail, as they did then.
+    public static func sentMail(_ column: String) -> String { "(\(column) = \(SessionActivity.mail.sql) OR \(column) IS NULL)" }
+
+    /// An SQL condition for probes: sessions known not to have sent mail.
+    public static func probe(_ column: String) -> String {
+        "\(column) IN (\(SessionActivity.none.sql), \(SessionActivity.greeted.sql))"
+    }
+
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }

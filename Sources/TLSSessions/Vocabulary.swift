@@ -13,6 +13,8 @@ public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
     case plaintext
 
     public var name: String { rawValue }
+    /// The name as an SQL string literal: `'tls_unlogged'`.
+    public var sql: String { "'\(rawValue)'" }
 }
 
 extension SessionOutcome {

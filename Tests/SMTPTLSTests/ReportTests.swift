@@ -117,4 +117,58 @@ struct ReportTests {
         #expect(!none.stdout.contains("0 sessions"))
         #expect(try Binary.run(["summary", "--db", db, "--day", "yesterday"]).status == 2)
     }
+
+    @Test("impossible dates and windows are usage errors (exit 2)", arguments: [
+        ["summary", "--day", "2024-13-01"], ["summary", "--day", "2024-02-30"], ["summary", "--day", "2023-02-29"],
+        ["summary", "--since", "2024-03-02", "--until", "2024-03-01"], ["summary", "--until", "2024-03-01"],
+        ["legacy", "--since", "2024-02-31"], ["legacy", "--since", "2024-3-1"], ["impact", "--until", "24-03-01"],
+        ["impact", "--since", "2024-03-05", "--until", "2024-03-01"], ["impact", "--floor", "SSL3"],
+        ["legacy", "--direction", "inbound"],
+    ])
+    func impossibleDates(_ arguments: [String]) throws {
+        let r = try Binary.run(arguments + ["--db", "/nonexistent/never-opened.sqlite"])
+        #expect(r.status == 2, "\(arguments): \(r.stderr)")
+    }
+
+    @Test("days are real calendar days; leap years count")
+    func calendarDays() {
+        #expect(UTCDay("2024-02-29")?.description == "2024-02-29")
+        #expect(UTCDay("2023-02-29") == nil && UTCDay("2024-04-31") == nil && UTCDay("2024-00-10") == nil)
+        #expect(UTCDay(millis: -1).description == "1969-12-31", "floor division before the epoch")
+        #expect(UTCHour(millis: 1_709_287_200_400).description == "2024-03-01T10")
+        #expect(UTCHour(millis: 1_709_287_200_400).hourOfDay == 10)
+    }
+
+    @Test("the --floor and --direction help lists come from the enums they parse into")
+    func vocabularyHelp() throws {
+        let impact = try Binary.run(["impact", "--help"])
+        #expect(impact.stdout.contains("TLS1.0") && impact.stdout.contains("TLS1.3") && !impact.stdout.contains("SSL3|"))
+        #expect(try Binary.run(["impact", "--floor", "TLS1.0", "--db", "/nonexistent/x.sqlite"]).status == 1, "TLS1.0 is accepted")
+        let legacy = try Binary.run(["legacy", "--help"])
+        #expect(legacy.stdout.contains("receive") && legacy.stdout.contains("send"))
+    }
+
+    @Test("parties whose protocol was not logged (Exchange 2010) are their own impact category")
+    func unloggedParties() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        let at = "2024-03-01T10:00:00.000Z"
+        for (id, ip) in [("01", "192.0.2.30:1"), ("02", "192.0.2.31:1")] {
+            log.row(at: at, session: id, remote: ip, "+")
+            log.row(at: at, session: id, remote: ip, "<", "EHLO old.example")
+            log.row(at: at, session: id, remote: ip, "<", "STARTTLS")
+            log.row(at: at, session: id, remote: ip, ">", "220 2.0.0 SMTP server ready")
+            log.row(at: at, session: id, remote: ip, "<", "MAIL FROM:<a@old.example>")
+            log.row(at: at, session: id, remote: ip, "-")
+        }
+        // 192.0.2.31 also negotiated TLS 1.2 in a logged session: not an unknown risk.
+        log.session("03", remote: "192.0.2.31:1", at: at, ehlo: "old.example", tls: "SP_PROT_TLS1_2_SERVER")
+        let db = dir.file("u.sqlite")
+        _ = try ingest([try dir.write("RECV.LOG", log.bytes())], db: db, server: "EX01")
+        let result = try ImpactReport().run(database: db)
+        #expect(result.table.rows.map { [$0[0].text, $0[1].text] } == [["protocol_unlogged", "192.0.2.30"]])
+        #expect(result.notes[0].contains("protocol_unlogged 1"))
+    }
 }

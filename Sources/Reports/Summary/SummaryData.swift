@@ -127,10 +127,10 @@ extension SummaryData {
         var totals = Totals()
 
         let outcomes = try db.rows("""
-            SELECT CASE WHEN protocol_unlogged THEN 'tls_unlogged' ELSE 'tls' END, SUM(sessions)
+            SELECT CASE WHEN protocol_unlogged THEN \(OutcomeKind.tlsUnlogged.sql) ELSE \(OutcomeKind.tls.sql) END, SUM(sessions)
               FROM negotiations WHERE \(inWindow) GROUP BY 1
-            UNION ALL SELECT 'failed', SUM(sessions) FROM tls_failures WHERE \(inWindow) HAVING COUNT(*) > 0
-            UNION ALL SELECT 'plaintext', SUM(sessions) FROM plaintext_sessions WHERE \(inWindow) HAVING COUNT(*) > 0
+            UNION ALL SELECT \(OutcomeKind.failed.sql), SUM(sessions) FROM tls_failures WHERE \(inWindow) HAVING COUNT(*) > 0
+            UNION ALL SELECT \(OutcomeKind.plaintext.sql), SUM(sessions) FROM plaintext_sessions WHERE \(inWindow) HAVING COUNT(*) > 0
             ORDER BY 1
             """, window) { Count(name: $0.text(0), sessions: $0.int(1)) }
         totals.sessions = outcomes.reduce(0) { $0 + $1.sessions }
@@ -201,12 +201,12 @@ extension SummaryData {
                   FROM negotiations WHERE \(inWindow) AND protocol IS NOT NULL GROUP BY \(partyKey)),
             p AS (SELECT w.server, w.log_type, w.connector, w.remote_ip, w.protocols, w.sessions FROM w
                   WHERE w.legacy_sessions = 0 AND EXISTS (SELECT 1 FROM prev x WHERE \(sameParty.replacingOccurrences(of: "p.", with: "w."))))
-            """, identity: "outcome = 'tls'", window + [previous])
-        let mailActivity = "(activity = 'mail' OR activity IS NULL)"
+            """, identity: "outcome = \(OutcomeKind.tls.sql)", window + [previous])
+        let mailActivity = SessionActivity.sentMail("activity")
         let plaintext = try parties("""
             p AS (SELECT \(partyKey), NULL AS protocols, SUM(sessions) AS sessions FROM plaintext_sessions
                   WHERE \(inWindow) AND \(mailActivity) GROUP BY \(partyKey))
-            """, identity: "outcome = 'plaintext'", window)
+            """, identity: "outcome = \(OutcomeKind.plaintext.sql)", window)
         totals.plaintextSessions = plaintext.sessions
         totals.plaintextParties = plaintext.total
         if let probes = try db.row("""

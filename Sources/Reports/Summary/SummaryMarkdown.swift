@@ -1,3 +1,5 @@
+import TLSSessions
+
 /// The nightly summary as Markdown (for e-mail bodies, tickets, wikis).
 enum SummaryMarkdown {
     static func render(_ d: SummaryData) -> String {
@@ -66,12 +68,12 @@ enum SummaryMarkdown {
 /// Words shared by the Markdown and HTML summaries.
 enum SummaryText {
     static func outcome(_ name: String) -> String {
-        switch name {
-        case "tls": return "TLS"
-        case "tls_unlogged": return "TLS (version not logged)"
-        case "failed": return "TLS failed"
-        case "plaintext": return "plaintext"
-        default: return name
+        switch OutcomeKind(rawValue: name) {
+        case .tls: return "TLS"
+        case .tlsUnlogged: return "TLS (version not logged)"
+        case .failed: return "TLS failed"
+        case .plaintext: return "plaintext"
+        case nil: return name
         }
     }
 

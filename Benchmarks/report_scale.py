@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Reports at scale: every report on a year of a fleet's rollups, at 1x and 10x the rows.
+
+    python3 Benchmarks/report_scale.py --bin .build/release/smtptls --rows 1000000 --factor 10
+
+Builds two databases with the schema of `smtptls` (it ingests an empty log to create them) and
+fills the private rollup tables with synthetic rows shaped like a fleet: SERVERS servers,
+365 days, four connectors each, a recurring pool of remote parties, a protocol mix with some
+legacy, probes, failures and refused logins. Then it times each report (median of --runs) on
+both and prints the cost ratio: a report whose 10x run costs more than ~12x its 1x run has
+turned quadratic. Not part of the test suite; figures go to docs/performance.md by hand.
+"""
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SERVERS = 8
+DAYS = 365
+START_DAY = 19723  # 2024-01-01
+PROTOCOLS = [("TLS1.2", 70), ("TLS1.3", 10), ("TLS1.0", 9), ("TLS1.1", 3), ("SSL3", 1)]
+OUTCOMES = [("tls", 93), ("plaintext", 4), ("failed", 2), ("tls_unlogged", 1)]
+
+
+def day_text(n):
+    return time.strftime("%Y-%m-%d", time.gmtime(n * 86400))
+
+
+def pick(rng, weighted):
+    total = sum(w for _, w in weighted)
+    r = rng.uniform(0, total)
+    for value, w in weighted:
+        r -= w
+        if r <= 0:
+            return value
+    return weighted[-1][0]
+
+
+def create(binary, path):
+    with tempfile.TemporaryDirectory() as d:
+        log = os.path.join(d, "RECV.LOG")
+        with open(log, "w") as f:
+            f.write("#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n#Log-type: SMTP Receive Protocol Log\n")
+            f.write("#Date: 2024-01-01T00:00:00.000Z\n")
+            f.write("#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\n")
+        subprocess.run([binary, "ingest", "-q", "--db", path, "--server", "EX00", log], check=True)
+
+
+def fill(path, rows, seed=1):
+    """Adds about `rows` session_rollup rows (and as many identity rows) to the database."""
+    rng = random.Random(seed)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous = OFF")
+    per_server_day = max(1, rows // (SERVERS * DAYS))
+    parties = [f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+               for _ in range(max(1000, per_server_day * 20))]
+    session_sql = """INSERT OR IGNORE INTO session_rollup (server, day, log_type, connector, remote_ip, outcome, activity,
+        protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits, error, sessions, first_seen, last_seen)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+    identity_sql = """INSERT OR IGNORE INTO identity_rollup (server, day, log_type, connector, remote_ip, outcome, protocol, ehlo,
+        sender_domain, auth_user, cert_subject, cert_thumbprint, sessions, first_seen, last_seen)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
+    auth_sql = """INSERT OR IGNORE INTO auth_failure_rollup (server, day, log_type, connector, remote_ip, user, mechanism, error,
+        sessions, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)"""
+    coverage_sql = "INSERT OR IGNORE INTO coverage (server, log_type, hour, sessions) VALUES (?,?,?,?)"
+    for s in range(SERVERS):
+        server = f"EX{s + 1:02d}"
+        connectors = [f"{server}\\Default Frontend {server}", f"{server}\\Client Frontend {server}",
+                      f"{server}\\Inbound partners", "Outbound to Internet"]
+        for d in range(DAYS):
+            day = START_DAY + d
+            dt = day_text(day)
+            t0 = day * 86_400_000
+            sessions, identities, auths = [], [], []
+            for _ in range(per_server_day):
+                ip = parties[rng.randrange(len(parties))]
+                connector = connectors[rng.randrange(4)]
+                log_type = "send" if connector.startswith("Outbound") else "receive"
+                outcome = pick(rng, OUTCOMES)
+                protocol = pick(rng, PROTOCOLS) if outcome == "tls" else ""
+                activity = rng.choice(["none", "greeted", "mail", "mail"]) if outcome == "plaintext" else "mail"
+                n = rng.randrange(1, 40)
+                first = t0 + rng.randrange(86_400_000 // 2)
+                last = first + rng.randrange(86_400_000 // 2)
+                tls = outcome == "tls"
+                sessions.append((server, dt, log_type, connector, ip, outcome, activity, protocol,
+                                 "server" if tls else "", "CALG_AES_256" if tls else "", 256 if tls else -1,
+                                 "CALG_SHA_384" if tls else "", 0 if tls else -1,
+                                 "CALG_ECDH_EPHEM" if tls else "", 384 if tls else -1,
+                                 "UnknownCredentials" if outcome == "failed" else "", n, first, last))
+                host = "mx" + ip.replace(".", "-") + ".example.net"
+                identities.append((server, dt, log_type, connector, ip, outcome, protocol, host,
+                                   host.split(".", 1)[1], "", "", "", n, first, last))
+                if connector.find("Client") >= 0 and rng.random() < 0.05:
+                    auths.append((server, dt, log_type, connector, ip, f"user{rng.randrange(500)}@contoso.com",
+                                  "LOGIN", "LogonDenied", rng.randrange(1, 20), first, last))
+            db.executemany(session_sql, sessions)
+            db.executemany(identity_sql, identities)
+            db.executemany(auth_sql, auths)
+            db.executemany(coverage_sql, [(server, lt, f"{dt}T{h:02d}", 100) for lt in ("receive", "send") for h in range(24)])
+        db.commit()
+    count = db.execute("SELECT COUNT(*) FROM session_rollup").fetchone()[0] + db.execute(
+        "SELECT COUNT(*) FROM identity_rollup").fetchone()[0]
+    db.close()
+    return count
+
+
+REPORTS = [
+    ("legacy (whole year)", ["legacy", "--format", "csv"]),
+    ("legacy (one month)", ["legacy", "--since", "2024-06-01", "--until", "2024-06-30", "--format", "csv"]),
+    ("impact (whole year)", ["impact", "--format", "csv"]),
+    ("impact (one week)", ["impact", "--since", "2024-06-01", "--until", "2024-06-07", "--format", "csv"]),
+    ("summary markdown (one day)", ["summary", "--day", "2024-06-15", "--format", "markdown"]),
+    ("summary json (one day)", ["summary", "--day", "2024-06-15", "--format", "json"]),
+    ("summary html (one day)", ["summary", "--day", "2024-06-15", "--format", "html"]),
+    ("summary markdown (30 days)", ["summary", "--since", "2024-06-01", "--until", "2024-06-30"]),
+]
+
+
+def timed(binary, db, args, runs):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        r = subprocess.run([binary] + args + ["--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - t)
+        if r.returncode not in (0, 3):
+            sys.exit(f"{' '.join(args)} failed ({r.returncode}): {r.stderr.decode()[:300]}")
+    return statistics.median(times)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--bin", required=True)
+    p.add_argument("--rows", type=int, default=1_000_000, help="session rollup rows of the 1x database")
+    p.add_argument("--factor", type=int, default=10)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--dir", default="bench-reports")
+    a = p.parse_args()
+    os.makedirs(a.dir, exist_ok=True)
+    sizes = []
+    for label, rows in (("1x", a.rows), (f"{a.factor}x", a.rows * a.factor)):
+        path = os.path.join(a.dir, f"reports-{rows}.sqlite")
+        if not os.path.exists(path):
+            t = time.perf_counter()
+            create(a.bin, path)
+            n = fill(path, rows)
+            print(f"built {path}: {n:,} rollup rows in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+        db = sqlite3.connect(path)
+        n = sum(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("session_rollup", "identity_rollup", "auth_failure_rollup"))
+        db.close()
+        sizes.append((label, path, n))
+    print(f"| report | {sizes[0][0]} ({sizes[0][2]:,} rows) s | {sizes[1][0]} ({sizes[1][2]:,} rows) s | ratio |")
+    print("|---|---|---|---|")
+    for name, args in REPORTS:
+        small = timed(a.bin, sizes[0][1], args, a.runs)
+        big = timed(a.bin, sizes[1][1], args, a.runs)
+        print(f"| {name} | {small:.2f} | {big:.2f} | {big / small:.1f}x |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

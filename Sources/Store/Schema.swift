@@ -238,23 +238,30 @@ public enum Schema {
 
         DROP VIEW IF EXISTS legacy_senders;
         CREATE VIEW legacy_senders AS
-        SELECT i.log_type, i.connector, NULLIF(i.remote_ip, '') AS remote_ip,
-               group_concat(DISTINCT i.protocol) AS protocols,
-               SUM(i.sessions) AS legacy_sessions,
-               (SELECT COALESCE(SUM(m.sessions), 0) FROM session_rollup m
-                 WHERE m.server = i.server AND m.log_type = i.log_type AND m.connector = i.connector
-                   AND m.remote_ip = i.remote_ip AND m.outcome = \(OutcomeKind.tls.sql)
-                   AND m.protocol NOT IN \(legacyProtocols)) AS modern_sessions,
-               group_concat(DISTINCT NULLIF(i.ehlo, '')) AS ehlo_names,
-               group_concat(DISTINCT NULLIF(i.sender_domain, '')) AS sender_domains,
-               group_concat(DISTINCT NULLIF(i.auth_user, '')) AS auth_users,
-               \(iso("MIN(i.first_seen)")) AS first_seen, \(iso("MAX(i.last_seen)")) AS last_seen,
-               i.server,
-               group_concat(DISTINCT NULLIF(i.cert_subject, '')) AS certificate_subjects,
-               group_concat(DISTINCT NULLIF(i.cert_thumbprint, '')) AS certificate_thumbprints
-        FROM identity_rollup i
-        WHERE i.outcome = \(OutcomeKind.tls.sql) AND i.protocol IN \(legacyProtocols)
-        GROUP BY i.server, i.log_type, i.connector, i.remote_ip;
+        WITH l AS (
+          SELECT server, log_type, connector, remote_ip,
+                 group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS legacy_sessions,
+                 group_concat(DISTINCT NULLIF(ehlo, '')) AS ehlo_names,
+                 group_concat(DISTINCT NULLIF(sender_domain, '')) AS sender_domains,
+                 group_concat(DISTINCT NULLIF(auth_user, '')) AS auth_users,
+                 MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
+                 group_concat(DISTINCT NULLIF(cert_subject, '')) AS certificate_subjects,
+                 group_concat(DISTINCT NULLIF(cert_thumbprint, '')) AS certificate_thumbprints
+          FROM identity_rollup
+          WHERE outcome = \(OutcomeKind.tls.sql) AND protocol IN \(legacyProtocols)
+          GROUP BY server, log_type, connector, remote_ip
+        ), m AS (
+          SELECT server, log_type, connector, remote_ip, SUM(sessions) AS modern_sessions
+          FROM session_rollup
+          WHERE outcome = \(OutcomeKind.tls.sql) AND protocol NOT IN \(legacyProtocols)
+          GROUP BY server, log_type, connector, remote_ip
+        )
+        SELECT l.log_type, l.connector, NULLIF(l.remote_ip, '') AS remote_ip, l.protocols, l.legacy_sessions,
+               COALESCE(m.modern_sessions, 0) AS modern_sessions, l.ehlo_names, l.sender_domains, l.auth_users,
+               \(iso("l.first_seen")) AS first_seen, \(iso("l.last_seen")) AS last_seen, l.server,
+               l.certificate_subjects, l.certificate_thumbprints
+        FROM l LEFT JOIN m ON m.server = l.server AND m.log_type = l.log_type AND m.connector = l.connector
+                          AND m.remote_ip = l.remote_ip;
 
         DROP VIEW IF EXISTS auth_failures;
         CREATE VIEW auth_failures AS

@@ -19,6 +19,14 @@ public final class StoreReader {
         self.path = path
         let snapshot = DatabaseLocation(path: path).needsImmutableRead
         db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
+        let version = try db.userVersion
+        if version < Schema.currentVersion {
+            // Reports read views a read-only connection cannot create: the writer migrates.
+            throw StoreError(
+                code: 1,
+                message: "\(path) has schema version \(version), older than this smtptls (\(Schema.currentVersion)); "
+                    + "run `smtptls ingest --db \(path) LOGS…` once to upgrade it (logs already ingested are skipped)")
+        }
     }
 
     /// Runs `body` inside one read transaction: every query in it sees the same snapshot.

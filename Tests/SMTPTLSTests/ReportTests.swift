@@ -171,4 +171,24 @@ struct ReportTests {
         #expect(result.table.rows.map { [$0[0].text, $0[1].text] } == [["protocol_unlogged", "192.0.2.30"]])
         #expect(result.notes[0].contains("protocol_unlogged 1"))
     }
+
+    @Test("a report reads one snapshot: an ingest committing between its queries is not seen until the next report")
+    func oneSnapshot() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try Self.database(dir)
+        let count = "SELECT SUM(sessions) FROM negotiations"
+        var more = LogText()
+        more.header()
+        more.session("31", remote: "192.0.2.40:1", at: "2024-03-04T10:00:00.000Z", ehlo: "late.example", tls: "SP_PROT_TLS1_0_SERVER")
+        let later = try dir.write("LATE.LOG", more.bytes())
+        let (before, during) = try StoreReader(path: db).read { snapshot in
+            let before = try snapshot.row(count)!.int(0)
+            _ = try ingest([later], db: db, server: "EX01")
+            return (before, try snapshot.row(count)!.int(0))
+        }
+        #expect(before == during, "the ingest committed in between, and the report did not see it")
+        let after = try StoreReader(path: db).read { try $0.row(count)!.int(0) }
+        #expect(after == before + 1)
+    }
 }

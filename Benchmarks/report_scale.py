@@ -23,8 +23,9 @@ import time
 SERVERS = 8
 DAYS = 365
 START_DAY = 19723  # 2024-01-01
-PROTOCOLS = [("TLS1.2", 70), ("TLS1.3", 10), ("TLS1.0", 9), ("TLS1.1", 3), ("SSL3", 1)]
-OUTCOMES = [("tls", 93), ("plaintext", 4), ("failed", 2), ("tls_unlogged", 1)]
+# Each remote party keeps one behaviour all year, as real TLS stacks do: most are modern, a few
+# legacy-only, some mixed (they would upgrade), a few plaintext, failing or on Exchange 2010.
+PROFILES = [("modern", 80), ("legacy", 4), ("mixed", 5), ("plaintext", 6), ("failing", 3), ("unlogged", 2)]
 
 
 def day_text(n):
@@ -57,7 +58,8 @@ def fill(path, rows, seed=1):
     db = sqlite3.connect(path)
     db.execute("PRAGMA synchronous = OFF")
     per_server_day = max(1, rows // (SERVERS * DAYS))
-    parties = [f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    parties = [(f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                pick(rng, PROFILES), rng.choice(["TLS1.0", "TLS1.0", "TLS1.1", "SSL3"]))
                for _ in range(max(1000, per_server_day * 20))]
     session_sql = """INSERT OR IGNORE INTO session_rollup (server, day, log_type, connector, remote_ip, outcome, activity,
         protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits, error, sessions, first_seen, last_seen)
@@ -78,11 +80,14 @@ def fill(path, rows, seed=1):
             t0 = day * 86_400_000
             sessions, identities, auths = [], [], []
             for _ in range(per_server_day):
-                ip = parties[rng.randrange(len(parties))]
+                ip, profile, old = parties[rng.randrange(len(parties))]
                 connector = connectors[rng.randrange(4)]
                 log_type = "send" if connector.startswith("Outbound") else "receive"
-                outcome = pick(rng, OUTCOMES)
-                protocol = pick(rng, PROTOCOLS) if outcome == "tls" else ""
+                outcome = {"plaintext": "plaintext", "failing": "failed", "unlogged": "tls_unlogged"}.get(profile, "tls")
+                protocol = ""
+                if outcome == "tls":
+                    modern = rng.choice(["TLS1.2", "TLS1.2", "TLS1.2", "TLS1.3"])
+                    protocol = old if profile == "legacy" or (profile == "mixed" and rng.random() < 0.3) else modern
                 activity = rng.choice(["none", "greeted", "mail", "mail"]) if outcome == "plaintext" else "mail"
                 n = rng.randrange(1, 40)
                 first = t0 + rng.randrange(86_400_000 // 2)

@@ -41,7 +41,9 @@ public struct ImpactReport: Sendable {
         let below = TLSProtocol.sqlList(TLSProtocol.below(floor))
         let (clauses, filterParameters) = filter.conditions("v")
         let filtered = (["1"] + clauses).joined(separator: " AND ")
-        let party = "v.server, v.log_type, v.connector, v.remote_ip"
+        // A missing address is '' in `ip` so the joins are plain equality (see SummaryData).
+        let party = "v.server, v.log_type, v.connector, COALESCE(v.remote_ip, '') AS ip"
+        let partyGroup = "v.server, v.log_type, v.connector, ip"
         let mail = SessionActivity.sentMail("v.activity")
         let order = Category.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ")
         let sql = """
@@ -53,19 +55,19 @@ public struct ImpactReport: Sendable {
                      0 AS plaintext, 0 AS failed,
                      group_concat(DISTINCT CASE WHEN v.protocol IN \(below) THEN v.protocol END) AS old_protocols,
                      MIN(v.first_seen) AS first_seen, MAX(v.last_seen) AS last_seen
-              FROM negotiations v WHERE \(filtered) GROUP BY \(party)
+              FROM negotiations v WHERE \(filtered) GROUP BY \(partyGroup)
               UNION ALL
               SELECT \(party), 0, 0, 0, SUM(v.sessions), 0, NULL, MIN(v.first_seen), MAX(v.last_seen)
-              FROM plaintext_sessions v WHERE \(filtered) AND \(mail) GROUP BY \(party)
+              FROM plaintext_sessions v WHERE \(filtered) AND \(mail) GROUP BY \(partyGroup)
               UNION ALL
               SELECT \(party), 0, 0, 0, 0, SUM(v.sessions), NULL, MIN(v.first_seen), MAX(v.last_seen)
-              FROM tls_failures v WHERE \(filtered) GROUP BY \(party)
+              FROM tls_failures v WHERE \(filtered) GROUP BY \(partyGroup)
             ), parties AS (
-              SELECT server, log_type, connector, remote_ip, SUM(below_floor) AS below_floor,
+              SELECT server, log_type, connector, ip, SUM(below_floor) AS below_floor,
                      SUM(at_or_above) AS at_or_above, SUM(unlogged) AS unlogged, SUM(plaintext) AS plaintext,
                      SUM(failed) AS failed, group_concat(old_protocols) AS old_protocols,
                      MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen
-              FROM parts GROUP BY server, log_type, connector, remote_ip
+              FROM parts GROUP BY server, log_type, connector, ip
             ), classified AS MATERIALIZED (
               SELECT *, CASE WHEN below_floor > 0 AND at_or_above = 0 THEN '\(Category.breaks.rawValue)'
                              WHEN below_floor > 0 THEN '\(Category.upgrades.rawValue)'
@@ -77,19 +79,19 @@ public struct ImpactReport: Sendable {
             ), names AS MATERIALIZED (
               SELECT \(party), group_concat(DISTINCT v.ehlo) AS ehlo_names,
                      group_concat(DISTINCT v.sender_domain) AS sender_domains
-              FROM identities v WHERE \(filtered) GROUP BY \(party)
+              FROM identities v WHERE \(filtered) GROUP BY \(partyGroup)
             )
-            SELECT c.category, c.remote_ip, c.log_type AS direction, c.connector, c.old_protocols AS protocols_below_floor,
+            SELECT c.category, NULLIF(c.ip, '') AS remote_ip, c.log_type AS direction, c.connector, c.old_protocols AS protocols_below_floor,
                    c.below_floor AS sessions_below_floor, c.at_or_above AS sessions_at_or_above_floor,
                    c.plaintext AS plaintext_sessions, c.failed AS failed_sessions,
                    n.ehlo_names, n.sender_domains, c.first_seen, c.last_seen, c.server,
                    c.unlogged AS protocol_unlogged_sessions
             FROM classified c
             LEFT JOIN names n ON n.server = c.server AND n.log_type = c.log_type AND n.connector = c.connector
-                             AND n.remote_ip IS c.remote_ip
+                             AND n.ip = c.ip
             WHERE c.category IS NOT NULL
             ORDER BY CASE c.category \(order) END,
-                     c.below_floor + c.plaintext + c.failed + c.unlogged DESC, c.remote_ip, c.connector
+                     c.below_floor + c.plaintext + c.failed + c.unlogged DESC, c.ip, c.connector
             """
         // The filter's parameters once per use: three parts and the names.
         return (sql, filterParameters + filterParameters + filterParameters + filterParameters)

@@ -154,22 +154,25 @@ extension SummaryData {
         }.sorted { ($0.direction, $0.connector) < ($1.direction, $1.connector) }
 
         let previous = since.adding(days: -1).description
-        let partyKey = "server, log_type, connector, remote_ip"
-        let sameParty = "x.server = p.server AND x.log_type = p.log_type AND x.connector = p.connector AND x.remote_ip IS p.remote_ip"
+        // A party is (server, log_type, connector, address); a missing address is '' in `ip`, so
+        // joins on it are plain equality (NULL-safe `IS` would keep SQLite from indexing them).
+        let partyKey = "server, log_type, connector, COALESCE(remote_ip, '') AS ip"
+        let partyGroup = "server, log_type, connector, ip"
+        let sameParty = "x.server = p.server AND x.log_type = p.log_type AND x.connector = p.connector AND x.ip = p.ip"
         // The parties of the window in one CTE `p` (key, protocols, sessions); each list below is
         // a filter on it. Names come from `identities` in one grouped pass, joined to the top rows.
         func parties(_ cte: String, identity: String, _ parameters: [String]) throws -> PartyList {
             let total = try db.row("WITH \(cte) SELECT COUNT(*), COALESCE(SUM(sessions), 0) FROM p", parameters)
             let rows = try db.rows("""
                 WITH \(cte),
-                top AS MATERIALIZED (SELECT * FROM p ORDER BY sessions DESC, remote_ip, connector LIMIT \(limit)),
+                top AS MATERIALIZED (SELECT * FROM p ORDER BY sessions DESC, ip, connector LIMIT \(limit)),
                 names AS MATERIALIZED (
                   SELECT \(partyKey), group_concat(DISTINCT ehlo) AS ehlo, group_concat(DISTINCT sender_domain) AS domains
-                  FROM identities WHERE \(inWindow) AND \(identity) GROUP BY \(partyKey))
-                SELECT p.remote_ip, p.log_type, p.connector, p.server, COALESCE(p.protocols, ''), p.sessions,
+                  FROM identities WHERE \(inWindow) AND \(identity) GROUP BY \(partyGroup))
+                SELECT p.ip, p.log_type, p.connector, p.server, COALESCE(p.protocols, ''), p.sessions,
                        COALESCE(x.ehlo, ''), COALESCE(x.domains, '')
                 FROM top p LEFT JOIN names x ON \(sameParty)
-                ORDER BY p.sessions DESC, p.remote_ip, p.connector
+                ORDER BY p.sessions DESC, p.ip, p.connector
                 """, parameters) {
                 Party(remoteIP: $0.text(0), direction: $0.text(1), connector: $0.text(2), server: $0.text(3),
                       protocols: $0.text(4), sessions: $0.int(5), ehloNames: $0.text(6), senderDomains: $0.text(7))
@@ -178,7 +181,7 @@ extension SummaryData {
         }
         let legacyParties = """
             p AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions
-                  FROM negotiations WHERE \(inWindow) AND \(legacy) GROUP BY \(partyKey))
+                  FROM negotiations WHERE \(inWindow) AND \(legacy) GROUP BY \(partyGroup))
             """
         let previousLegacy = """
             prev AS MATERIALIZED (SELECT DISTINCT \(partyKey) FROM negotiations WHERE day = ?3 AND \(legacy))
@@ -198,14 +201,14 @@ extension SummaryData {
             \(previousLegacy),
             w AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions,
                          SUM(CASE WHEN \(legacy) THEN sessions ELSE 0 END) AS legacy_sessions
-                  FROM negotiations WHERE \(inWindow) AND protocol IS NOT NULL GROUP BY \(partyKey)),
-            p AS (SELECT w.server, w.log_type, w.connector, w.remote_ip, w.protocols, w.sessions FROM w
+                  FROM negotiations WHERE \(inWindow) AND protocol IS NOT NULL GROUP BY \(partyGroup)),
+            p AS (SELECT w.server, w.log_type, w.connector, w.ip, w.protocols, w.sessions FROM w
                   WHERE w.legacy_sessions = 0 AND EXISTS (SELECT 1 FROM prev x WHERE \(sameParty.replacingOccurrences(of: "p.", with: "w."))))
             """, identity: "outcome = \(OutcomeKind.tls.sql)", window + [previous])
         let mailActivity = SessionActivity.sentMail("activity")
         let plaintext = try parties("""
             p AS (SELECT \(partyKey), NULL AS protocols, SUM(sessions) AS sessions FROM plaintext_sessions
-                  WHERE \(inWindow) AND \(mailActivity) GROUP BY \(partyKey))
+                  WHERE \(inWindow) AND \(mailActivity) GROUP BY \(partyGroup))
             """, identity: "outcome = \(OutcomeKind.plaintext.sql)", window)
         totals.plaintextSessions = plaintext.sessions
         totals.plaintextParties = plaintext.total

@@ -23,6 +23,9 @@ public struct SessionJoiner {
     public private(set) var evictedByCap = 0
     /// Keys changed since the last ``takeChanges()``.
     var touched: Set<SessionKey> = []
+    /// Open sessions by last activity, per stream: expiry pops the idle ones instead of walking
+    /// every open session for every input.
+    var ages: [StreamKey: AgeQueue<SessionKey>] = [:]
 
     public struct StreamKey: Hashable, Sendable {
         public var server: String
@@ -47,6 +50,7 @@ public struct SessionJoiner {
             self.open[f.key] = f
             let stream = StreamKey(server: f.key.server, logType: f.key.logType)
             newest[stream] = max(newest[stream] ?? f.lastTime, f.lastTime)
+            ages[stream, default: AgeQueue()].push(f.key, time: f.lastTime, tiebreak: f.key.sessionID)
         }
     }
 
@@ -65,11 +69,17 @@ public struct SessionJoiner {
                 } else {
                     existing.merge(fragment)
                 }
-                if existing.ended { delta.add(existing) } else { open[key] = existing }
+                if existing.ended {
+                    delta.add(existing)
+                } else {
+                    open[key] = existing
+                    ages[stream, default: AgeQueue()].push(key, time: existing.lastTime, tiebreak: key.sessionID)
+                }
             } else if fragment.ended {
                 delta.add(fragment)
             } else {
                 open[key] = fragment
+                ages[stream, default: AgeQueue()].push(key, time: fragment.lastTime, tiebreak: key.sessionID)
             }
         }
     }
@@ -78,9 +88,23 @@ public struct SessionJoiner {
     /// then the least recently active ones while more than ``maximumOpen`` are open.
     public mutating func expireIdle(into delta: inout RollupDelta) {
         var expired: [SessionFragment] = []
-        for (key, f) in open {
-            guard let latest = newest[StreamKey(server: key.server, logType: key.logType)] else { continue }
-            if latest - f.lastTime > timeout { expired.append(f) }
+        for stream in ages.keys {
+            guard let latest = newest[stream], var queue = ages.removeValue(forKey: stream) else { continue }
+            while let oldest = queue.popOldest(currentTime: { open[$0]?.lastTime }), let f = open[oldest] {
+                guard latest - f.lastTime > timeout else {
+                    queue.push(oldest, time: f.lastTime, tiebreak: oldest.sessionID)
+                    break
+                }
+                // Out of `open` at once, so a second entry for the same key cannot expire it twice.
+                open.removeValue(forKey: oldest)
+                expired.append(f)
+            }
+            let live = open.count
+            queue.compact(liveCount: live) {
+                open.values.filter { StreamKey(server: $0.key.server, logType: $0.key.logType) == stream }
+                    .map { (key: $0.key, time: $0.lastTime, tiebreak: $0.key.sessionID) }
+            }
+            ages[stream] = queue
         }
         finish(expired, into: &delta)
         if open.count > maximumOpen {

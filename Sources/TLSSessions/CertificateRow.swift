@@ -10,22 +10,62 @@ import LogScanner
 enum CertificateRow {
     static func parse(_ f: FieldView) -> (subject: ByteString, thumbprint: ByteString?) {
         let text = f.unescaped().bytes
-        let tokens = text.split(separator: 0x20).map { Array($0) }
-        guard let thumbIndex = tokens.firstIndex(where: isThumbprint), thumbIndex >= 2 else {
+        // Token boundaries in one pass, no per-token arrays.
+        var starts: [Int] = []
+        var ends: [Int] = []
+        starts.reserveCapacity(16)
+        ends.reserveCapacity(16)
+        var i = 0
+        let n = text.count
+        while i < n {
+            while i < n && text[i] == 0x20 { i += 1 }
+            guard i < n else { break }
+            let start = i
+            while i < n && text[i] != 0x20 { i += 1 }
+            starts.append(start)
+            ends.append(i)
+        }
+        var thumbIndex = -1
+        for t in starts.indices where t >= 2 && isThumbprint(text, starts[t], ends[t]) {
+            thumbIndex = t
+            break
+        }
+        guard thumbIndex >= 2 else {
             return (ByteString(trimmed(text)), nil)
         }
-        let names = tokens[0..<(thumbIndex - 1)]
-        let issuerStart = names.indices.last { $0 > names.startIndex && names[$0].starts(with: Array("CN=".utf8)) }
-        let subjectTokens = names[names.startIndex..<(issuerStart ?? names.endIndex)]
-        let subject = Array(subjectTokens.joined(separator: [0x20]))
-        return (ByteString(subject), ByteString(tokens[thumbIndex]))
+        // Names are the tokens before the serial; the issuer starts at the last `CN=` after the first.
+        let namesEnd = thumbIndex - 1
+        var issuerStart = namesEnd
+        var t = namesEnd - 1
+        while t > 0 {
+            if isCN(text, starts[t]) {
+                issuerStart = t
+                break
+            }
+            t -= 1
+        }
+        let subject = Array(text[starts[0]..<ends[issuerStart - 1]])
+        return (ByteString(subject), ByteString(Array(text[starts[thumbIndex]..<ends[thumbIndex]])))
     }
 
-    static func isThumbprint(_ token: [UInt8]) -> Bool {
-        token.count == 40 && token.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+    static func isCN(_ b: [UInt8], _ at: Int) -> Bool {
+        at + 3 <= b.count && b[at] == 0x43 && b[at + 1] == 0x4E && b[at + 2] == 0x3D  // "CN="
+    }
+
+    static func isThumbprint(_ b: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        guard end - start == 40 else { return false }
+        for i in start..<end {
+            let c = b[i]
+            guard (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) else { return false }
+        }
+        return true
     }
 
     static func trimmed(_ b: [UInt8]) -> [UInt8] {
-        Array(b.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed())
+        var start = 0
+        var end = b.count
+        while start < end && b[start] == 0x20 { start += 1 }
+        while end > start && b[end - 1] == 0x20 { end -= 1 }
+        return Array(b[start..<end])
     }
 }

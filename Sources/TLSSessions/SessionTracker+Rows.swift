@@ -107,9 +107,9 @@ extension SessionTracker {
         switch c {
         case UInt8(ascii: "S"), UInt8(ascii: "R"):
             if context.hasPrefix("Sending certificate") {
-                let oneRow = context.count > "Sending certificate".utf8.count
-                let parsed = oneRow ? CertificateRow.parse(data) : nil
-                update(key, r) { $0.certificateContext = .local; _ = parsed }
+                // Our own certificate: only noted, so the rows after it are not taken for the
+                // remote party's (nothing of it is kept, so the one-row form is not parsed).
+                update(key, r) { $0.certificateContext = .local }
             } else if context.hasPrefix("Remote certificate") || context.hasPrefix("Received certificate") {
                 let parsed = context.count > "Remote certificate".utf8.count ? CertificateRow.parse(data) : nil
                 update(key, r) {

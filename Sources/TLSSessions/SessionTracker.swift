@@ -34,6 +34,9 @@ public struct SessionTracker: RecordSink {
     public internal(set) var unrecognized: [String: UnrecognizedSentence] = [:]
 
     var open: [LocalKey: SessionFragment] = [:]
+    /// The open sessions by last activity, built when the cap is first reached (a flood): the
+    /// oldest is then found in O(log n) instead of by scanning every open session.
+    var ages: AgeQueue<LocalKey>?
     var boundary: [SessionFragment] = []
     var connectors: [ByteString] = []
     var lastConnector = -1
@@ -143,12 +146,26 @@ public struct SessionTracker: RecordSink {
     }
 
     private mutating func insert(_ fragment: SessionFragment, _ key: LocalKey) {
-        if open.count >= maximumOpenSessions, let oldest = open.min(by: { $0.value.lastTime < $1.value.lastTime }) {
-            open.removeValue(forKey: oldest.key)
-            statistics.openSessionsEvicted += 1
-            boundary.append(oldest.value)
+        if open.count >= maximumOpenSessions {
+            var queue = ages ?? Self.queue(of: open)
+            ages = nil
+            if let oldest = queue.popOldest(currentTime: { open[$0]?.lastTime }),
+                let evicted = open.removeValue(forKey: oldest)
+            {
+                statistics.openSessionsEvicted += 1
+                boundary.append(evicted)
+            }
+            queue.compact(liveCount: open.count) { open.map { (key: $0.key, time: $0.value.lastTime, tiebreak: $0.key.sessionID) } }
+            ages = queue
         }
         open[key] = fragment
+        ages?.push(key, time: fragment.lastTime, tiebreak: key.sessionID)
+    }
+
+    static func queue(of open: [LocalKey: SessionFragment]) -> AgeQueue<LocalKey> {
+        var q = AgeQueue<LocalKey>()
+        for (k, f) in open { q.push(k, time: f.lastTime, tiebreak: k.sessionID) }
+        return q
     }
 
     private func newFragment(_ key: LocalKey, _ r: borrowing RecordView) -> SessionFragment {

@@ -118,6 +118,49 @@ struct SessionTrackerTests {
         #expect(done[2].certificateSubject == nil, "our own certificate is not the remote party's")
     }
 
+    @Test("at the open-session cap the least recently active session is handed on, not merely the oldest started")
+    func capEvictsLeastRecentlyActive() {
+        var log = LogText()
+        log.header()
+        for i in 1...3 { log.row(at: "2024-03-01T10:00:0\(i).000Z", session: "0\(i)", "+") }
+        // Session 01 is active again: 02 is now the least recently active.
+        log.row(at: "2024-03-01T10:00:05.000Z", session: "01", "<", "EHLO busy.example")
+        log.row(at: "2024-03-01T10:00:06.000Z", session: "04", "+")
+        log.row(at: "2024-03-01T10:00:07.000Z", session: "05", "+")
+        let completed = Completed()
+        var tracker = SessionTracker(server: "EX01", maximumOpenSessions: 3) { completed.sessions.append($0) }
+        var scanner = RecordScanner()
+        log.bytes().withUnsafeBytes { scanner.feed($0, into: &tracker) }
+        scanner.finish(into: &tracker)
+        #expect(tracker.statistics.openSessionsEvicted == 2)
+        let handedOn = tracker.boundaryFragments().map(\.key.sessionID)
+        #expect(Array(handedOn.prefix(2)) == [2, 3], "evicted first, in order of last activity")
+        #expect(Set(handedOn.dropFirst(2)) == [1, 4, 5])
+    }
+
+    @Test("one-row certificates: subjects with spaces, the issuer's CN=, no thumbprint; our own is not parsed")
+    func certificateShapes() {
+        var log = LogText()
+        log.header("SMTP Send Protocol Log")
+        let thumb = "ABCDEF0123456789ABCDEF0123456789ABCDEF01"
+        let columns = "Remote certificate Subject Issuer name Serial number Thumbprint Not before Not after Subject alternate names"
+        log.row(session: "01", "+")
+        log.row(session: "01", "*", "\" CN=mx.partner.example, O=Partner Ltd CN=Partner Issuing CA 2 7F01 \(thumb) 2024-01-01 2026-01-01 mx.partner.example\"", columns)
+        log.row(session: "01", "-")
+        log.row(session: "02", "+")
+        log.row(session: "02", "*", " CN=no-thumbprint.example CN=Some CA", columns)
+        log.row(session: "02", "-")
+        log.row(session: "03", "+")
+        log.row(session: "03", "*", " CN=us.contoso.com CN=Contoso CA 01 \(thumb) 2024-01-01 2026-01-01", "Sending certificate Subject Issuer name Serial number Thumbprint Not before Not after")
+        log.row(session: "03", "-")
+        let (done, _, _) = Self.track(log)
+        #expect(done[0].certificateSubject == "CN=mx.partner.example, O=Partner Ltd")
+        #expect(done[0].certificateThumbprint == ByteString(thumb))
+        #expect(done[1].certificateSubject == "CN=no-thumbprint.example CN=Some CA", "no thumbprint: the whole value")
+        #expect(done[1].certificateThumbprint == nil)
+        #expect(done[2].certificateSubject == nil && done[2].certificateThumbprint == nil)
+    }
+
     @Test("user names from 'User Name:' rows count once the login succeeds (235); the null sender")
     func userAndNullSender() {
         var log = LogText()

@@ -32,6 +32,9 @@ extension SMTPTLSCommand {
         @Flag(help: "Write clean logs without the quirks of real files.")
         var noQuirks = false
 
+        @Flag(help: "Write into a directory that is not empty.")
+        var force = false
+
         func validate() throws {
             if hours < 1 || sessionsPerHour < 1 { throw ValidationError("--hours and --sessions-per-hour must be positive") }
         }
@@ -46,7 +49,7 @@ extension SMTPTLSCommand {
             config.legacyServers = legacy.split(separator: ",").map(String.init)
             config.quirks = !noQuirks
             let url = URL(fileURLWithPath: output)
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try OutputFile.prepareDirectory(output, force: force)
             let truth = try CorpusGenerator.generate(config, into: url)
             FileHandleOutput.standardError(
                 "wrote \(truth.files.count) files, \(truth.bytes) bytes, \(truth.sessions.count) sessions to \(output)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Store
 
 /// The `smtptls` command: subcommands over the library targets.
 public struct SMTPTLSCommand: ParsableCommand {
@@ -18,7 +19,8 @@ public struct SMTPTLSCommand: ParsableCommand {
               smtptls query "SELECT * FROM plaintext_sessions"
 
             Exit status: 0 every input was read; 1 some input failed (corrupt, unreadable) or a \
-            query failed; 2 usage error; 3 summary --fail-on-legacy saw legacy TLS.
+            query failed; 2 usage error; 3 summary --fail-on-legacy saw legacy TLS; 4 summary \
+            found no logs in its window.
             """,
         version: "0.1.0",
         subcommands: [Ingest.self, Legacy.self, Impact.self, Summary.self, Query.self, Scan.self, Generate.self]
@@ -34,6 +36,12 @@ public struct SMTPTLSCommand: ParsableCommand {
             Self.exit()
         } catch let error as ExitCode {
             Self.exit(withError: error)
+        } catch let error as StoreError {
+            FileHandleOutput.standardError("error: \(error)")
+            Self.exit(withError: ExitCode(1))
+        } catch let error as OutputFile.Problem {
+            FileHandleOutput.standardError("error: \(error)")
+            Self.exit(withError: ExitCode(1))
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

@@ -30,8 +30,8 @@ extension SMTPTLSCommand {
         var since: UTCDay?
         @Option(help: "Last day of a longer window (YYYY-MM-DD; needs --since; default: --since).")
         var until: UTCDay?
-        @Option(help: "markdown, json or html.")
-        var format: SummaryReport.Format = .markdown
+        @Option(help: "markdown, json or html (default: from the -o file's extension, else markdown).")
+        var format: SummaryReport.Format?
         @Option(name: .shortAndLong, help: "Write to this file instead of stdout.")
         var output: String?
         @Flag(help: "Exit with status 3 when legacy TLS (below 1.2) was seen in the window.")
@@ -58,9 +58,9 @@ extension SMTPTLSCommand {
                 FileHandleOutput.standardError("error: \(error)")
                 throw ExitCode(1)
             }
-            let text = try SummaryReport.render(data, as: format)
+            let text = try SummaryReport.render(data, as: format ?? SummaryReport.Format(fileName: output))
             if let output {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
+                try OutputFile.write(text, to: output)
                 FileHandleOutput.standardError("wrote \(output)")
             } else {
                 FileHandleOutput.standardOutput(text)

@@ -52,7 +52,7 @@ public final class SQLiteDatabase {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
-            throw StoreError(code: rc, message: "cannot open \(path): \(message)")
+            throw StoreError(code: rc, message: "cannot open \(path): \(message)", path: path)
         }
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
@@ -69,7 +69,7 @@ public final class SQLiteDatabase {
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? lastMessage
             sqlite3_free(error)
-            throw StoreError(code: rc, message: message, sql: sql)
+            throw StoreError(code: rc, message: message, sql: sql, path: path)
         }
     }
 
@@ -112,7 +112,7 @@ public final class Statement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(db.handle, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else {
-            throw StoreError(code: rc, message: db.lastMessage, sql: sql)
+            throw StoreError(code: rc, message: db.lastMessage, sql: sql, path: db.path)
         }
         self.stmt = stmt
     }
@@ -148,7 +148,7 @@ public final class Statement {
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw StoreError(code: rc, message: db.lastMessage, sql: sql)
+        default: throw StoreError(code: rc, message: db.lastMessage, sql: sql, path: db.path)
         }
     }
 

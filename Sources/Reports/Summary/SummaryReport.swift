@@ -5,6 +5,18 @@ import LogScanner
 public struct SummaryReport: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case markdown, json, html
+
+        /// The format a file name asks for: `.html`/`.htm`, `.json`, else Markdown.
+        public init(fileName: String?) {
+            let lower = (fileName ?? "").lowercased()
+            if lower.hasSuffix(".html") || lower.hasSuffix(".htm") {
+                self = .html
+            } else if lower.hasSuffix(".json") {
+                self = .json
+            } else {
+                self = .markdown
+            }
+        }
     }
 
     public var since: UTCDay

@@ -118,7 +118,8 @@ def fill(path, rows, seed=1):
 REPORTS = [
     ("legacy (whole year)", ["legacy", "--format", "csv"]),
     ("legacy (one month)", ["legacy", "--since", "2024-06-01", "--until", "2024-06-30", "--format", "csv"]),
-    ("impact (whole year)", ["impact", "--format", "csv"]),
+    ("impact (default: last 30 days)", ["impact", "--format", "csv"]),
+    ("impact --all (whole year)", ["impact", "--all", "--format", "csv"]),
     ("impact (one week)", ["impact", "--since", "2024-06-01", "--until", "2024-06-07", "--format", "csv"]),
     ("summary markdown (one day)", ["summary", "--day", "2024-06-15", "--format", "markdown"]),
     ("summary json (one day)", ["summary", "--day", "2024-06-15", "--format", "json"]),

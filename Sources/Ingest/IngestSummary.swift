@@ -33,20 +33,22 @@ public struct IngestSummary: Sendable {
 
     public init() {}
 
-    /// The summary printed on stderr at the end of `smtptls ingest`.
-    public func render() -> String {
+    /// What the summary is about: `ingest` (a database) or `scan` (counts only).
+    public enum Context: Sendable { case ingest, scan }
+
+    /// The summary printed at the end of `smtptls ingest` (stderr) or `smtptls scan` (stdout).
+    public func render(_ context: Context = .ingest) -> String {
         var lines: [String] = []
-        let mb = Double(logBytes) / 1_000_000
-        let readMB = Double(bytes) / 1_000_000
-        let rate = seconds > 0 ? mb / seconds : 0
+        let rate = seconds > 0 ? Double(logBytes) / 1_000_000 / seconds : 0
+        let verb = context == .ingest ? "ingested" : "read"
         lines.append(
-            "read \(inputsFound) files: \(inputsIngested) logs ingested, \(inputsUnchanged) unchanged, \(notes.count) skipped, \(errors.count) failed"
+            "read \(plural(inputsFound, "file")): \(plural(inputsIngested, "log")) \(verb), \(inputsUnchanged) unchanged, \(notes.count) skipped, \(errors.count) failed"
         )
         lines.append(
-            "\(records) records, \(String(format1: mb)) MB of logs"
-                + (abs(readMB - mb) > 0.05 ? " (\(String(format1: readMB)) MB read)" : "")
+            "\(records) records, \(Self.size(logBytes)) of logs"
+                + (Self.size(bytes) != Self.size(logBytes) ? " (\(Self.size(bytes)) read)" : "")
                 + " in \(String(format2: seconds)) s (\(String(format1: rate)) MB/s)")
-        if seconds > 0 {
+        if seconds > 0 && context == .ingest {
             lines.append(
                 "serial stages: merge \(String(format2: mergeSeconds)) s, database commits \(String(format2: commitSeconds)) s"
                     + " (each on one thread, beside the scanning jobs)")
@@ -64,11 +66,25 @@ public struct IngestSummary: Sendable {
         lines.append("TLS sessions by protocol: " + (protocols.isEmpty ? "none" : protocols.joined(separator: ", ")))
         lines.append("malformed rows: \(malformedRows)")
         for (path, row) in malformedSamples.prefix(5) { lines.append("  \(path):\(row.line): \(row.reason): \(row.excerpt)") }
-        if malformedRows > 5 { lines.append("  … \(malformedRows - min(5, malformedSamples.count)) more (table malformed_rows keeps the first 20 per input)") }
+        if malformedRows > 5 {
+            let kept = context == .ingest ? " (table malformed_rows keeps the first 20 per input)" : ""
+            lines.append("  … \(malformedRows - min(5, malformedSamples.count)) more\(kept)")
+        }
         for (path, message) in notes.prefix(10) { lines.append("note: \(path): \(message)") }
         if notes.count > 10 { lines.append("note: … \(notes.count - 10) more skipped") }
         for (path, message) in errors { lines.append("error: \(path): \(message)") }
         return lines.joined(separator: "\n")
+    }
+
+    func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// `30 KB`, `1.4 MB`, `2.1 GB`: a size people read at a glance.
+    static func size(_ bytes: UInt64) -> String {
+        let b = Double(bytes)
+        if b < 1_000 { return "\(bytes) bytes" }
+        if b < 1_000_000 { return "\(Int((b / 1_000).rounded())) KB" }
+        if b < 1_000_000_000 { return "\(String(format1: b / 1_000_000)) MB" }
+        return "\(String(format2: b / 1_000_000_000)) GB"
     }
 }
 

@@ -88,7 +88,10 @@ final class LogStream {
 
     /// The log could not be read to its end: nothing of it counts.
     func failed(_ error: any Error, bytesRead: UInt64) -> InputScanResult {
-        let failure = (error as? InputFailure) ?? .unreadable(String(describing: error))
+        // The summary names the input beside the message: say the cause only, not the path again.
+        let failure = (error as? InputFailure)
+            ?? (error as? ByteInputError).map { .unreadable($0.message) }
+            ?? .unreadable(String(describing: error))
         return InputScanResult(
             input: input, member: member, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
             scan: scanner.statistics, tracker: tracker.statistics, delta: RollupDelta(), boundary: [],

@@ -108,5 +108,26 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
         }
     }
 
+    /// Appends the same text as ``description`` as bytes; IPv4 without any String (the commit
+    /// path writes one per rollup row).
+    public func appendText(to out: inout [UInt8]) {
+        switch self {
+        case .ipv4(let v):
+            for shift in [24, 16, 8, 0] as [UInt32] {
+                let octet = UInt8(truncatingIfNeeded: v >> shift)
+                if octet >= 100 { out.append(0x30 + octet / 100) }
+                if octet >= 10 { out.append(0x30 + octet / 10 % 10) }
+                out.append(0x30 + octet % 10)
+                if shift > 0 { out.append(0x2E) }
+            }
+        case .ipv6:
+            out.append(contentsOf: description.utf8)
+        case .text(let s):
+            out.append(contentsOf: s.bytes)
+        case .none:
+            break
+        }
+    }
+
     public static func < (a: RemoteAddress, b: RemoteAddress) -> Bool { a.description < b.description }
 }

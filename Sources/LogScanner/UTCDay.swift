@@ -36,6 +36,29 @@ public struct UTCDay: Hashable, Comparable, Sendable, Codable, CustomStringConve
 
     public func adding(days: Int64) -> UTCDay { UTCDay(number: number + days) }
 
+    /// Appends `YYYY-MM-DD` as bytes (no String on the commit path).
+    public func appendText(to out: inout [UInt8]) {
+        let (y, m, d) = Timestamp.civil(fromDays: number)
+        UTCDay.appendDigits(y, 4, &out)
+        out.append(0x2D)
+        UTCDay.appendDigits(m, 2, &out)
+        out.append(0x2D)
+        UTCDay.appendDigits(d, 2, &out)
+    }
+
+    /// Appends `v` as exactly `width` decimal digits (zero-padded; years before 0 are clamped).
+    static func appendDigits(_ v: Int64, _ width: Int, _ out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        var rest = max(0, v)
+        withUnsafeMutableBytes(of: &digits) { d in
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                d[i] = UInt8(rest % 10) + 0x30
+                rest /= 10
+            }
+            out.append(contentsOf: d[0..<width])
+        }
+    }
+
     public static func < (a: UTCDay, b: UTCDay) -> Bool { a.number < b.number }
 
     public init(from decoder: any Decoder) throws {
@@ -68,6 +91,13 @@ public struct UTCHour: Hashable, Comparable, Sendable {
     public var hourOfDay: Int { Int(number - day.number * 24) }
     /// `YYYY-MM-DDTHH`, as stored in the coverage table.
     public var description: String { String(Timestamp.iso(number * 3_600_000).prefix(13)) }
+
+    /// Appends `YYYY-MM-DDTHH` as bytes.
+    public func appendText(to out: inout [UInt8]) {
+        day.appendText(to: &out)
+        out.append(0x54)
+        UTCDay.appendDigits(Int64(hourOfDay), 2, &out)
+    }
 
     public static func < (a: UTCHour, b: UTCHour) -> Bool { a.number < b.number }
 }

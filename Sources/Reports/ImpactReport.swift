@@ -26,9 +26,15 @@ public struct ImpactReport: Sendable {
         case plaintextOnly = "plaintext_only"
     }
 
-    public init(filter: ReportFilter = ReportFilter(), floor: TLSProtocol = .tls12) {
+    /// Without `--since`/`--until`, the window is the last this many days of data (nil: all data).
+    /// What a party did in the last weeks is what happens when a protocol is switched off; a
+    /// client replaced months ago is not a risk, and a year of rollups would take long to group.
+    public var defaultWindowDays: Int?
+
+    public init(filter: ReportFilter = ReportFilter(), floor: TLSProtocol = .tls12, defaultWindowDays: Int? = nil) {
         self.filter = filter
         self.floor = floor
+        self.defaultWindowDays = defaultWindowDays
     }
 
     /// The report and what goes beside it on stderr: counts per category, probes.
@@ -79,7 +85,10 @@ public struct ImpactReport: Sendable {
             ), names AS MATERIALIZED (
               SELECT \(party), group_concat(DISTINCT v.ehlo) AS ehlo_names,
                      group_concat(DISTINCT v.sender_domain) AS sender_domains
-              FROM identities v WHERE \(filtered) GROUP BY \(partyGroup)
+              FROM identities v
+              WHERE \(filtered) AND (v.server, v.log_type, v.connector, COALESCE(v.remote_ip, '')) IN
+                    (SELECT server, log_type, connector, ip FROM classified WHERE category IS NOT NULL)
+              GROUP BY \(partyGroup)
             )
             SELECT c.category, NULLIF(c.ip, '') AS remote_ip, c.log_type AS direction, c.connector, c.old_protocols AS protocols_below_floor,
                    c.below_floor AS sessions_below_floor, c.at_or_above AS sessions_at_or_above_floor,
@@ -99,6 +108,21 @@ public struct ImpactReport: Sendable {
 
     public func run(database: String) throws -> Result {
         try StoreReader(path: database).read { db in
+            var report = self
+            var windowNote: String?
+            if let days = defaultWindowDays, filter.since == nil, filter.until == nil,
+                let newest = try db.row("SELECT MAX(day) FROM hourly_coverage").flatMap({ UTCDay($0.text(0)) })
+            {
+                let first = newest.adding(days: Int64(1 - days))
+                report.filter.since = first.description
+                windowNote = "window: the last \(days) days of data, \(first) to \(newest) (--since/--until for another, --all for everything)"
+            }
+            return try report.classify(db, windowNote: windowNote)
+        }
+    }
+
+    func classify(_ db: Snapshot, windowNote: String?) throws -> Result {
+        do {
             let (sql, parameters) = query()
             let table = ResultTable(try db.table(sql, parameters))
             let counts = Category.allCases.map { c in "\(c.rawValue) \(table.rows.filter { $0[0].text == c.rawValue }.count)" }
@@ -111,6 +135,7 @@ public struct ImpactReport: Sendable {
             if let probes, probes.int(0) > 0 {
                 notes.append("\(probes.int(0)) probe sessions from \(probes.int(1)) addresses (connected without sending mail, no TLS) are not listed")
             }
+            if let windowNote { notes.insert(windowNote, at: 0) }
             return Result(table: table, notes: notes)
         }
     }

@@ -39,6 +39,7 @@ extension SMTPTLSCommand {
 
         func validate() throws {
             if sessionTimeout < 1 { throw ValidationError("--session-timeout must be at least 1 minute") }
+            if quiet && verbose { throw ValidationError("--quiet and --verbose contradict each other: choose one") }
         }
 
         func run() throws {
@@ -48,11 +49,16 @@ extension SMTPTLSCommand {
             options.sessionTimeout = Int64(sessionTimeout) * 60_000
             options.finalizeOpenSessions = finalizeOpen
             options.redact = redact
+            let discovery = input.discover()
+            if discovery.inputs.isEmpty && !discovery.problems.isEmpty {
+                // Nothing to read: say why, first and only, and leave no database (or lock) behind.
+                for (path, message) in discovery.problems { FileHandleOutput.standardError("error: \(path): \(message)") }
+                throw ExitCode(1)
+            }
             let lock = try IngestLock(database: db) {
                 FileHandleOutput.standardError("waiting for another smtptls ingest on \(db) to finish…")
             }
             defer { withExtendedLifetime(lock) {} }
-            let discovery = input.discover()
             let store = try SQLiteStore(path: db)
             let progress = ProgressDisplay(
                 totalBytes: discovery.inputs.reduce(0) { $0 + $1.size }, quiet: quiet, verbose: verbose)

@@ -8,7 +8,7 @@ struct InputOptions: ParsableArguments {
     var server: String?
 
     @Option(help: "Inputs scanned in parallel (default: all cores). Results do not depend on it.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Flag(help: "Read plain files with read(2) instead of memory-mapping them (for files that may be truncated while read).")
     var noMmap = false
@@ -17,14 +17,14 @@ struct InputOptions: ParsableArguments {
     var paths: [String]
 
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     /// Ingest options with these settings applied.
     var ingestOptions: IngestOptions {
         var options = IngestOptions()
         options.server = server
-        options.jobs = jobs
+        options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         options.useMemoryMap = !noMmap
         return options
     }

@@ -17,11 +17,15 @@ extension SMTPTLSCommand {
         @OptionGroup var database: DatabaseOption
         @OptionGroup var output: OutputFormatOption
 
-        @Option(help: "Seconds before the query is stopped.")
+        @Option(help: "Seconds before the query is stopped (0: no limit).")
         var timeout: Double = 300
 
         @Argument(help: "The SQL statement.")
         var sql: String
+
+        func validate() throws {
+            if timeout < 0 || !timeout.isFinite { throw ValidationError("--timeout is seconds, 0 or more (0: no limit)") }
+        }
 
         func run() throws {
             try printReport(output.format) {

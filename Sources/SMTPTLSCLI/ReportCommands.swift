@@ -37,7 +37,9 @@ extension SMTPTLSCommand {
                 on a build that does not log the protocol, such as Exchange 2010: unknown risk), \
                 plaintext_only (sent mail without ever trying TLS). Parties already at or above \
                 the floor are not listed; probes that never sent mail are counted, not listed. \
-                A count per category goes to stderr.
+                A count per category goes to stderr. Without --since/--until the window is the \
+                last 30 days of data (what parties do now is what breaks now); --all takes \
+                everything.
                 """)
 
         @OptionGroup var database: DatabaseOption
@@ -47,9 +49,23 @@ extension SMTPTLSCommand {
         @Option(help: "The lowest protocol that stays enabled.")
         var floor = ProtocolFloor(.tls12)
 
+        @Flag(help: "All data instead of the last 30 days (when --since/--until are not given).")
+        var all = false
+
+        /// Days of data `impact` covers by default.
+        static let defaultWindowDays = 30
+
+        func validate() throws {
+            if all && (scope.since != nil || scope.until != nil) {
+                throw ValidationError("--all covers every day: leave out --since/--until, or --all")
+            }
+        }
+
         func run() throws {
             try printReport(output.format) {
-                let result = try ImpactReport(filter: scope.filter, floor: floor.value).run(database: database.forReading)
+                let report = ImpactReport(
+                    filter: scope.filter, floor: floor.value, defaultWindowDays: all ? nil : Self.defaultWindowDays)
+                let result = try report.run(database: database.forReading)
                 for note in result.notes { FileHandleOutput.standardError(note) }
                 return result.table
             }

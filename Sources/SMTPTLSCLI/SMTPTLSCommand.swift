@@ -30,6 +30,17 @@ public struct SMTPTLSCommand: ParsableCommand {
 
     /// Runs the command line; exit codes as documented above.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        var names: [String] = []
+        for command in configuration.subcommands {
+            let type: any ParsableCommand.Type = command
+            names.append(type._commandName)
+        }
+        if given.count >= 2, given[0] == "help", !names.contains(given[1]) {
+            FileHandleOutput.standardError(
+                "error: there is no command '\(given[1])'; the commands are \(names.joined(separator: ", "))")
+            Self.exit(withError: ExitCode(2))
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

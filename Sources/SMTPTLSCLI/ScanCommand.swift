@@ -16,7 +16,7 @@ extension SMTPTLSCommand {
             var options = input.ingestOptions
             options.finalizeOpenSessions = true
             let summary = try IngestPipeline(store: InMemoryStore(), options: options).run(input.discover())
-            FileHandleOutput.standardOutput(summary.render())
+            FileHandleOutput.standardOutput(summary.render(.scan))
             if !summary.errors.isEmpty { throw ExitCode(1) }
         }
     }

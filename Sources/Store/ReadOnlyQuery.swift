@@ -26,11 +26,17 @@ public struct ReadOnlyQuery {
         let snapshot = DatabaseLocation(path: path).needsImmutableRead
         let db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
         let statement = try db.prepare(sql)
+        if !Self.onlyComments(statement.remainder) {
+            throw StoreError(
+                code: SQLITE_MISUSE,
+                message: "query runs one statement at a time, and this SQL has more after the first (\(statement.remainder.prefix(40))…); nothing was run")
+        }
         guard statement.isReadOnly else {
             throw StoreError(code: SQLITE_READONLY, message: "queries are read-only: this statement would change the database", sql: sql)
         }
         for (i, p) in parameters.enumerated() { statement.bind(Int32(i + 1), p) }
-        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        // A timeout of 0 means no limit.
+        let deadline = timeout.flatMap { $0 > 0 ? Date().addingTimeInterval($0) : nil }
         let watchdog = deadline.map { Watchdog(db: db, deadline: $0) }
         defer { watchdog?.cancel() }
         let n = statement.columnCount
@@ -42,6 +48,26 @@ public struct ReadOnlyQuery {
             throw StoreError(code: error.code, message: "query stopped after the \(timeout ?? 0)-second timeout", sql: sql)
         }
         return Result(columns: columns, rows: rows)
+    }
+}
+
+extension ReadOnlyQuery {
+    /// Whether what follows a statement is only `;`, whitespace and comments.
+    static func onlyComments(_ rest: String) -> Bool {
+        var s = Substring(rest)
+        while !s.isEmpty {
+            if s.first == ";" || s.first!.isWhitespace {
+                s = s.dropFirst()
+            } else if s.hasPrefix("--") {
+                s = s.drop { $0 != "\n" }
+            } else if s.hasPrefix("/*") {
+                guard let end = s.range(of: "*/") else { return true }
+                s = s[end.upperBound...]
+            } else {
+                return false
+            }
+        }
+        return true
     }
 }
 

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -106,15 +107,28 @@ public final class Statement {
     let stmt: OpaquePointer
     public let sql: String
 
+    /// What follows the first statement in the SQL text (whitespace and comments trimmed by SQLite).
+    public let remainder: String
+
     init(_ db: SQLiteDatabase, _ sql: String) throws {
         self.db = db
         self.sql = sql
         var stmt: OpaquePointer?
-        let rc = sqlite3_prepare_v2(db.handle, sql, -1, &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else {
+        var rest = ""
+        let rc = sql.withCString { base -> Int32 in
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v2(db.handle, base, -1, &stmt, &tail)
+            if let tail { rest = String(cString: tail) }
+            return rc
+        }
+        guard rc == SQLITE_OK else {
             throw StoreError(code: rc, message: db.lastMessage, sql: sql, path: db.path)
         }
+        guard let stmt else {
+            throw StoreError(code: SQLITE_MISUSE, message: "the SQL is empty: give one statement, e.g. SELECT * FROM negotiations LIMIT 10", path: db.path)
+        }
         self.stmt = stmt
+        remainder = rest.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     deinit { sqlite3_finalize(stmt) }

@@ -7,40 +7,68 @@ import TLSSessions
 /// The SQLite implementation of ``RollupStore``: WAL, prepared statements, one transaction per input.
 public final class SQLiteStore: RollupStore {
     public let db: SQLiteDatabase
-    private lazy var upsertSession = try! db.prepare(Self.upsert(
-        "session_rollup",
-        key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "activity", "protocol", "role",
-              "cipher", "cipher_bits", "mac", "mac_bits", "key_exchange", "key_exchange_bits", "error"]))
-    private lazy var upsertAuthFailure = try! db.prepare(Self.upsert(
-        "auth_failure_rollup",
-        key: ["server", "day", "log_type", "connector", "remote_ip", "user", "mechanism", "error"]))
-    private lazy var upsertIdentity = try! db.prepare(Self.upsert(
-        "identity_rollup",
-        key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo", "sender_domain",
-              "auth_user", "cert_subject", "cert_thumbprint"]))
-    private lazy var upsertUnrecognized = try! db.prepare("""
-        INSERT INTO unrecognized_tls VALUES (?,?,?,?,?,?)
-        ON CONFLICT DO UPDATE SET occurrences = occurrences + excluded.occurrences,
-          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-        """)
-    private lazy var upsertCoverage = try! db.prepare("""
-        INSERT INTO coverage VALUES (?,?,?,?)
-        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions
-        """)
-    private lazy var upsertOpen = try! db.prepare("""
-        INSERT OR REPLACE INTO open_sessions (server, log_type, connector, session_id, last_seen, state, remote_ip, protocol)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    private lazy var deleteOpen = try! db.prepare(
-        "DELETE FROM open_sessions WHERE server = ? AND log_type = ? AND connector = ? AND session_id = ?")
-    private lazy var upsertLedger = try! db.prepare("""
-        INSERT INTO ingested_inputs VALUES (?,?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT (fingerprint) DO UPDATE SET server = excluded.server, path = excluded.path,
-          member = excluded.member, size = excluded.size, mtime = excluded.mtime,
-          consumed_bytes = excluded.consumed_bytes, records = excluded.records,
-          malformed_rows = excluded.malformed_rows, last_ingested = excluded.last_ingested
-        """)
-    private lazy var insertMalformed = try! db.prepare("INSERT INTO malformed_rows VALUES (?,?,?,?,?,?)")
+    private let statements: Statements
+    /// Reused for every row: its arena keeps its capacity between rows.
+    private var row = ParameterRow()
+
+    /// The statements of a commit, prepared once when the store opens. Each names its columns,
+    /// so it does not depend on the table's column order.
+    struct Statements {
+        let upsertSession: Statement
+        let upsertIdentity: Statement
+        let upsertAuthFailure: Statement
+        let upsertUnrecognized: Statement
+        let upsertCoverage: Statement
+        let upsertOpen: Statement
+        let deleteOpen: Statement
+        let upsertLedger: Statement
+        let insertMalformed: Statement
+
+        init(_ db: SQLiteDatabase) throws {
+            upsertSession = try db.prepare(SQLiteStore.upsert(
+                "session_rollup",
+                key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "activity", "protocol", "role",
+                      "cipher", "cipher_bits", "mac", "mac_bits", "key_exchange", "key_exchange_bits", "error"]))
+            upsertIdentity = try db.prepare(SQLiteStore.upsert(
+                "identity_rollup",
+                key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo",
+                      "sender_domain", "auth_user", "cert_subject", "cert_thumbprint"]))
+            upsertAuthFailure = try db.prepare(SQLiteStore.upsert(
+                "auth_failure_rollup",
+                key: ["server", "day", "log_type", "connector", "remote_ip", "user", "mechanism", "error"]))
+            upsertUnrecognized = try db.prepare("""
+                INSERT INTO unrecognized_tls (server, log_type, text, occurrences, first_seen, last_seen)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                ON CONFLICT (server, log_type, text) DO UPDATE SET occurrences = occurrences + excluded.occurrences,
+                  first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+                """)
+            upsertCoverage = try db.prepare("""
+                INSERT INTO coverage (server, log_type, hour, sessions) VALUES (?1, ?2, ?3, ?4)
+                ON CONFLICT (server, log_type, hour) DO UPDATE SET sessions = sessions + excluded.sessions
+                """)
+            upsertOpen = try db.prepare("""
+                INSERT OR REPLACE INTO open_sessions
+                  (server, log_type, connector, session_id, last_seen, state, remote_ip, protocol)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                """)
+            deleteOpen = try db.prepare(
+                "DELETE FROM open_sessions WHERE server = ?1 AND log_type = ?2 AND connector = ?3 AND session_id = ?4")
+            upsertLedger = try db.prepare("""
+                INSERT INTO ingested_inputs (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
+                                             malformed_rows, first_ingested, last_ingested)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+                ON CONFLICT (fingerprint) DO UPDATE SET server = excluded.server, path = excluded.path,
+                  member = excluded.member, size = excluded.size, mtime = excluded.mtime,
+                  consumed_bytes = excluded.consumed_bytes, records = excluded.records,
+                  malformed_rows = excluded.malformed_rows, last_ingested = excluded.last_ingested
+                """)
+            insertMalformed = try db.prepare("""
+                INSERT INTO malformed_rows (fingerprint, path, member, line, reason, excerpt)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """)
+        }
+    }
+
     /// An upsert into a rollup table: the key columns, then `sessions`, `first_seen`, `last_seen`,
     /// bound in that order (parameters 1…key.count+3), whatever the table's column order.
     static func upsert(_ table: String, key: [String]) -> String {
@@ -67,6 +95,7 @@ public final class SQLiteStore: RollupStore {
         try db.execute("PRAGMA cache_size = -65536")
         try db.execute("PRAGMA foreign_keys = ON")
         try Schema.migrate(db)
+        statements = try Statements(db)
     }
 
     public func loadOpenSessions() throws -> [SessionFragment] {
@@ -99,128 +128,126 @@ public final class SQLiteStore: RollupStore {
     }
 
     private func write(_ c: InputCommit) throws {
+        let st = statements
         for (k, t) in c.delta.sessions {
-            let s = upsertSession
             let n = k.negotiation
-            s.bind(1, k.server)
-            s.bind(2, UTCDay(number: k.day).description)
-            s.bind(3, k.logType.name)
-            s.bind(4, bytes: k.connector.bytes)
-            s.bind(5, k.remote.description)
-            s.bind(6, k.outcome)
-            s.bind(7, k.activity.name)
-            s.bind(8, n?.protocolVersion.name ?? "")
-            s.bind(9, n?.role.rawValue ?? "")
-            s.bind(10, n?.cipher ?? "")
-            s.bind(11, n?.cipherBits ?? -1)
-            s.bind(12, n?.mac ?? "")
-            s.bind(13, n?.macBits ?? -1)
-            s.bind(14, n?.keyExchange ?? "")
-            s.bind(15, n?.keyExchangeBits ?? -1)
-            s.bind(16, k.error)
-            s.bind(17, t.sessions)
-            s.bind(18, t.firstSeen)
-            s.bind(19, t.lastSeen)
-            try s.run()
-        }
-        for (k, t) in c.delta.authFailures {
-            let s = upsertAuthFailure
-            s.bind(1, k.server)
-            s.bind(2, UTCDay(number: k.day).description)
-            s.bind(3, k.logType.name)
-            s.bind(4, bytes: k.connector.bytes)
-            s.bind(5, k.remote.description)
-            s.bind(6, bytes: k.user.bytes)
-            s.bind(7, k.mechanism)
-            s.bind(8, k.error)
-            s.bind(9, t.sessions)
-            s.bind(10, t.firstSeen)
-            s.bind(11, t.lastSeen)
-            try s.run()
+            row.removeAll()
+            row.append(k.server)
+            row.appendText(UTCDay(number: k.day).appendText)
+            row.append(k.logType.name)
+            row.append(bytes: k.connector.bytes)
+            row.appendText(k.remote.appendText)
+            row.append(k.outcome)
+            row.append(k.activity.name)
+            row.append(n?.protocolVersion.name ?? "")
+            row.append(n?.role.rawValue ?? "")
+            row.append(n?.cipher ?? "")
+            row.append(n?.cipherBits ?? -1)
+            row.append(n?.mac ?? "")
+            row.append(n?.macBits ?? -1)
+            row.append(n?.keyExchange ?? "")
+            row.append(n?.keyExchangeBits ?? -1)
+            row.append(k.error)
+            appendTally(t)
+            try st.upsertSession.run(row)
         }
         for (k, t) in c.delta.identities {
-            let s = upsertIdentity
-            s.bind(1, k.server)
-            s.bind(2, UTCDay(number: k.day).description)
-            s.bind(3, k.logType.name)
-            s.bind(4, bytes: k.connector.bytes)
-            s.bind(5, k.remote.description)
-            s.bind(6, k.outcome)
-            s.bind(7, k.protocolName)
-            s.bind(8, bytes: k.ehlo.bytes)
-            s.bind(9, bytes: k.senderDomain.bytes)
-            s.bind(10, bytes: k.authUser.bytes)
-            s.bind(11, bytes: k.certificateSubject.bytes)
-            s.bind(12, bytes: k.certificateThumbprint.bytes)
-            s.bind(13, t.sessions)
-            s.bind(14, t.firstSeen)
-            s.bind(15, t.lastSeen)
-            try s.run()
+            row.removeAll()
+            row.append(k.server)
+            row.appendText(UTCDay(number: k.day).appendText)
+            row.append(k.logType.name)
+            row.append(bytes: k.connector.bytes)
+            row.appendText(k.remote.appendText)
+            row.append(k.outcome)
+            row.append(k.protocolName)
+            row.append(bytes: k.ehlo.bytes)
+            row.append(bytes: k.senderDomain.bytes)
+            row.append(bytes: k.authUser.bytes)
+            row.append(bytes: k.certificateSubject.bytes)
+            row.append(bytes: k.certificateThumbprint.bytes)
+            appendTally(t)
+            try st.upsertIdentity.run(row)
+        }
+        for (k, t) in c.delta.authFailures {
+            row.removeAll()
+            row.append(k.server)
+            row.appendText(UTCDay(number: k.day).appendText)
+            row.append(k.logType.name)
+            row.append(bytes: k.connector.bytes)
+            row.appendText(k.remote.appendText)
+            row.append(bytes: k.user.bytes)
+            row.append(k.mechanism)
+            row.append(k.error)
+            appendTally(t)
+            try st.upsertAuthFailure.run(row)
         }
         for (k, t) in c.delta.unrecognized {
-            let s = upsertUnrecognized
-            s.bind(1, k.server)
-            s.bind(2, k.logType.name)
-            s.bind(3, k.text)
-            s.bind(4, t.sessions)
-            s.bind(5, t.firstSeen)
-            s.bind(6, t.lastSeen)
-            try s.run()
+            row.removeAll()
+            row.append(k.server)
+            row.append(k.logType.name)
+            row.append(k.text)
+            appendTally(t)
+            try st.upsertUnrecognized.run(row)
         }
         for (k, n) in c.delta.coverage {
-            let s = upsertCoverage
-            s.bind(1, k.server)
-            s.bind(2, k.logType.name)
-            s.bind(3, UTCHour(number: k.hour).description)
-            s.bind(4, n)
-            try s.run()
+            row.removeAll()
+            row.append(k.server)
+            row.append(k.logType.name)
+            row.appendText(UTCHour(number: k.hour).appendText)
+            row.append(n)
+            try st.upsertCoverage.run(row)
         }
         for f in c.openSessions.upserted {
-            let s = upsertOpen
-            s.bind(1, f.key.server)
-            s.bind(2, f.key.logType.name)
-            s.bind(3, bytes: f.key.connector.bytes)
-            s.bind(4, f.key.sessionIDText)
-            s.bind(5, f.lastTime)
-            s.bind(6, try OpenSessionCodec.encode(f))
-            s.bind(7, f.remote.description)
-            s.bind(8, f.negotiation?.protocolVersion.name ?? "")
-            try s.run()
+            row.removeAll()
+            row.append(f.key.server)
+            row.append(f.key.logType.name)
+            row.append(bytes: f.key.connector.bytes)
+            row.append(f.key.sessionIDText)
+            row.append(f.lastTime)
+            row.append(try OpenSessionCodec.encode(f))
+            row.appendText(f.remote.appendText)
+            row.append(f.negotiation?.protocolVersion.name ?? "")
+            try st.upsertOpen.run(row)
         }
         for key in c.openSessions.deleted {
-            let s = deleteOpen
-            s.bind(1, key.server)
-            s.bind(2, key.logType.name)
-            s.bind(3, bytes: key.connector.bytes)
-            s.bind(4, key.sessionIDText)
-            try s.run()
+            row.removeAll()
+            row.append(key.server)
+            row.append(key.logType.name)
+            row.append(bytes: key.connector.bytes)
+            row.append(key.sessionIDText)
+            try st.deleteOpen.run(row)
         }
         let now = Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000))
         for l in c.ledger {
-            let s = upsertLedger
-            s.bind(1, Self.hex(l.fingerprint))
-            s.bind(2, l.server)
-            s.bind(3, l.path)
-            s.bind(4, l.member)
-            s.bind(5, Int64(l.size))
-            s.bind(6, l.modificationTime)
-            s.bind(7, Int64(l.consumedBytes))
-            s.bind(8, l.records)
-            s.bind(9, l.malformedRows)
-            s.bind(10, now)
-            s.bind(11, now)
-            try s.run()
+            row.removeAll()
+            row.append(Self.hex(l.fingerprint))
+            row.append(l.server)
+            row.append(l.path)
+            row.append(l.member)
+            row.append(Int64(l.size))
+            row.append(l.modificationTime)
+            row.append(Int64(l.consumedBytes))
+            row.append(l.records)
+            row.append(l.malformedRows)
+            row.append(now)
+            try st.upsertLedger.run(row)
         }
         for m in c.malformedSamples {
-            let s = insertMalformed
-            s.bind(1, Self.hex(m.fingerprint))
-            s.bind(2, m.path)
-            s.bind(3, m.member)
-            s.bind(4, m.line)
-            s.bind(5, m.reason)
-            s.bind(6, m.excerpt)
-            try s.run()
+            row.removeAll()
+            row.append(Self.hex(m.fingerprint))
+            row.append(m.path)
+            row.append(m.member)
+            row.append(m.line)
+            row.append(m.reason)
+            row.append(m.excerpt)
+            try st.insertMalformed.run(row)
         }
+    }
+
+    private func appendTally(_ t: Tally) {
+        row.append(t.sessions)
+        row.append(t.firstSeen)
+        row.append(t.lastSeen)
     }
 
     /// A fingerprint as stored: 16 lower-case hex digits.

@@ -120,7 +120,7 @@ extension RecordScanner {
                 reason = .unterminatedQuote
             } else if bounds.count != layout.count {
                 reason = .fieldCount(expected: layout.count, found: bounds.count)
-            } else if let t = Timestamp.parse(bounds.field(layout.dateTime, in: line)) {
+            } else if let t = Timestamp.parse(bounds.field(layout.dateTime, in: line), cache: &dayCache) {
                 timestamp = t
                 statistics.records &+= 1
                 sink.record(RecordView(

@@ -28,6 +28,7 @@ public struct RecordScanner {
     var streamOffset: UInt64 = 0
     var fingerprint = FNV1a64()
     var identified = false
+    var dayCache = Timestamp.DayCache()
 
     /// - Parameter maximumLineBytes: longest line accepted (1 MiB: real records are < 10 KB).
     public init(maximumLineBytes: Int = 1 << 20) {

@@ -37,6 +37,63 @@ public enum Timestamp {
         return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
     }
 
+    /// The last date part (`yyyy-MM-dd`) parsed and its day number: consecutive rows of a log
+    /// share their date, so the calendar arithmetic runs once per day instead of once per row.
+    public struct DayCache {
+        /// The 10 bytes `yyyy-MM-dd`, packed: bytes 0–7 and 8–9.
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        var days: Int64 = 0
+        var valid = false
+        public init() {}
+    }
+
+    /// ``parse(_:)`` with the date part remembered in `cache` (the same results).
+    @inline(__always)
+    public static func parse(_ f: FieldView, cache: inout DayCache) -> Int64? {
+        let b = f.bytes
+        guard b.count >= 20 else { return nil }
+        var head: UInt64 = 0
+        for i in 0..<8 { head = head << 8 | UInt64(b[i]) }
+        let tail = UInt64(b[8]) << 8 | UInt64(b[9])
+        guard cache.valid, head == cache.head, tail == cache.tail else {
+            guard let t = parse(f) else { return nil }
+            let days = t >= 0 ? t / 86_400_000 : (t - 86_399_999) / 86_400_000
+            cache.head = head
+            cache.tail = tail
+            cache.days = days
+            cache.valid = true
+            return t
+        }
+        // Same date as the previous row: check and parse the time of day only.
+        @inline(__always) func digit(_ i: Int) -> Int64? {
+            let d = b[i] &- 0x30
+            return d < 10 ? Int64(d) : nil
+        }
+        @inline(__always) func two(_ i: Int) -> Int64? {
+            guard let a = digit(i), let c = digit(i + 1) else { return nil }
+            return a * 10 + c
+        }
+        guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, let hour = two(11), let minute = two(14),
+            let second = two(17), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var i = 19
+        var millis: Int64 = 0
+        if b[i] == 0x2E {  // '.'
+            i += 1
+            var digits = 0
+            while i < b.count, let d = digit(i) {
+                if digits < 3 { millis = millis * 10 + d }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            while digits < 3 { millis *= 10; digits += 1 }
+        }
+        guard i == b.count - 1, b[i] == 0x5A else { return nil }  // 'Z'
+        return ((cache.days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+    }
+
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
     public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

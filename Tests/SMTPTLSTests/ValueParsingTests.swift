@@ -39,3 +39,20 @@ struct ValueParsingTests {
         #expect(Timestamp.iso(1_709_287_201_123) == "2024-03-01T10:00:01.123Z")
     }
 }
+
+@Suite("Timestamps with the per-day cache")
+struct TimestampCacheTests {
+    @Test("the cached parse gives what the plain one gives, across days and for bad times", arguments: [
+        ["2024-03-01T10:00:01.123Z", "2024-03-01T23:59:59.9Z", "2024-03-02T00:00:00Z", "2024-03-02T00:00:00.000Z"],
+        ["2024-03-01T10:00:01.123Z", "2024-03-01T25:00:00.000Z", "2024-03-01T10:61:00.000Z", "2024-03-01T10:00:00.000"],
+        ["2024-02-29T12:00:00.000Z", "2024-13-01T12:00:00.000Z", "2024-02-29T12:00:00.5Z", "1969-12-31T23:59:59.999Z"],
+    ])
+    func sameAsPlain(_ texts: [String]) {
+        var cache = Timestamp.DayCache()
+        for text in texts {
+            ValueParsingTests.field(text) { f in
+                #expect(Timestamp.parse(f, cache: &cache) == Timestamp.parse(f), "\(text)")
+            }
+        }
+    }
+}

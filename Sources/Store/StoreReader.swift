@@ -40,6 +40,19 @@ public final class StoreReader {
 /// The queries of one report, all on one snapshot of the database.
 public struct Snapshot {
     let db: SQLiteDatabase
+    /// `SMTPTLS_TRACE_SQL=1`: each query's time and first line go to stderr (where a report's
+    /// time goes, for docs/performance.md and for anyone whose report is slow).
+    static let trace = ProcessInfo.processInfo.environment["SMTPTLS_TRACE_SQL"] == "1"
+
+    func traced<T>(_ sql: String, _ body: () throws -> T) rethrows -> T {
+        guard Self.trace else { return try body() }
+        let started = Date()
+        defer {
+            let line = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            FileHandle.standardError.write(Data(String(format: "%7.3f s  %@\n", Date().timeIntervalSince(started), String(line.prefix(150))).utf8))
+        }
+        return try body()
+    }
 
     /// One result row, read by column position.
     public struct Row {
@@ -58,6 +71,10 @@ public struct Snapshot {
 
     /// All rows of a read-only statement, each mapped by `transform`.
     public func rows<T>(_ sql: String, _ parameters: [String] = [], _ transform: (Row) throws -> T) throws -> [T] {
+        try traced(sql) { try collect(sql, parameters, transform) }
+    }
+
+    func collect<T>(_ sql: String, _ parameters: [String], _ transform: (Row) throws -> T) throws -> [T] {
         let statement = try db.prepare(sql)
         guard statement.isReadOnly else {
             throw StoreError(code: SQLITE_READONLY, message: "reports are read-only", sql: sql)
@@ -76,6 +93,10 @@ public struct Snapshot {
 
     /// Column names and rows as they come, for tables rendered as they are (`legacy`, `impact`).
     public func table(_ sql: String, _ parameters: [String] = []) throws -> ReadOnlyQuery.Result {
+        try traced(sql) { try collectTable(sql, parameters) }
+    }
+
+    func collectTable(_ sql: String, _ parameters: [String]) throws -> ReadOnlyQuery.Result {
         let statement = try db.prepare(sql)
         for (i, p) in parameters.enumerated() { statement.bind(Int32(i + 1), p) }
         let n = statement.columnCount

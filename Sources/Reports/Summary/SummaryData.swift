@@ -160,24 +160,35 @@ extension SummaryData {
         let partyGroup = "server, log_type, connector, ip"
         let sameParty = "x.server = p.server AND x.log_type = p.log_type AND x.connector = p.connector AND x.ip = p.ip"
         // The parties of the window in one CTE `p` (key, protocols, sessions); each list below is
-        // a filter on it. Names come from `identities` in one grouped pass, joined to the top rows.
+        // a filter on it. Names come from `identities` for the top rows only. Comparisons with the
+        // previous day are `IN (subquery)`, for which SQLite always builds a keyed lookup; a join or
+        // a correlated EXISTS on a CTE was planned as a scan per row (quadratic on a busy day).
         func parties(_ cte: String, identity: String, _ parameters: [String]) throws -> PartyList {
-            let total = try db.row("WITH \(cte) SELECT COUNT(*), COALESCE(SUM(sessions), 0) FROM p", parameters)
+            // One pass: the window functions count every party of `p` before the LIMIT cuts it.
+            var total: Int64 = 0
+            var sessions: Int64 = 0
             let rows = try db.rows("""
                 WITH \(cte),
-                top AS MATERIALIZED (SELECT * FROM p ORDER BY sessions DESC, ip, connector LIMIT \(limit)),
+                top AS MATERIALIZED (
+                  SELECT p.*, COUNT(*) OVER () AS total_parties, SUM(p.sessions) OVER () AS total_sessions FROM p
+                  ORDER BY p.sessions DESC, p.ip, p.connector LIMIT \(limit)),
                 names AS MATERIALIZED (
                   SELECT \(partyKey), group_concat(DISTINCT ehlo) AS ehlo, group_concat(DISTINCT sender_domain) AS domains
-                  FROM identities WHERE \(inWindow) AND \(identity) GROUP BY \(partyGroup))
+                  FROM identities
+                  WHERE \(inWindow) AND \(identity)
+                    AND (server, log_type, connector, COALESCE(remote_ip, '')) IN (SELECT server, log_type, connector, ip FROM top)
+                  GROUP BY \(partyGroup))
                 SELECT p.ip, p.log_type, p.connector, p.server, COALESCE(p.protocols, ''), p.sessions,
-                       COALESCE(x.ehlo, ''), COALESCE(x.domains, '')
+                       COALESCE(x.ehlo, ''), COALESCE(x.domains, ''), p.total_parties, p.total_sessions
                 FROM top p LEFT JOIN names x ON \(sameParty)
                 ORDER BY p.sessions DESC, p.ip, p.connector
-                """, parameters) {
-                Party(remoteIP: $0.text(0), direction: $0.text(1), connector: $0.text(2), server: $0.text(3),
-                      protocols: $0.text(4), sessions: $0.int(5), ehloNames: $0.text(6), senderDomains: $0.text(7))
+                """, parameters) { r -> Party in
+                total = r.int(8)
+                sessions = r.int(9)
+                return Party(remoteIP: r.text(0), direction: r.text(1), connector: r.text(2), server: r.text(3),
+                             protocols: r.text(4), sessions: r.int(5), ehloNames: r.text(6), senderDomains: r.text(7))
             }
-            return PartyList(rows: rows, total: total?.int(0) ?? 0, sessions: total?.int(1) ?? 0)
+            return PartyList(rows: rows, total: total, sessions: sessions)
         }
         let legacyParties = """
             p AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions
@@ -193,17 +204,19 @@ extension SummaryData {
         let previousDayHasData = try db.row("SELECT 1 FROM hourly_coverage WHERE day = ?1 LIMIT 1", [previous]) != nil
         let newLegacy = previousDayHasData
             ? try parties("""
-                \(previousLegacy), \(legacyParties.replacingOccurrences(of: "p AS (", with: "w AS (")),
-                p AS (SELECT w.* FROM w WHERE NOT EXISTS (SELECT 1 FROM prev x WHERE \(sameParty.replacingOccurrences(of: "p.", with: "w."))))
+                \(previousLegacy), \(legacyParties.replacingOccurrences(of: "p AS (", with: "w AS MATERIALIZED (")),
+                p AS (SELECT w.* FROM w WHERE (w.server, w.log_type, w.connector, w.ip) NOT IN (SELECT \(partyGroup) FROM prev))
                 """, identity: legacy, window + [previous])
             : PartyList(rows: [], total: 0, sessions: 0)
         let upgraded = try parties("""
             \(previousLegacy),
-            w AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions,
+            w AS MATERIALIZED (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions,
                          SUM(CASE WHEN \(legacy) THEN sessions ELSE 0 END) AS legacy_sessions
-                  FROM negotiations WHERE \(inWindow) AND protocol IS NOT NULL GROUP BY \(partyGroup)),
-            p AS (SELECT w.server, w.log_type, w.connector, w.ip, w.protocols, w.sessions FROM w
-                  WHERE w.legacy_sessions = 0 AND EXISTS (SELECT 1 FROM prev x WHERE \(sameParty.replacingOccurrences(of: "p.", with: "w."))))
+                  FROM negotiations
+                  WHERE \(inWindow) AND protocol IS NOT NULL
+                    AND (server, log_type, connector, COALESCE(remote_ip, '')) IN (SELECT \(partyGroup) FROM prev)
+                  GROUP BY \(partyGroup)),
+            p AS (SELECT w.server, w.log_type, w.connector, w.ip, w.protocols, w.sessions FROM w WHERE w.legacy_sessions = 0)
             """, identity: "outcome = \(OutcomeKind.tls.sql)", window + [previous])
         let mailActivity = SessionActivity.sentMail("activity")
         let plaintext = try parties("""

@@ -14,6 +14,21 @@ public enum InputDiscovery {
         public var problems: [(path: String, message: String)]
         /// Paths deliberately not followed (links to directories), with the reason.
         public var notes: [(path: String, message: String)] = []
+
+        /// Files whose path names no server (and no `--server` was given): their sessions would be
+        /// stored under the server `""` (archives may still name it in their member paths).
+        public var unlabeled: [InputFile] { inputs.filter { $0.server.isEmpty && !$0.serverIsExplicit } }
+
+        /// The warning to print before reading, or nil.
+        public var unlabeledWarning: String? {
+            let files = unlabeled
+            guard let first = files.first else { return nil }
+            let more = files.count > 1 ? " and \(files.count - 1) more" : ""
+            return "warning: \(first.path)\(more): no server name in the path (…/EX01/…/ProtocolLog/SmtpReceive/…), "
+                + "so sessions are stored under the server \"\" and stay there once ingested; "
+                + "give the server with --server NAME (e.g. --server EX01), or ingest from a folder named after the server "
+                + "(Ctrl-C now to do that instead; archives whose member paths name the server are labelled by those)"
+        }
     }
 
     public static func discover(_ paths: [String], server: String?) -> Result {

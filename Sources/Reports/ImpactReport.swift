@@ -31,6 +31,11 @@ public struct ImpactReport: Sendable {
     /// client replaced months ago is not a risk, and a year of rollups would take long to group.
     public var defaultWindowDays: Int?
 
+    /// The columns a terminal table shows without `--wide` (CSV and JSON carry all of them).
+    public static let narrowColumns = [
+        "category", "remote_ip", "direction", "connector", "protocols_below_floor", "sessions_below_floor", "ehlo_names",
+    ]
+
     public init(filter: ReportFilter = ReportFilter(), floor: TLSProtocol = .tls12, defaultWindowDays: Int? = nil) {
         self.filter = filter
         self.floor = floor
@@ -136,6 +141,7 @@ public struct ImpactReport: Sendable {
                 notes.append("\(probes.int(0)) probe sessions from \(probes.int(1)) addresses (connected without sending mail, no TLS) are not listed")
             }
             if let windowNote { notes.insert(windowNote, at: 0) }
+            if table.rows.isEmpty { notes += try filter.nearNames(db) }
             return Result(table: table, notes: notes)
         }
     }

@@ -7,6 +7,9 @@ public struct LegacyReport: Sendable {
 
     public init(filter: ReportFilter = ReportFilter()) { self.filter = filter }
 
+    /// The columns a terminal table shows without `--wide` (CSV and JSON carry all of them).
+    public static let narrowColumns = ["remote_ip", "direction", "connector", "protocols", "sessions", "ehlo_names", "last_seen"]
+
     /// The SQL and its parameters, on the public `identities` view; filters apply to the day of
     /// each legacy session.
     public func query() -> (sql: String, parameters: [String]) {
@@ -33,12 +36,12 @@ public struct LegacyReport: Sendable {
         try StoreReader(path: database).read { db in
             let (sql, parameters) = query()
             let table = ResultTable(try db.table(sql, parameters))
-            var notes: [String] = []
+            var notes: [String] = table.rows.isEmpty ? try filter.nearNames(db) : []
             var scope: [String] = ["legacy = 1"]
             var scopeParameters: [String] = []
             for (column, value) in [("connector", filter.connector), ("log_type", filter.direction), ("server", filter.server)] {
                 if let value {
-                    scope.append("\(column) = ?")
+                    scope.append(column == "server" ? "server = ? COLLATE NOCASE" : "\(column) = ?")
                     scopeParameters.append(value)
                 }
             }

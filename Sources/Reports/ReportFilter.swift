@@ -1,3 +1,6 @@
+import Foundation
+import Store
+
 /// The window and scope a report covers: days (UTC, inclusive), connector, direction, server.
 public struct ReportFilter: Sendable, Equatable {
     public var since: String?
@@ -28,8 +31,34 @@ public struct ReportFilter: Sendable, Equatable {
         add("\(alias).day <= ?", until)
         add("\(alias).connector = ?", connector)
         add("\(alias).log_type = ?", direction)
-        add("\(alias).server = ?", server)
+        // Server labels come from folder names, whose case varies (EX01, ex01).
+        add("\(alias).server = ? COLLATE NOCASE", server)
         return (clauses, parameters)
+    }
+
+    /// When a report came back empty: the stored connector or server names close to what the
+    /// filter asked for (another case, spaces around it, a part of it), as hints for stderr.
+    public func nearNames(_ db: Snapshot) throws -> [String] {
+        var hints: [String] = []
+        func squeeze(_ s: String) -> String { s.lowercased().trimmingCharacters(in: .whitespaces) }
+        if let connector {
+            let wanted = squeeze(connector)
+            let near = try db.rows("SELECT DISTINCT connector FROM identities") { $0.text(0) }
+                .filter { $0 != connector && (squeeze($0) == wanted || squeeze($0).contains(wanted)) }
+            if !near.isEmpty {
+                hints.append("no data for --connector '\(connector)'; stored names close to it: "
+                    + near.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + " (connector names are matched exactly, spaces included)")
+            }
+        }
+        if let server {
+            let wanted = squeeze(server)
+            let near = try db.rows("SELECT DISTINCT server FROM hourly_coverage") { $0.text(0) }
+                .filter { squeeze($0) != wanted && (squeeze($0).contains(wanted) || wanted.contains(squeeze($0))) && !$0.isEmpty }
+            if !near.isEmpty {
+                hints.append("no data for --server '\(server)'; servers close to it: " + near.prefix(5).map { "'\($0)'" }.joined(separator: ", "))
+            }
+        }
+        return hints
     }
 }
 

@@ -14,6 +14,12 @@ public struct ResultTable: Sendable {
         self.init(columns: result.columns, rows: result.rows)
     }
 
+    /// Only the named columns, in that order (columns it does not have are skipped).
+    public func selecting(_ names: [String]) -> ResultTable {
+        let indexes = names.compactMap { columns.firstIndex(of: $0) }
+        return ResultTable(columns: indexes.map { columns[$0] }, rows: rows.map { row in indexes.map { row[$0] } })
+    }
+
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return TableRenderer.render(self)

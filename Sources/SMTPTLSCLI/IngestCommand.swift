@@ -59,7 +59,9 @@ extension SMTPTLSCommand {
                 FileHandleOutput.standardError("waiting for another smtptls ingest on \(db) to finish…")
             }
             defer { withExtendedLifetime(lock) {} }
+            if let warning = discovery.unlabeledWarning, !quiet { FileHandleOutput.standardError(warning) }
             let store = try SQLiteStore(path: db)
+            InterruptNotice.install()
             let progress = ProgressDisplay(
                 totalBytes: discovery.inputs.reduce(0) { $0 + $1.size }, quiet: quiet, verbose: verbose)
             let pipeline = IngestPipeline(store: store, options: options)

@@ -16,12 +16,13 @@ extension SMTPTLSCommand {
         @OptionGroup var database: DatabaseOption
         @OptionGroup var scope: ReportOptions
         @OptionGroup var output: OutputFormatOption
+        @OptionGroup var width: WideOption
 
         func run() throws {
             try printReport(output.format) {
                 let (table, notes) = try LegacyReport(filter: scope.filter).run(database: database.forReading)
                 for note in notes { FileHandleOutput.standardError("note: " + note) }
-                return table
+                return width.shaped(table, format: output.format, narrow: LegacyReport.narrowColumns)
             }
         }
     }
@@ -45,6 +46,7 @@ extension SMTPTLSCommand {
         @OptionGroup var database: DatabaseOption
         @OptionGroup var scope: ReportOptions
         @OptionGroup var output: OutputFormatOption
+        @OptionGroup var width: WideOption
 
         @Option(help: "The lowest protocol that stays enabled.")
         var floor = ProtocolFloor(.tls12)
@@ -67,7 +69,7 @@ extension SMTPTLSCommand {
                     filter: scope.filter, floor: floor.value, defaultWindowDays: all ? nil : Self.defaultWindowDays)
                 let result = try report.run(database: database.forReading)
                 for note in result.notes { FileHandleOutput.standardError(note) }
-                return result.table
+                return width.shaped(result.table, format: output.format, narrow: ImpactReport.narrowColumns)
             }
         }
     }

@@ -88,8 +88,13 @@ struct ReportTests {
         #expect(data.coverage.count == 1 && data.coverage[0].hours[10] == 7 && data.coverage[0].missingHours.count == 23)
         #expect(data.trend.map(\.day) == ["2024-03-01", "2024-03-02"])
         let html = try SummaryReport.render(data, as: .html)
-        #expect(html.contains("<svg"))
-        #expect(!html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "no external references")
+        #expect(html.contains("class=\"bar\""))
+        #expect(!html.contains("http"), "no external references")
+        #expect(html.components(separatedBy: "<title>").count == 2 && !html.contains("title=\""),
+                "only the page's title: no number hidden in a hover tooltip")
+        // Every share is printed: day 2's seven sessions, TLS1.0 two of five TLS sessions.
+        #expect(html.contains("TLS1.0 40% (2)"))
+        #expect(!html.contains("Fronte…"), "labels are never cut")
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"), "self-contained")
         let markdown = try SummaryReport.render(data, as: .markdown)
         #expect(markdown.contains("## New legacy senders"))

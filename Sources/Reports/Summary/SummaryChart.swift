@@ -1,9 +1,14 @@
-/// Inline SVG charts for the HTML summary: stacked horizontal bars of protocol shares.
+/// The HTML summary's charts: 100 %-stacked bars of protocol shares, drawn with plain HTML and
+/// CSS (no SVG scaling, no script), so that every number is printed — on the bar when the
+/// segment is wide enough, and always in the line under it — and text keeps its size on a phone,
+/// in a mail attachment and on paper. Nothing needs a mouse.
 enum SummaryChart {
-    /// Colours per protocol: legacy in warm colours, modern in cool ones.
-    static let colors: [String: String] = [
-        "SSL2": "#7f0000", "SSL3": "#b30000", "TLS1.0": "#e34a33", "TLS1.1": "#fc8d59",
-        "TLS1.2": "#3182bd", "TLS1.3": "#31a354", "not logged": "#9e9e9e",
+    /// Colours per protocol: legacy in warm colours that stay apart (SSL2 purple, SSL3 dark red),
+    /// modern in cool ones; each has a text colour readable on it.
+    static let colors: [String: (fill: String, text: String)] = [
+        "SSL2": ("#6a1b9a", "#ffffff"), "SSL3": ("#b71c1c", "#ffffff"), "TLS1.0": ("#e64a19", "#ffffff"),
+        "TLS1.1": ("#ffb300", "#212121"), "TLS1.2": ("#1565c0", "#ffffff"), "TLS1.3": ("#2e7d32", "#ffffff"),
+        "not logged": ("#9e9e9e", "#212121"),
     ]
 
     struct Bar {
@@ -11,38 +16,48 @@ enum SummaryChart {
         var counts: [SummaryData.Count]
     }
 
-    /// One 100 %-stacked bar per row, labelled, with the share of each protocol.
+    /// One bar per row: the full label above it (wrapped, never cut), the shares on it, and
+    /// every protocol with its share and count under it.
     static func stackedBars(_ bars: [Bar], title: String) -> String {
-        let rowHeight = 24, labelWidth = 230, barWidth = 400, top = 30
-        let height = top + bars.count * rowHeight + 34
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(labelWidth + barWidth + 10) \(height)" role="img" aria-label="\(escape(title))" class="chart">
-            <text x="0" y="16" class="chart-title">\(escape(title))</text>
-            """
-        for (i, bar) in bars.enumerated() {
-            let y = top + i * rowHeight
-            let total = max(1, bar.counts.reduce(0) { $0 + $1.sessions })
-            svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 14)\" text-anchor=\"end\" class=\"chart-label\">\(escape(shorten(bar.label)))</text>"
-            var x = Double(labelWidth)
-            for c in bar.counts where c.sessions > 0 {
-                let w = Double(barWidth) * Double(c.sessions) / Double(total)
-                let pct = Int((100 * Double(c.sessions) / Double(total)).rounded())
-                svg += "<rect x=\"\(fmt(x))\" y=\"\(y + 2)\" width=\"\(fmt(w))\" height=\"\(rowHeight - 6)\" fill=\"\(colors[c.name] ?? "#bdbdbd")\"><title>\(escape(c.name)): \(c.sessions) sessions (\(pct)%)</title></rect>"
-                x += w
+        var html = "<figure class=\"bars\" aria-label=\"\(escape(title))\"><figcaption>\(escape(title))</figcaption>"
+        for bar in bars {
+            let counts = bar.counts.filter { $0.sessions > 0 }
+            let total = max(1, counts.reduce(0) { $0 + $1.sessions })
+            html += "<div class=\"bar-row\"><div class=\"bar-label\">\(escape(bar.label))</div><div class=\"bar\">"
+            for c in counts {
+                let share = 100 * Double(c.sessions) / Double(total)
+                let (fill, text) = colors[c.name] ?? ("#bdbdbd", "#212121")
+                let shown = share >= 9 ? "\(percent(share))" : ""
+                html += "<span style=\"width:\(fmt(share))%;background:\(fill);color:\(text)\">\(shown)</span>"
             }
+            html += "</div><div class=\"bar-values\">"
+            html += counts.map { c in
+                let share = 100 * Double(c.sessions) / Double(total)
+                let fill = colors[c.name]?.fill ?? "#bdbdbd"
+                return "<span><i style=\"background:\(fill)\"></i>\(escape(c.name)) \(percent(share)) (\(grouped(c.sessions)))</span>"
+            }.joined(separator: " ")
+            html += "</div></div>"
         }
-        // Legend.
-        var lx = 0
-        let ly = top + bars.count * rowHeight + 14
-        for name in SummaryData.protocolOrder {
-            svg += "<rect x=\"\(lx)\" y=\"\(ly)\" width=\"12\" height=\"12\" fill=\"\(colors[name]!)\"/><text x=\"\(lx + 16)\" y=\"\(ly + 11)\" class=\"chart-legend\">\(name)</text>"
-            lx += name.count * 9 + 26
-        }
-        return svg + "</svg>"
+        return html + "</figure>"
     }
 
-    static func shorten(_ s: String) -> String { s.count > 28 ? String(s.prefix(27)) + "…" : s }
-    static func fmt(_ v: Double) -> String { String(Double(Int(v * 10)) / 10) }
+    /// `62%`, or `0.4%` below one percent.
+    static func percent(_ share: Double) -> String {
+        share < 1 && share > 0 ? "\(Double(Int(share * 10)) / 10)%" : "\(Int(share.rounded()))%"
+    }
+
+    /// `12,345`.
+    static func grouped(_ n: Int64) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    static func fmt(_ v: Double) -> String { String(Double(Int(v * 100)) / 100) }
 
     static func escape(_ s: String) -> String {
         var out = ""

@@ -1,5 +1,6 @@
-/// The nightly summary as one self-contained HTML file: no external assets, inline SVG charts,
-/// readable on a phone, safe to send as an e-mail attachment.
+/// The nightly summary as one self-contained HTML file: no external assets, no script, charts in
+/// plain HTML and CSS with every number printed; readable on a phone and on paper, safe to send
+/// as an e-mail attachment.
 enum SummaryHTML {
     static func render(_ d: SummaryData) -> String {
         let e = SummaryChart.escape
@@ -36,7 +37,7 @@ enum SummaryHTML {
             : "<section><h2>New legacy senders</h2><p class=\"none\">The day before has no data: new senders cannot be told.</p></section>"
         body += parties("Upgraded", "legacy the day before, only TLS 1.2+ now", d.upgraded)
         body += parties("Legacy senders", "negotiated SSL 3, TLS 1.0 or TLS 1.1", d.legacy)
-        body += parties("Plaintext senders", "sent mail without TLS (probes that never sent mail are counted above, not listed)", d.plaintext)
+        body += parties("Plaintext senders", "sent mail without TLS (probes that never sent mail are counted above, not listed)", d.plaintext, protocols: false)
         body += "<section><h2>TLS failures by error</h2>" + table(["error", "sessions", "parties"], d.failures.map { [$0.error, String($0.sessions), String($0.parties)] }) + "</section>"
         body += "<section><h2>Refused logins</h2>" + table(["remote IP", "direction", "connector", "user", "mechanism", "error", "sessions", "server"], d.authFailures.map {
             [$0.remoteIP, $0.direction, $0.connector, $0.user, $0.mechanism, $0.error, String($0.sessions), $0.server]
@@ -68,11 +69,14 @@ enum SummaryHTML {
         "<div class=\"card \(tone)\"><div class=\"value\">\(SummaryChart.escape(value))</div><div class=\"label\">\(SummaryChart.escape(label))</div></div>"
     }
 
-    static func parties(_ title: String, _ note: String, _ list: SummaryData.PartyList) -> String {
+    static func parties(_ title: String, _ note: String, _ list: SummaryData.PartyList, protocols: Bool = true) -> String {
         let cut = list.isCut ? " (top \(list.rows.count) of \(list.total))" : ""
+        let header = ["remote IP", "direction", "connector"] + (protocols ? ["protocols"] : [])
+            + ["sessions", "EHLO", "sender domains", "server"]
         return "<section><h2>\(SummaryChart.escape(title + cut))</h2><p class=\"note\">\(SummaryChart.escape(note))</p>"
-            + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], list.rows.map {
-                [$0.remoteIP, $0.direction, $0.connector, $0.protocols, String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
+            + table(header, list.rows.map {
+                [$0.remoteIP, $0.direction, $0.connector] + (protocols ? [$0.protocols] : [])
+                    + [String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
             }) + "</section>"
     }
 
@@ -111,8 +115,12 @@ enum SummaryHTML {
         th,td{padding:3px 6px;border-bottom:1px solid #eeeeee;text-align:left;white-space:nowrap}td.n{text-align:right}
         table.coverage td,table.coverage th{padding:2px 3px;font-size:.8em}td.gap{background:#fde0dc}
         .note{color:#616161;font-size:.85em;margin:.2em 0}.none{color:#9e9e9e}
-        svg.chart{width:100%;height:auto;max-width:720px}.chart-title{font-size:15px;fill:#424242}
-        .chart-label,.chart-legend{font-size:15px;fill:#424242}
+        figure.bars{margin:.4em 0;max-width:760px}figure.bars figcaption{color:#616161;font-size:.85em;margin-bottom:.3em}
+        .bar-row{margin:0 0 .7em}.bar-label{font-size:.9em;font-weight:600;overflow-wrap:anywhere}
+        .bar{display:flex;height:22px;border-radius:3px;overflow:hidden;background:#eeeeee}
+        .bar span{display:block;font-size:12px;line-height:22px;text-align:center;white-space:nowrap;overflow:hidden}
+        .bar-values{font-size:13px;color:#424242;margin-top:2px}.bar-values span{white-space:nowrap;margin-right:.6em}
+        .bar-values i{display:inline-block;width:10px;height:10px;margin-right:3px;border-radius:2px;vertical-align:-1px}
         footer{margin-top:2em;color:#9e9e9e;font-size:.8em}
         """
 }

@@ -27,7 +27,7 @@ enum SummaryMarkdown {
         }
         out.append(section("Upgraded (legacy the day before, TLS 1.2+ now)", d.upgraded))
         out.append(section("Legacy senders", d.legacy))
-        out.append(section("Plaintext senders (sent mail without TLS)", d.plaintext))
+        out.append(section("Plaintext senders (sent mail without TLS)", d.plaintext, protocols: false))
         out.append("## TLS failures by error")
         out.append(table(["error", "sessions", "parties"], d.failures.map { [$0.error, String($0.sessions), String($0.parties)] }))
         out.append("## Refused logins")
@@ -49,10 +49,13 @@ enum SummaryMarkdown {
         return out.joined(separator: "\n") + "\n"
     }
 
-    static func section(_ title: String, _ list: SummaryData.PartyList) -> String {
+    static func section(_ title: String, _ list: SummaryData.PartyList, protocols: Bool = true) -> String {
         let heading = "## \(title)" + (list.isCut ? " (top \(list.rows.count) of \(list.total))" : "")
-        return heading + "\n" + table(["remote IP", "direction", "connector", "protocols", "sessions", "EHLO", "sender domains", "server"], list.rows.map {
-            [$0.remoteIP, $0.direction, $0.connector, $0.protocols, String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
+        let header = ["remote IP", "direction", "connector"] + (protocols ? ["protocols"] : [])
+            + ["sessions", "EHLO", "sender domains", "server"]
+        return heading + "\n" + table(header, list.rows.map {
+            [$0.remoteIP, $0.direction, $0.connector] + (protocols ? [$0.protocols] : [])
+                + [String($0.sessions), $0.ehloNames, $0.senderDomains, $0.server]
         })
     }
 

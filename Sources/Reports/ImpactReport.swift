@@ -65,13 +65,13 @@ public struct ImpactReport: Sendable {
                      SUM(CASE WHEN v.protocol_unlogged THEN v.sessions ELSE 0 END) AS unlogged,
                      0 AS plaintext, 0 AS failed,
                      group_concat(DISTINCT CASE WHEN v.protocol IN \(below) THEN v.protocol END) AS old_protocols,
-                     MIN(v.first_seen) AS first_seen, MAX(v.last_seen) AS last_seen
+                     MIN(v.first_seen_ms) AS first_seen, MAX(v.last_seen_ms) AS last_seen
               FROM negotiations v WHERE \(filtered) GROUP BY \(partyGroup)
               UNION ALL
-              SELECT \(party), 0, 0, 0, SUM(v.sessions), 0, NULL, MIN(v.first_seen), MAX(v.last_seen)
+              SELECT \(party), 0, 0, 0, SUM(v.sessions), 0, NULL, MIN(v.first_seen_ms), MAX(v.last_seen_ms)
               FROM plaintext_sessions v WHERE \(filtered) AND \(mail) GROUP BY \(partyGroup)
               UNION ALL
-              SELECT \(party), 0, 0, 0, 0, SUM(v.sessions), NULL, MIN(v.first_seen), MAX(v.last_seen)
+              SELECT \(party), 0, 0, 0, 0, SUM(v.sessions), NULL, MIN(v.first_seen_ms), MAX(v.last_seen_ms)
               FROM tls_failures v WHERE \(filtered) GROUP BY \(partyGroup)
             ), parties AS (
               SELECT server, log_type, connector, ip, SUM(below_floor) AS below_floor,
@@ -98,7 +98,8 @@ public struct ImpactReport: Sendable {
             SELECT c.category, NULLIF(c.ip, '') AS remote_ip, c.log_type AS direction, c.connector, c.old_protocols AS protocols_below_floor,
                    c.below_floor AS sessions_below_floor, c.at_or_above AS sessions_at_or_above_floor,
                    c.plaintext AS plaintext_sessions, c.failed AS failed_sessions,
-                   n.ehlo_names, n.sender_domains, c.first_seen, c.last_seen, c.server,
+                   n.ehlo_names, n.sender_domains, \(Schema.iso("c.first_seen")) AS first_seen,
+                   \(Schema.iso("c.last_seen")) AS last_seen, c.server,
                    c.unlogged AS protocol_unlogged_sessions
             FROM classified c
             LEFT JOIN names n ON n.server = c.server AND n.log_type = c.log_type AND n.connector = c.connector

@@ -21,7 +21,7 @@ public struct LegacyReport: Sendable {
                    group_concat(DISTINCT i.ehlo) AS ehlo_names,
                    group_concat(DISTINCT i.sender_domain) AS sender_domains,
                    group_concat(DISTINCT i.auth_user) AS auth_users,
-                   MIN(i.first_seen) AS first_seen, MAX(i.last_seen) AS last_seen,
+                   \(Schema.iso("MIN(i.first_seen_ms)")) AS first_seen, \(Schema.iso("MAX(i.last_seen_ms)")) AS last_seen,
                    i.server
             FROM identities i
             WHERE \(conditions.joined(separator: " AND "))

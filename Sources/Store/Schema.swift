@@ -42,7 +42,7 @@ public enum Schema {
     }
 
     // ISO-8601 text from log time in milliseconds, in plain SQLite (usable from any client).
-    static func iso(_ column: String) -> String {
+    public static func iso(_ column: String) -> String {
         "strftime('%Y-%m-%dT%H:%M:%fZ', \(column) / 1000.0, 'unixepoch')"
     }
 
@@ -212,20 +212,21 @@ public enum Schema {
                CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy,
                \(weakReasons) AS weak_reasons,
                outcome = \(OutcomeKind.tlsUnlogged.sql) AS protocol_unlogged,
-               NULLIF(activity, '') AS activity
+               NULLIF(activity, '') AS activity, first_seen AS first_seen_ms, last_seen AS last_seen_ms
         FROM session_rollup WHERE outcome IN (\(OutcomeKind.tls.sql), \(OutcomeKind.tlsUnlogged.sql));
 
         DROP VIEW IF EXISTS plaintext_sessions;
         CREATE VIEW plaintext_sessions AS
         SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, sessions,
                \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               NULLIF(activity, '') AS activity
+               NULLIF(activity, '') AS activity, first_seen AS first_seen_ms, last_seen AS last_seen_ms
         FROM session_rollup WHERE outcome = \(OutcomeKind.plaintext.sql);
 
         DROP VIEW IF EXISTS tls_failures;
         CREATE VIEW tls_failures AS
         SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, error, sessions,
-               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
+               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
+               first_seen AS first_seen_ms, last_seen AS last_seen_ms
         FROM session_rollup WHERE outcome = \(OutcomeKind.failed.sql);
 
         DROP VIEW IF EXISTS senders;
@@ -267,7 +268,8 @@ public enum Schema {
         CREATE VIEW auth_failures AS
         SELECT day, log_type, connector, NULLIF(remote_ip, '') AS remote_ip, NULLIF(user, '') AS user,
                NULLIF(mechanism, '') AS mechanism, error, sessions,
-               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server
+               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
+               first_seen AS first_seen_ms, last_seen AS last_seen_ms
         FROM auth_failure_rollup;
 
         DROP VIEW IF EXISTS identities;
@@ -276,7 +278,8 @@ public enum Schema {
                NULLIF(ehlo, '') AS ehlo, NULLIF(sender_domain, '') AS sender_domain, NULLIF(auth_user, '') AS auth_user,
                NULLIF(cert_subject, '') AS certificate_subject, NULLIF(cert_thumbprint, '') AS certificate_thumbprint,
                sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy
+               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy,
+               first_seen AS first_seen_ms, last_seen AS last_seen_ms
         FROM identity_rollup;
 
         DROP VIEW IF EXISTS unfinished_sessions;

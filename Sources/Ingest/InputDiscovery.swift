@@ -17,7 +17,9 @@ public enum InputDiscovery {
 
         /// Files whose path names no server (and no `--server` was given): their sessions would be
         /// stored under the server `""` (archives may still name it in their member paths).
-        public var unlabeled: [InputFile] { inputs.filter { $0.server.isEmpty && !$0.serverIsExplicit } }
+        public var unlabeled: [InputFile] {
+            inputs.filter { $0.server.isEmpty && !$0.serverIsExplicit && InputDiscovery.startsLikeLog($0.path) }
+        }
 
         /// The warning to print before reading, or nil.
         public var unlabeledWarning: String? {
@@ -103,6 +105,18 @@ public enum InputDiscovery {
         return InputFile(
             path: path, size: size, modificationTime: mtime,
             server: server ?? ServerLabel.derive(fromPath: path), serverIsExplicit: server != nil)
+    }
+
+    /// Whether a file starts (after a BOM) with an Exchange `#` header: a plain log, which takes
+    /// its server from its path (archives and compressed files are looked at when read).
+    static func startsLikeLog(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        var head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
+        return head.starts(with: Array("#Software:".utf8)) || head.starts(with: Array("#Version:".utf8))
+            || head.starts(with: Array("#Log-type:".utf8)) || head.starts(with: Array("#Date:".utf8))
+            || head.starts(with: Array("#Fields:".utf8))
     }
 
     /// Compares names with digit runs as numbers: `-2` before `-10`.

@@ -11,6 +11,7 @@ p.add_argument("--bin", required=True)
 p.add_argument("--corpus", required=True)
 p.add_argument("--runs", type=int, default=3)
 p.add_argument("--doc")
+p.add_argument("--baseline", help="another smtptls binary (e.g. the previous release) timed beside this one")
 a = p.parse_args()
 
 logs = os.path.join(a.corpus, "logs")
@@ -59,6 +60,8 @@ zst_dir_bytes = plain_bytes  # throughput is quoted on uncompressed bytes for ev
 one = ["taskset", "-c", "0"]
 tools = [
     ("smtptls ingest, one core", lambda: one + [a.bin, "ingest", "-q", "--jobs", "1", "--db", db(), logs], plain_bytes),
+    *([("smtptls ingest, one core, baseline binary", lambda: one + [a.baseline, "ingest", "-q", "--jobs", "1", "--db", db(), logs], plain_bytes)]
+      if a.baseline else []),
     ("smtptls ingest, --jobs 1 unpinned", lambda: [a.bin, "ingest", "-q", "--jobs", "1", "--db", db(), logs], plain_bytes),
     (f"smtptls ingest, {cores} cores", lambda: [a.bin, "ingest", "-q", "--jobs", str(cores), "--db", db(), logs], plain_bytes),
     ("smtptls ingest .zst, one core", lambda: one + [a.bin, "ingest", "-q", "--jobs", "1", "--db", db(), zst], plain_bytes),

@@ -5,36 +5,8 @@ public enum Timestamp {
     @inline(__always)
     public static func parse(_ f: FieldView) -> Int64? {
         let b = f.bytes
-        guard b.count >= 20 else { return nil }
-        @inline(__always) func digit(_ i: Int) -> Int64? {
-            let d = b[i] &- 0x30
-            return d < 10 ? Int64(d) : nil
-        }
-        @inline(__always) func two(_ i: Int) -> Int64? {
-            guard let a = digit(i), let c = digit(i + 1) else { return nil }
-            return a * 10 + c
-        }
-        guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
-            let y1 = two(0), let y2 = two(2), let month = two(5), let day = two(8),
-            let hour = two(11), let minute = two(14), let second = two(17),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var i = 19
-        var millis: Int64 = 0
-        if b[i] == 0x2E {  // '.'
-            i += 1
-            var digits = 0
-            while i < b.count, let d = digit(i) {
-                if digits < 3 { millis = millis * 10 + d }
-                digits += 1
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            while digits < 3 { millis *= 10; digits += 1 }
-        }
-        guard i == b.count - 1, b[i] == 0x5A else { return nil }  // 'Z'
-        let days = daysFromCivil(year: y1 * 100 + y2, month: month, day: day)
-        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+        guard b.count >= 20, let days = date(b), let time = timeOfDay(b) else { return nil }
+        return days * 86_400_000 + time
     }
 
     /// The last date part (`yyyy-MM-dd`) parsed and its day number: consecutive rows of a log
@@ -56,33 +28,50 @@ public enum Timestamp {
         var head: UInt64 = 0
         for i in 0..<8 { head = head << 8 | UInt64(b[i]) }
         let tail = UInt64(b[8]) << 8 | UInt64(b[9])
-        guard cache.valid, head == cache.head, tail == cache.tail else {
-            guard let t = parse(f) else { return nil }
-            let days = t >= 0 ? t / 86_400_000 : (t - 86_399_999) / 86_400_000
+        if !cache.valid || head != cache.head || tail != cache.tail {
+            guard let days = date(b) else { return nil }
             cache.head = head
             cache.tail = tail
             cache.days = days
             cache.valid = true
-            return t
         }
-        // Same date as the previous row: check and parse the time of day only.
-        @inline(__always) func digit(_ i: Int) -> Int64? {
-            let d = b[i] &- 0x30
-            return d < 10 ? Int64(d) : nil
-        }
-        @inline(__always) func two(_ i: Int) -> Int64? {
-            guard let a = digit(i), let c = digit(i + 1) else { return nil }
-            return a * 10 + c
-        }
-        guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, let hour = two(11), let minute = two(14),
-            let second = two(17), hour < 24, minute < 60, second < 61
+        guard let time = timeOfDay(b) else { return nil }
+        return cache.days * 86_400_000 + time
+    }
+
+    @inline(__always)
+    static func digit(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int64? {
+        let d = b[i] &- 0x30
+        return d < 10 ? Int64(d) : nil
+    }
+
+    @inline(__always)
+    static func two(_ b: UnsafeRawBufferPointer, _ i: Int) -> Int64? {
+        guard let a = digit(b, i), let c = digit(b, i + 1) else { return nil }
+        return a * 10 + c
+    }
+
+    /// Days since the epoch of `yyyy-MM-dd` in bytes 0–9 (at least 20 bytes given).
+    @inline(__always)
+    static func date(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard b[4] == 0x2D, b[7] == 0x2D, let y1 = two(b, 0), let y2 = two(b, 2), let month = two(b, 5),
+            let day = two(b, 8), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        return daysFromCivil(year: y1 * 100 + y2, month: month, day: day)
+    }
+
+    /// Milliseconds into the day of `THH:mm:ss[.f...]Z` from byte 10 to the end.
+    @inline(__always)
+    static func timeOfDay(_ b: UnsafeRawBufferPointer) -> Int64? {
+        guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, let hour = two(b, 11), let minute = two(b, 14),
+            let second = two(b, 17), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
         var millis: Int64 = 0
         if b[i] == 0x2E {  // '.'
             i += 1
             var digits = 0
-            while i < b.count, let d = digit(i) {
+            while i < b.count, let d = digit(b, i) {
                 if digits < 3 { millis = millis * 10 + d }
                 digits += 1
                 i += 1
@@ -91,7 +80,7 @@ public enum Timestamp {
             while digits < 3 { millis *= 10; digits += 1 }
         }
         guard i == b.count - 1, b[i] == 0x5A else { return nil }  // 'Z'
-        return ((cache.days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+        return ((hour * 60 + minute) * 60 + second) * 1000 + millis
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -16,12 +16,15 @@ struct DatabaseOption: ParsableArguments {
     /// The path for a read-only command. When the directory is not writable and no ingest is
     /// running, SQLite reads the file as an immutable snapshot; say so on stderr.
     var forReading: String {
-        let path = resolved
-        let location = DatabaseLocation(path: path)
-        if location.needsImmutableRead {
-            FileHandleOutput.standardError(
-                "note: \(location.directory) is not writable, so \(path) is read as a snapshot (no ingest is running)")
+        get throws {
+            let path = resolved
+            let location = DatabaseLocation(path: path)
+            try location.checkReadable()
+            if location.needsImmutableRead {
+                FileHandleOutput.standardError(
+                    "note: \(location.directory) is not writable, so \(path) is read as a snapshot (no ingest is running)")
+            }
+            return path
         }
-        return path
     }
 }

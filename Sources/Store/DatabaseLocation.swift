@@ -54,6 +54,19 @@ public struct DatabaseLocation: Sendable {
         }
     }
 
+    /// Throws, naming the owner and mode, when this user cannot read an existing database (a
+    /// root-owned 0600 file read by an analyst), before anything else is said or tried.
+    public func checkReadable() throws {
+        guard exists, access(path, R_OK) != 0 else { return }
+        var info = stat()
+        let detail = stat(path, &info) == 0
+            ? " (owner uid \(info.st_uid), mode \(String(info.st_mode & 0o777, radix: 8)))" : ""
+        throw StoreError(
+            code: SQLITE_CANTOPEN,
+            message: "cannot read \(path): permission denied\(detail); run as its owner, or ask for read access to the file and its directory",
+            path: path)
+    }
+
     /// Whether a reader must open the file as an immutable snapshot: SQLite would have to create
     /// `-wal` or `-shm` in a directory it cannot write, and the log holds no commits (a writer
     /// whose log had content could not be read this way; SQLite's own error is shown then).

@@ -131,12 +131,7 @@ public final class SQLiteStore: RollupStore {
         let st = statements
         for (k, t) in c.delta.sessions {
             let n = k.negotiation
-            row.removeAll()
-            row.append(k.server)
-            row.appendText(UTCDay(number: k.day).appendText)
-            row.append(k.logType.name)
-            row.append(bytes: k.connector.bytes)
-            row.appendText(k.remote.appendText)
+            startParty(k.server, k.day, k.logType, k.connector, k.remote)
             row.append(k.outcome)
             row.append(k.activity.name)
             row.append(n?.protocolVersion.name ?? "")
@@ -152,12 +147,7 @@ public final class SQLiteStore: RollupStore {
             try st.upsertSession.run(row)
         }
         for (k, t) in c.delta.identities {
-            row.removeAll()
-            row.append(k.server)
-            row.appendText(UTCDay(number: k.day).appendText)
-            row.append(k.logType.name)
-            row.append(bytes: k.connector.bytes)
-            row.appendText(k.remote.appendText)
+            startParty(k.server, k.day, k.logType, k.connector, k.remote)
             row.append(k.outcome)
             row.append(k.protocolName)
             row.append(bytes: k.ehlo.bytes)
@@ -169,12 +159,7 @@ public final class SQLiteStore: RollupStore {
             try st.upsertIdentity.run(row)
         }
         for (k, t) in c.delta.authFailures {
-            row.removeAll()
-            row.append(k.server)
-            row.appendText(UTCDay(number: k.day).appendText)
-            row.append(k.logType.name)
-            row.append(bytes: k.connector.bytes)
-            row.appendText(k.remote.appendText)
+            startParty(k.server, k.day, k.logType, k.connector, k.remote)
             row.append(bytes: k.user.bytes)
             row.append(k.mechanism)
             row.append(k.error)
@@ -242,6 +227,16 @@ public final class SQLiteStore: RollupStore {
             row.append(m.excerpt)
             try st.insertMalformed.run(row)
         }
+    }
+
+    /// Starts a rollup row with its party: server, day, log type, connector, address.
+    private func startParty(_ server: String, _ day: Int64, _ logType: LogType, _ connector: ByteString, _ remote: RemoteAddress) {
+        row.removeAll()
+        row.append(server)
+        row.appendText(UTCDay(number: day).appendText)
+        row.append(logType.name)
+        row.append(bytes: connector.bytes)
+        row.appendText(remote.appendText)
     }
 
     private func appendTally(_ t: Tally) {

@@ -2,6 +2,7 @@ import Foundation
 import Reports
 import Store
 import Testing
+import LogGenerator
 import TestSupport
 
 @testable import SMTPTLSCLI
@@ -142,5 +143,50 @@ struct PolishTests {
         #expect(!narrow.stdout.contains("sender_domains") && narrow.stderr.contains("--wide shows them"))
         let wide = try Binary.run(["legacy", "--db", db, "--wide"])
         #expect(wide.stdout.contains("sender_domains"))
+    }
+
+    @Test("a database this user cannot read is said to be unreadable, first and only, with owner and mode")
+    func unreadableDatabase() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let runner = try UnprivilegedRunner(in: dir)
+        // Made after the runner handed the directory over: owned by root (mode 0600) when the suite
+        // runs as root; otherwise made unreadable to its owner.
+        let db = try Self.database(dir)
+        if geteuid() != 0 { chmod(db, 0) }
+        let r = try runner.run(["legacy", "--db", db])
+        #expect(r.status == 1)
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("error: cannot read \(db): permission denied (owner uid "), "\(r.stderr)")
+        #expect(!r.stderr.contains("snapshot") && !r.stderr.contains("database error"))
+    }
+
+    @Test("Ctrl-C during an ingest says how to finish, and the rerun does")
+    func interrupted() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = dir.url.appendingPathComponent("logs")
+        var config = GeneratorConfig()
+        config.hours = 12
+        config.sessionsPerHour = 400
+        _ = try CorpusGenerator.generate(config, into: logs)
+        let db = dir.file("i.sqlite")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = ["ingest", "-q", "--jobs", "1", "--db", db, logs.path]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        usleep(150_000)
+        process.interrupt()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationReason == .exit && process.terminationStatus == 0 {
+            return  // finished before the signal: nothing to check on this machine
+        }
+        #expect(process.terminationStatus == 130)
+        #expect(text.contains("interrupted — run the same command again to finish"))
+        #expect(try Binary.run(["ingest", "-q", "--db", db, logs.path]).status == 0)
     }
 }

@@ -25,5 +25,10 @@ enum InterruptNotice {
             if let message = InterruptNotice.message { _ = write(STDERR_FILENO, message, InterruptNotice.length) }
             _exit(130)
         }
+        // A parent (a test runner, a service manager) may have started us with SIGINT blocked.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 }

@@ -53,7 +53,7 @@ public struct IngestSummary: Sendable {
                 "serial stages: merge \(String(format2: mergeSeconds)) s, database commits \(String(format2: commitSeconds)) s"
                     + " (each on one thread, beside the scanning jobs)")
         }
-        let outcomes = OutcomeKind.allCases.map { "\($0.name) \(sessions.outcomeSessions[$0.name] ?? 0)" }
+        let outcomes = OutcomeKind.allCases.map { "\($0.name) \(sessions.outcomeSessions[$0] ?? 0)" }
         lines.append(
             "sessions finished: \(sessions.sessionCount) (\(outcomes.joined(separator: ", "))); expired \(sessions.expiredSessions)"
         )

@@ -16,7 +16,7 @@ public struct RollupDelta: Sendable {
     public var expiredSessions = 0
     public var sessionsMissingStart = 0
     public var protocolSessions: [TLSProtocol: Int] = [:]
-    public var outcomeSessions: [String: Int] = [:]
+    public var outcomeSessions: [OutcomeKind: Int] = [:]
 
     public init() {}
 
@@ -41,15 +41,15 @@ public struct RollupDelta: Sendable {
         sessionCount += 1
         if expired { expiredSessions += 1 }
         if f.startTime == nil { sessionsMissingStart += 1 }
-        outcomeSessions[outcome.name, default: 0] += 1
+        outcomeSessions[outcome.kind, default: 0] += 1
         let tally = Tally(at: time)
         let key = SessionRollupKey(SessionRollupFields(
             server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
-            outcome: outcome.name, negotiation: negotiation, error: error, activity: f.activity))
+            outcome: outcome.kind, negotiation: negotiation, error: error, activity: f.activity))
         sessions[key, default: Tally(sessions: 0, at: time)].add(tally)
         let identity = IdentityRollupKey(IdentityRollupFields(
             server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
-            outcome: outcome.name, protocolName: negotiation?.protocolVersion.name ?? "",
+            outcome: outcome.kind, protocolVersion: negotiation?.protocolVersion,
             ehlo: f.ehlo ?? ByteString([]), senderDomain: f.senderDomain ?? ByteString([]),
             authUser: f.authUser ?? ByteString([]), certificateSubject: f.certificateSubject ?? ByteString([]),
             certificateThumbprint: f.certificateThumbprint ?? ByteString([])))

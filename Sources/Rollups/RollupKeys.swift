@@ -13,8 +13,7 @@ public struct SessionRollupFields: Hashable, Sendable {
     public var logType: LogType
     public var connector: ByteString
     public var remote: RemoteAddress
-    /// `tls`, `tls_unlogged`, `failed` or `plaintext`.
-    public var outcome: String
+    public var outcome: OutcomeKind
     public var negotiation: Negotiation?
     /// The failure error for `failed`; empty otherwise.
     public var error: String
@@ -43,9 +42,9 @@ public struct IdentityRollupFields: Hashable, Sendable {
     public var logType: LogType
     public var connector: ByteString
     public var remote: RemoteAddress
-    public var outcome: String
-    /// Protocol name for `tls`; empty otherwise.
-    public var protocolName: String
+    public var outcome: OutcomeKind
+    /// The protocol for `tls`; nil otherwise.
+    public var protocolVersion: TLSProtocol?
     /// Empty when not logged.
     public var ehlo: ByteString
     /// Empty when not logged; `<>` for the null sender.

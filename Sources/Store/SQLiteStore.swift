@@ -132,7 +132,7 @@ public final class SQLiteStore: RollupStore {
         for (k, t) in c.delta.sessions {
             let n = k.negotiation
             startParty(k.server, k.day, k.logType, k.connector, k.remote)
-            row.append(k.outcome)
+            row.append(k.outcome.name)
             row.append(k.activity.name)
             row.append(n?.protocolVersion.name ?? "")
             row.append(n?.role.rawValue ?? "")
@@ -148,8 +148,8 @@ public final class SQLiteStore: RollupStore {
         }
         for (k, t) in c.delta.identities {
             startParty(k.server, k.day, k.logType, k.connector, k.remote)
-            row.append(k.outcome)
-            row.append(k.protocolName)
+            row.append(k.outcome.name)
+            row.append(k.protocolVersion?.name ?? "")
             row.append(bytes: k.ehlo.bytes)
             row.append(bytes: k.senderDomain.bytes)
             row.append(bytes: k.authUser.bytes)

@@ -206,6 +206,12 @@ public struct SessionTracker: RecordSink {
         if lastConnector >= 0, Self.same(connectors[lastConnector], f) {
             return Int32(lastConnector)
         }
+        // A log interleaves a handful of connectors: compare the raw bytes with each before
+        // unescaping (which allocates) a name not seen yet.
+        for i in connectors.indices where Self.same(connectors[i], f) {
+            lastConnector = i
+            return Int32(i)
+        }
         let value = f.unescaped()
         if let i = connectors.firstIndex(of: value) {
             lastConnector = i

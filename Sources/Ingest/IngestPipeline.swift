@@ -147,9 +147,11 @@ public final class IngestPipeline {
     }
 }
 
-/// Inputs merged but not yet committed. Consecutive inputs are committed together (up to 64
+/// Inputs merged but not yet committed. Consecutive inputs are committed together (up to 1,024
 /// inputs, 256 MB of input or 10 seconds), so the rollups of a day's hourly files are aggregated in
-/// memory and the database sees one upsert per key per batch. Each input is still all-or-nothing:
+/// memory and the database sees one upsert per key per batch (with 64 inputs, a corpus of small
+/// hourly files upserted each day's keys again in every batch: commits 1.9–2.1 → 1.6–1.8 s per GB
+/// of 1.4 MB files, alternating runs). Each input is still all-or-nothing:
 /// a killed run loses at most the batch in progress, and the ledger says so.
 struct PendingBatch {
     var ledger: [LedgerEntry] = []
@@ -166,7 +168,9 @@ struct PendingBatch {
         bytes += b
     }
 
+    static let maximumInputs = 1024
+
     var isFull: Bool {
-        ledger.count >= 64 || bytes >= 256_000_000 || Date().timeIntervalSince(started) >= 10
+        ledger.count >= Self.maximumInputs || bytes >= 256_000_000 || Date().timeIntervalSince(started) >= 10
     }
 }

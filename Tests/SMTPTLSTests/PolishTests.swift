@@ -95,6 +95,30 @@ struct PolishTests {
         #expect(line.contains("42%"))
     }
 
+    @Test("on a real terminal (a pseudo-terminal of 40 and 80 columns) every redraw of the progress line fits", arguments: [40, 80])
+    func progressOnTerminal(columns: Int) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            Issue.record("util-linux's script(1) is needed for a pseudo-terminal")
+            return
+        }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = dir.url.appendingPathComponent("logs")
+        var config = GeneratorConfig()
+        config.hours = 8
+        config.sessionsPerHour = 300
+        config.fileSizeLimit = 200_000  // many files: many redraws
+        _ = try CorpusGenerator.generate(config, into: logs)
+        let command = "stty cols \(columns); '\(Binary.path)' ingest --jobs 1 --db '\(dir.file("t.sqlite"))' '\(logs.path)'"
+        let r = try Binary.launch("/usr/bin/script", ["-q", "-c", command, "/dev/null"])
+        let redraws = r.stdout.components(separatedBy: "\r\u{1B}[K").filter { $0.contains(" MB/s ETA ") }
+        #expect(!redraws.isEmpty, "the progress line was drawn")
+        for line in redraws {
+            let shown = line.split(separator: "\r").first.map(String.init) ?? line
+            #expect(shown.count <= columns - 1, "\(shown.count) characters: \(shown)")
+        }
+    }
+
     @Test("a log outside a SERVER/ folder is warned about before it is read; server filters ignore case and hint")
     func serverLabels() throws {
         let dir = try TemporaryDirectory()

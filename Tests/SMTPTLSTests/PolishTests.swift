@@ -22,6 +22,17 @@ struct PolishTests {
         return db
     }
 
+    /// A generated corpus in `dir/logs` (seconds to ingest in a debug build).
+    static func corpus(_ dir: TemporaryDirectory, hours: Int, sessionsPerHour: Int, fileSizeLimit: Int = 10 << 20) throws -> URL {
+        let logs = dir.url.appendingPathComponent("logs")
+        var config = GeneratorConfig()
+        config.hours = hours
+        config.sessionsPerHour = sessionsPerHour
+        config.fileSizeLimit = fileSizeLimit
+        _ = try CorpusGenerator.generate(config, into: logs)
+        return logs
+    }
+
     @Test("CSV cells that a spreadsheet would evaluate are neutralised; numbers stay numbers")
     func csvInjection() throws {
         let table = ResultTable(
@@ -103,12 +114,7 @@ struct PolishTests {
         }
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let logs = dir.url.appendingPathComponent("logs")
-        var config = GeneratorConfig()
-        config.hours = 8
-        config.sessionsPerHour = 300
-        config.fileSizeLimit = 200_000  // many files: many redraws
-        _ = try CorpusGenerator.generate(config, into: logs)
+        let logs = try Self.corpus(dir, hours: 8, sessionsPerHour: 300, fileSizeLimit: 200_000)  // many files: many redraws
         let command = "stty cols \(columns); '\(Binary.path)' ingest --jobs 1 --db '\(dir.file("t.sqlite"))' '\(logs.path)'"
         let r = try Binary.launch("/usr/bin/script", ["-q", "-c", command, "/dev/null"])
         let redraws = r.stdout.components(separatedBy: "\r\u{1B}[K").filter { $0.contains(" MB/s ETA ") }
@@ -189,11 +195,7 @@ struct PolishTests {
     func interrupted() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let logs = dir.url.appendingPathComponent("logs")
-        var config = GeneratorConfig()
-        config.hours = 12
-        config.sessionsPerHour = 400
-        _ = try CorpusGenerator.generate(config, into: logs)
+        let logs = try Self.corpus(dir, hours: 12, sessionsPerHour: 400)
         let db = dir.file("i.sqlite")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binary.path)

@@ -19,12 +19,7 @@ public struct ReadOnlyQuery {
     /// Runs `sql` and returns all rows.
     /// - Parameter timeout: seconds before the statement is interrupted (nil: no limit).
     public func run(_ sql: String, parameters: [String] = [], timeout: Double? = nil) throws -> Result {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(code: SQLITE_CANTOPEN, message: "no database at \(path) (run `smtptls ingest` first)")
-        }
-        // In a directory the reader cannot write, with no writer active: an immutable snapshot.
-        let snapshot = DatabaseLocation(path: path).needsImmutableRead
-        let db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
+        let db = try StoreReader.open(path)
         let statement = try db.prepare(sql)
         if !Self.onlyComments(statement.remainder) {
             throw StoreError(

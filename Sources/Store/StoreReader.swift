@@ -13,12 +13,8 @@ public final class StoreReader {
 
     /// Opens `path` read-only (an immutable snapshot where the directory cannot be written).
     public init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(code: SQLITE_CANTOPEN, message: "no database at \(path) (run `smtptls ingest` first)")
-        }
         self.path = path
-        let snapshot = DatabaseLocation(path: path).needsImmutableRead
-        db = try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
+        db = try Self.open(path)
         let version = try db.userVersion
         if version < Schema.currentVersion {
             // Reports read views a read-only connection cannot create: the writer migrates.
@@ -27,6 +23,16 @@ public final class StoreReader {
                 message: "\(path) has schema version \(version), older than this smtptls (\(Schema.currentVersion)); "
                     + "run `smtptls ingest --db \(path) LOGS…` once to upgrade it (logs already ingested are skipped)")
         }
+    }
+
+    /// A read-only connection to an existing database: an immutable snapshot in a directory the
+    /// reader cannot write while no writer is active (shared by reports and `query`).
+    static func open(_ path: String) throws -> SQLiteDatabase {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(code: SQLITE_CANTOPEN, message: "no database at \(path) (run `smtptls ingest` first)")
+        }
+        let snapshot = DatabaseLocation(path: path).needsImmutableRead
+        return try SQLiteDatabase(path: path, mode: snapshot ? .readOnlyImmutable : .readOnly)
     }
 
     /// Runs `body` inside one read transaction: every query in it sees the same snapshot.

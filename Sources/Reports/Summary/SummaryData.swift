@@ -190,10 +190,14 @@ extension SummaryData {
             }
             return PartyList(rows: rows, total: total, sessions: sessions)
         }
-        let legacyParties = """
-            p AS (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions
+        /// The window's legacy parties as a CTE named `name`.
+        func legacyPartiesCTE(_ name: String) -> String {
+            """
+            \(name) (SELECT \(partyKey), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions
                   FROM negotiations WHERE \(inWindow) AND \(legacy) GROUP BY \(partyGroup))
             """
+        }
+        let legacyParties = legacyPartiesCTE("p AS")
         let previousLegacy = """
             prev AS MATERIALIZED (SELECT DISTINCT \(partyKey) FROM negotiations WHERE day = ?3 AND \(legacy))
             """
@@ -204,7 +208,7 @@ extension SummaryData {
         let previousDayHasData = try db.row("SELECT 1 FROM hourly_coverage WHERE day = ?1 LIMIT 1", [previous]) != nil
         let newLegacy = previousDayHasData
             ? try parties("""
-                \(previousLegacy), \(legacyParties.replacingOccurrences(of: "p AS (", with: "w AS MATERIALIZED (")),
+                \(previousLegacy), \(legacyPartiesCTE("w AS MATERIALIZED")),
                 p AS (SELECT w.* FROM w WHERE (w.server, w.log_type, w.connector, w.ip) NOT IN (SELECT \(partyGroup) FROM prev))
                 """, identity: legacy, window + [previous])
             : PartyList(rows: [], total: 0, sessions: 0)

@@ -6,8 +6,9 @@ import TLSSessions
 ///
 /// Each remote party (server, direction, connector, remote IP) seen in the window falls in the
 /// first category that applies (``Category``). Parties that only negotiated at or above the floor
-/// are not listed. Read from the public views in one snapshot; every aggregate is one grouped
-/// pass, so the cost grows with the rows in the window, not with parties × rows.
+/// are not listed. Read from the public views in one snapshot, one pass over each view's window
+/// grouped in memory, so the cost grows with the rows in the window, not with parties × rows
+/// (and no step sorts them).
 public struct ImpactReport: Sendable {
     public var filter: ReportFilter
     /// The lowest protocol that stays enabled (TLS 1.2 by default).
@@ -48,68 +49,127 @@ public struct ImpactReport: Sendable {
         public var notes: [String]
     }
 
-    public func query() -> (sql: String, parameters: [String]) {
-        let below = TLSProtocol.sqlList(TLSProtocol.below(floor))
-        let (clauses, filterParameters) = filter.conditions("v")
+    /// The columns of the report, in order (CSV and JSON carry all of them).
+    public static let columns = [
+        "category", "remote_ip", "direction", "connector", "protocols_below_floor", "sessions_below_floor",
+        "sessions_at_or_above_floor", "plaintext_sessions", "failed_sessions", "ehlo_names", "sender_domains",
+        "first_seen", "last_seen", "server", "protocol_unlogged_sessions",
+    ]
+
+    /// What one party did in the window.
+    struct Tally {
+        var belowFloor: Int64 = 0
+        var atOrAbove: Int64 = 0
+        var unlogged: Int64 = 0
+        var plaintext: Int64 = 0
+        var failed: Int64 = 0
+        var oldProtocols = FirstSeenSet()
+        var ehloNames = FirstSeenSet()
+        var senderDomains = FirstSeenSet()
+        var firstSeen = Int64.max
+        var lastSeen = Int64.min
+
+        mutating func seen(_ row: Snapshot.Cursor, first: Int32, last: Int32) {
+            firstSeen = min(firstSeen, row.int(first))
+            lastSeen = max(lastSeen, row.int(last))
+        }
+
+        /// The first category that applies, nil when none does (only at or above the floor).
+        var category: Category? {
+            if belowFloor > 0 { return atOrAbove == 0 ? .breaks : .upgrades }
+            if failed > 0 { return .tlsFailures }
+            if unlogged > 0 && atOrAbove == 0 { return .protocolUnlogged }
+            if plaintext > 0 && atOrAbove == 0 && unlogged == 0 { return .plaintextOnly }
+            return nil
+        }
+
+        /// The sessions that put the party in its category (the report's order within one).
+        var weight: Int64 { belowFloor + plaintext + failed + unlogged }
+    }
+
+    /// Reads the window's negotiations, plaintext mail sessions and failures once each, in key
+    /// order, and groups them by party in memory (``PartyIndex``): the cost grows with the rows
+    /// in the window, and no step sorts them. Then the names of the listed parties, in one pass
+    /// over `identities`.
+    func tally(_ db: Snapshot) throws -> (parties: PartyIndex, tallies: [Tally]) {
+        let below = Set(TLSProtocol.below(floor).map(\.name))
+        let (clauses, parameters) = filter.conditions("v")
         let filtered = (["1"] + clauses).joined(separator: " AND ")
-        // A missing address is '' in `ip` so the joins are plain equality (see SummaryData).
-        let party = "v.server, v.log_type, v.connector, COALESCE(v.remote_ip, '') AS ip"
-        let partyGroup = "v.server, v.log_type, v.connector, ip"
-        let mail = SessionActivity.sentMail("v.activity")
-        let order = Category.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0)" }.joined(separator: " ")
-        let sql = """
-            WITH parts AS (
-              SELECT \(party),
-                     SUM(CASE WHEN v.protocol IN \(below) THEN v.sessions ELSE 0 END) AS below_floor,
-                     SUM(CASE WHEN v.protocol IS NOT NULL AND v.protocol NOT IN \(below) THEN v.sessions ELSE 0 END) AS at_or_above,
-                     SUM(CASE WHEN v.protocol_unlogged THEN v.sessions ELSE 0 END) AS unlogged,
-                     0 AS plaintext, 0 AS failed,
-                     group_concat(DISTINCT CASE WHEN v.protocol IN \(below) THEN v.protocol END) AS old_protocols,
-                     MIN(v.first_seen_ms) AS first_seen, MAX(v.last_seen_ms) AS last_seen
-              FROM negotiations v WHERE \(filtered) GROUP BY \(partyGroup)
-              UNION ALL
-              SELECT \(party), 0, 0, 0, SUM(v.sessions), 0, NULL, MIN(v.first_seen_ms), MAX(v.last_seen_ms)
-              FROM plaintext_sessions v WHERE \(filtered) AND \(mail) GROUP BY \(partyGroup)
-              UNION ALL
-              SELECT \(party), 0, 0, 0, 0, SUM(v.sessions), NULL, MIN(v.first_seen_ms), MAX(v.last_seen_ms)
-              FROM tls_failures v WHERE \(filtered) GROUP BY \(partyGroup)
-            ), parties AS (
-              SELECT server, log_type, connector, ip, SUM(below_floor) AS below_floor,
-                     SUM(at_or_above) AS at_or_above, SUM(unlogged) AS unlogged, SUM(plaintext) AS plaintext,
-                     SUM(failed) AS failed, group_concat(old_protocols) AS old_protocols,
-                     MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen
-              FROM parts GROUP BY server, log_type, connector, ip
-            ), classified AS MATERIALIZED (
-              SELECT *, CASE WHEN below_floor > 0 AND at_or_above = 0 THEN '\(Category.breaks.rawValue)'
-                             WHEN below_floor > 0 THEN '\(Category.upgrades.rawValue)'
-                             WHEN failed > 0 THEN '\(Category.tlsFailures.rawValue)'
-                             WHEN unlogged > 0 AND at_or_above = 0 THEN '\(Category.protocolUnlogged.rawValue)'
-                             WHEN plaintext > 0 AND at_or_above = 0 AND unlogged = 0 THEN '\(Category.plaintextOnly.rawValue)'
-                        END AS category
-              FROM parties
-            ), names AS MATERIALIZED (
-              SELECT \(party), group_concat(DISTINCT v.ehlo) AS ehlo_names,
-                     group_concat(DISTINCT v.sender_domain) AS sender_domains
-              FROM identities v
-              WHERE \(filtered) AND (v.server, v.log_type, v.connector, COALESCE(v.remote_ip, '')) IN
-                    (SELECT server, log_type, connector, ip FROM classified WHERE category IS NOT NULL)
-              GROUP BY \(partyGroup)
-            )
-            SELECT c.category, NULLIF(c.ip, '') AS remote_ip, c.log_type AS direction, c.connector, c.old_protocols AS protocols_below_floor,
-                   c.below_floor AS sessions_below_floor, c.at_or_above AS sessions_at_or_above_floor,
-                   c.plaintext AS plaintext_sessions, c.failed AS failed_sessions,
-                   n.ehlo_names, n.sender_domains, \(Schema.iso("c.first_seen")) AS first_seen,
-                   \(Schema.iso("c.last_seen")) AS last_seen, c.server,
-                   c.unlogged AS protocol_unlogged_sessions
-            FROM classified c
-            LEFT JOIN names n ON n.server = c.server AND n.log_type = c.log_type AND n.connector = c.connector
-                             AND n.ip = c.ip
-            WHERE c.category IS NOT NULL
-            ORDER BY CASE c.category \(order) END,
-                     c.below_floor + c.plaintext + c.failed + c.unlogged DESC, c.ip, c.connector
-            """
-        // The filter's parameters once per use: three parts and the names.
-        return (sql, filterParameters + filterParameters + filterParameters + filterParameters)
+        let party = "v.server, v.log_type, v.connector, v.remote_ip"
+        var parties = PartyIndex()
+        var tallies: [Tally] = []
+        func tally(_ row: Snapshot.Cursor) -> Int {
+            let id = parties.add(row)
+            if id == tallies.count { tallies.append(Tally()) }
+            return id
+        }
+        try db.scan("""
+            SELECT \(party), v.protocol, v.protocol_unlogged, v.sessions, v.first_seen_ms, v.last_seen_ms
+            FROM negotiations v WHERE \(filtered)
+            """, parameters
+        ) { row in
+            let id = tally(row)
+            let sessions = row.int(6)
+            if let name = row.optionalText(4) {
+                if below.contains(name) {
+                    tallies[id].belowFloor += sessions
+                    tallies[id].oldProtocols.insert(name)
+                } else {
+                    tallies[id].atOrAbove += sessions
+                }
+            }
+            if row.int(5) != 0 { tallies[id].unlogged += sessions }
+            tallies[id].seen(row, first: 7, last: 8)
+        }
+        try db.scan("""
+            SELECT \(party), v.sessions, v.first_seen_ms, v.last_seen_ms
+            FROM plaintext_sessions v WHERE \(filtered) AND \(SessionActivity.sentMail("v.activity"))
+            """, parameters
+        ) { row in
+            let id = tally(row)
+            tallies[id].plaintext += row.int(4)
+            tallies[id].seen(row, first: 5, last: 6)
+        }
+        try db.scan("""
+            SELECT \(party), v.sessions, v.first_seen_ms, v.last_seen_ms FROM tls_failures v WHERE \(filtered)
+            """, parameters
+        ) { row in
+            let id = tally(row)
+            tallies[id].failed += row.int(4)
+            tallies[id].seen(row, first: 5, last: 6)
+        }
+        try db.scan("SELECT \(party), v.ehlo, v.sender_domain FROM identities v WHERE \(filtered)", parameters) { row in
+            guard let id = parties.find(row), tallies[id].category != nil else { return }
+            tallies[id].ehloNames.insert(row.optionalText(4))
+            tallies[id].senderDomains.insert(row.optionalText(5))
+        }
+        return (parties, tallies)
+    }
+
+    /// The listed parties as rows of ``columns``: by category, then by the sessions that put
+    /// them there (most first), then by address and connector.
+    func table(_ parties: PartyIndex, _ tallies: [Tally]) -> ResultTable {
+        let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
+        let listed = tallies.indices.compactMap { id in tallies[id].category.map { (id: id, rank: rank[$0]!, party: parties.party(id)) } }
+            .sorted { a, b in
+                if a.rank != b.rank { return a.rank < b.rank }
+                let wa = tallies[a.id].weight, wb = tallies[b.id].weight
+                if wa != wb { return wa > wb }
+                let ia = a.party.remoteIP ?? "", ib = b.party.remoteIP ?? ""
+                if ia != ib { return ia.utf8.lexicographicallyPrecedes(ib.utf8) }
+                if a.party.connector != b.party.connector { return a.party.connector.utf8.lexicographicallyPrecedes(b.party.connector.utf8) }
+                return (a.party.server, a.party.logType) < (b.party.server, b.party.logType)
+            }
+        let rows: [[SQLValue]] = listed.map { entry in
+            let t = tallies[entry.id], p = entry.party
+            return [
+                .text(t.category!.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType), .text(p.connector),
+                t.oldProtocols.sqlValue, .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
+                .integer(t.failed), t.ehloNames.sqlValue, t.senderDomains.sqlValue, .text(Timestamp.iso(t.firstSeen)),
+                .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged),
+            ]
+        }
+        return ResultTable(columns: Self.columns, rows: rows)
     }
 
     public func run(database: String) throws -> Result {
@@ -129,8 +189,8 @@ public struct ImpactReport: Sendable {
 
     func classify(_ db: Snapshot, windowNote: String?) throws -> Result {
         do {
-            let (sql, parameters) = query()
-            let table = ResultTable(try db.table(sql, parameters))
+            let (parties, tallies) = try tally(db)
+            let table = table(parties, tallies)
             let counts = Category.allCases.map { c in "\(c.rawValue) \(table.rows.filter { $0[0].text == c.rawValue }.count)" }
             var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]
             let (clauses, filterParameters) = filter.conditions("v")

@@ -203,6 +203,15 @@ public final class Statement {
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
+    /// Whether column `i` holds exactly `bytes` as text (false for NULL), without copying it.
+    public func textEquals(_ i: Int32, _ bytes: [UInt8]) -> Bool {
+        // sqlite3_column_text before sqlite3_column_bytes: the length is then that of the text.
+        guard let p = sqlite3_column_text(stmt, i) else { return false }
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        return n == bytes.count && bytes.withUnsafeBytes { memcmp(p, $0.baseAddress!, n) == 0 }
+    }
+    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
+
     /// The first column of the first row as an integer, then reset.
     public func singleInteger() throws -> Int64? {
         defer { reset() }

@@ -97,6 +97,32 @@ public struct Snapshot {
         try rows(sql, parameters) { $0 }.first
     }
 
+    /// The current row of ``scan(_:_:_:)``: read it during the callback, do not keep it.
+    public struct Cursor {
+        let statement: Statement
+        public func text(_ i: Int32) -> String { statement.text(i) }
+        /// The text of column `i`, nil for NULL.
+        public func optionalText(_ i: Int32) -> String? { statement.isNull(i) ? nil : statement.text(i) }
+        public func int(_ i: Int32) -> Int64 { statement.int64(i) }
+        /// Whether column `i` holds exactly `bytes` (cheap: no string is made).
+        public func textEquals(_ i: Int32, _ bytes: [UInt8]) -> Bool { statement.textEquals(i, bytes) }
+        public func bytes(_ i: Int32) -> [UInt8] { statement.bytes(i) }
+    }
+
+    /// Hands each row of a read-only statement to `body` as it comes, keeping none: for reports
+    /// that aggregate millions of rows in one pass instead of asking SQLite to sort them.
+    public func scan(_ sql: String, _ parameters: [String] = [], _ body: (Cursor) throws -> Void) throws {
+        try traced(sql) {
+            let statement = try db.prepare(sql)
+            guard statement.isReadOnly else {
+                throw StoreError(code: SQLITE_READONLY, message: "reports are read-only", sql: sql)
+            }
+            for (i, p) in parameters.enumerated() { statement.bind(Int32(i + 1), p) }
+            let cursor = Cursor(statement: statement)
+            while try statement.step() { try body(cursor) }
+        }
+    }
+
     /// Column names and rows as they come, for tables rendered as they are (`legacy`, `impact`).
     public func table(_ sql: String, _ parameters: [String] = []) throws -> ReadOnlyQuery.Result {
         try traced(sql) { try collectTable(sql, parameters) }

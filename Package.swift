@@ -40,9 +40,11 @@ let package = Package(
         // Sessions joined across inputs, classified and rolled up.
         .target(name: "Rollups", dependencies: ["TLSSessions"]),
         // SQLite persistence: schema, ledger, open sessions, read-only queries.
-        .target(name: "Store", dependencies: ["CSQLite", "Rollups"]),
+        // Connector configuration out of PowerShell exports (JSON or CSV).
+        .target(name: "Connectors"),
+        .target(name: "Store", dependencies: ["CSQLite", "Rollups", "Connectors"]),
         // Tables, CSV and JSON for people and scripts.
-        .target(name: "Reports", dependencies: ["Store", "LogScanner", "TLSSessions"]),
+        .target(name: "Reports", dependencies: ["Store", "LogScanner", "TLSSessions", "Connectors"]),
         // Deterministic synthetic logs with ground truth.
         .target(name: "LogGenerator", dependencies: ["LogScanner"]),
         // Orchestration: inputs -> scanner -> sessions -> rollups -> store.
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "SMTPTLSCLI",
             dependencies: [
-                "Ingest", "Store", "Reports", "LogGenerator", "LogScanner", "TLSSessions",
+                "Ingest", "Store", "Reports", "LogGenerator", "LogScanner", "TLSSessions", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "smtptls", dependencies: ["SMTPTLSCLI"]),
@@ -63,7 +65,7 @@ let package = Package(
             name: "SMTPTLSTests",
             dependencies: [
                 "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store", "Reports", "LogGenerator",
-                "Ingest", "SMTPTLSCLI", "TestSupport", "FuzzChecks", "CByteSearch",
+                "Ingest", "SMTPTLSCLI", "TestSupport", "FuzzChecks", "CByteSearch", "Connectors",
             ]),
     ]
 )

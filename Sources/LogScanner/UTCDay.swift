@@ -86,6 +86,14 @@ public struct UTCHour: Hashable, Comparable, Sendable {
         number = millis >= 0 ? millis / 3_600_000 : (millis - 3_599_999) / 3_600_000
     }
 
+    /// Parses `YYYY-MM-DDTHH` (how coverage stores hours); nil for anything else.
+    public static func parse(_ text: String) -> UTCHour? {
+        let parts = text.split(separator: "T")
+        guard parts.count == 2, let day = UTCDay(String(parts[0])), parts[1].count == 2, let h = Int64(parts[1]), (0...23).contains(h)
+        else { return nil }
+        return UTCHour(number: day.number * 24 + h)
+    }
+
     public var day: UTCDay { UTCDay(millis: number * 3_600_000) }
     /// 0–23.
     public var hourOfDay: Int { Int(number - day.number * 24) }

@@ -15,8 +15,9 @@ public struct ImpactReport: Sendable {
     public var floor: TLSProtocol
 
     public enum Category: String, CaseIterable, Sendable {
-        /// Negotiated *only* protocols below the floor: it would fail, or fall back to plaintext.
-        case breaks
+        /// Negotiated *only* protocols below the floor: it breaks or falls back to plaintext,
+        /// as its connector's configuration decides (``Consequence``).
+        case legacyOnly = "legacy_only"
         /// Negotiated below the floor but also at or above it: it would likely upgrade.
         case upgrades
         /// Had failed TLS negotiations (and nothing below the floor).
@@ -34,7 +35,8 @@ public struct ImpactReport: Sendable {
 
     /// The columns a terminal table shows without `--wide` (CSV and JSON carry all of them).
     public static let narrowColumns = [
-        "category", "remote_ip", "direction", "connector", "protocols_below_floor", "sessions_below_floor", "ehlo_names",
+        "category", "consequence", "remote_ip", "direction", "connector", "protocols_below_floor", "sessions_below_floor",
+        "ehlo_names",
     ]
 
     public init(filter: ReportFilter = ReportFilter(), floor: TLSProtocol = .tls12, defaultWindowDays: Int? = nil) {
@@ -51,9 +53,9 @@ public struct ImpactReport: Sendable {
 
     /// The columns of the report, in order (CSV and JSON carry all of them).
     public static let columns = [
-        "category", "remote_ip", "direction", "connector", "protocols_below_floor", "sessions_below_floor",
+        "category", "consequence", "remote_ip", "direction", "connector", "protocols_below_floor", "sessions_below_floor",
         "sessions_at_or_above_floor", "plaintext_sessions", "failed_sessions", "ehlo_names", "sender_domains",
-        "first_seen", "last_seen", "server", "protocol_unlogged_sessions",
+        "first_seen", "last_seen", "server", "protocol_unlogged_sessions", "reason",
     ]
 
     /// What one party did in the window.
@@ -66,6 +68,9 @@ public struct ImpactReport: Sendable {
         var oldProtocols = FirstSeenSet()
         var ehloNames = FirstSeenSet()
         var senderDomains = FirstSeenSet()
+        /// The first user it logged on as, and whether it presented a certificate.
+        var user: String?
+        var certificate = false
         var firstSeen = Int64.max
         var lastSeen = Int64.min
 
@@ -76,7 +81,7 @@ public struct ImpactReport: Sendable {
 
         /// The first category that applies, nil when none does (only at or above the floor).
         var category: Category? {
-            if belowFloor > 0 { return atOrAbove == 0 ? .breaks : .upgrades }
+            if belowFloor > 0 { return atOrAbove == 0 ? .legacyOnly : .upgrades }
             if failed > 0 { return .tlsFailures }
             if unlogged > 0 && atOrAbove == 0 { return .protocolUnlogged }
             if plaintext > 0 && atOrAbove == 0 && unlogged == 0 { return .plaintextOnly }
@@ -138,17 +143,22 @@ public struct ImpactReport: Sendable {
             tallies[id].failed += row.int(4)
             tallies[id].seen(row, first: 5, last: 6)
         }
-        try db.scan("SELECT \(party), v.ehlo, v.sender_domain FROM identities v WHERE \(filtered)", parameters) { row in
+        try db.scan("""
+            SELECT \(party), v.ehlo, v.sender_domain, v.auth_user, v.certificate_subject FROM identities v WHERE \(filtered)
+            """, parameters
+        ) { row in
             guard let id = parties.find(row), tallies[id].category != nil else { return }
             tallies[id].ehloNames.insert(row.optionalText(4))
             tallies[id].senderDomains.insert(row.optionalText(5))
+            if tallies[id].user == nil { tallies[id].user = row.optionalText(6) }
+            if row.optionalText(7) != nil { tallies[id].certificate = true }
         }
         return (parties, tallies)
     }
 
     /// The listed parties as rows of ``columns``: by category, then by the sessions that put
     /// them there (most first), then by address and connector.
-    func table(_ parties: PartyIndex, _ tallies: [Tally]) -> ResultTable {
+    func table(_ parties: PartyIndex, _ tallies: [Tally], policy: ConnectorPolicy) -> ResultTable {
         let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
         let listed = tallies.indices.compactMap { id in tallies[id].category.map { (id: id, rank: rank[$0]!, party: parties.party(id)) } }
             .sorted { a, b in
@@ -162,11 +172,15 @@ public struct ImpactReport: Sendable {
             }
         let rows: [[SQLValue]] = listed.map { entry in
             let t = tallies[entry.id], p = entry.party
+            let evidence = ConnectorPolicy.Evidence(
+                user: t.user, certificate: t.certificate, domains: t.senderDomains.values + t.ehloNames.values)
+            let (consequence, reason) = policy.decide(
+                t.category!, party: p, evidence: evidence, floor: floor, sessionsAtOrAbove: t.atOrAbove)
             return [
-                .text(t.category!.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType), .text(p.connector),
+                .text(t.category!.rawValue), .text(consequence.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType), .text(p.connector),
                 t.oldProtocols.sqlValue, .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
                 .integer(t.failed), t.ehloNames.sqlValue, t.senderDomains.sqlValue, .text(Timestamp.iso(t.firstSeen)),
-                .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged),
+                .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged), .text(reason),
             ]
         }
         return ResultTable(columns: Self.columns, rows: rows)
@@ -190,7 +204,7 @@ public struct ImpactReport: Sendable {
     func classify(_ db: Snapshot, windowNote: String?) throws -> Result {
         do {
             let (parties, tallies) = try tally(db)
-            let table = table(parties, tallies)
+            let table = table(parties, tallies, policy: try ConnectorPolicy(db))
             let counts = Category.allCases.map { c in "\(c.rawValue) \(table.rows.filter { $0[0].text == c.rawValue }.count)" }
             var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]
             let (clauses, filterParameters) = filter.conditions("v")

@@ -23,7 +23,10 @@ public struct SMTPTLSCommand: ParsableCommand {
             found no logs in its window.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Legacy.self, Impact.self, Summary.self, Query.self, Scan.self, Generate.self]
+        subcommands: [
+            Ingest.self, Legacy.self, Impact.self, Readiness.self, Summary.self, Connectors.self, Query.self, Scan.self,
+            Generate.self,
+        ]
     )
 
     public init() {}

@@ -96,6 +96,9 @@ public final class SQLiteDatabase {
     }
 
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Stops any running statement on this connection (safe from another thread).
     public func interrupt() { sqlite3_interrupt(handle) }

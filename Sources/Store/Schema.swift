@@ -9,7 +9,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// Migration N (1-based) takes a database from version N-1 to N. Never edit a shipped one.
-    static let migrations: [String] = [version1, version2, version3, version4]
+    static let migrations: [String] = [version1, version2, version3, version4, version5]
 
     /// Brings `db` to ``currentVersion`` (or to `target`, for tests of a migration; the views are
     /// only written at the current version); refuses a database from a newer build.
@@ -197,6 +197,30 @@ public enum Schema {
         ALTER TABLE open_sessions ADD COLUMN protocol TEXT NOT NULL DEFAULT '';
         """
 
+    /// Connector configuration imported from PowerShell exports (`smtptls connectors import`).
+    /// Every import is kept; `current` marks the rows of each server's (and the send
+    /// connectors') latest import. Lists are stored space-separated.
+    static let version5 = """
+        CREATE TABLE connector_import (
+          id INTEGER PRIMARY KEY, imported_at INTEGER NOT NULL, source TEXT NOT NULL
+        );
+        CREATE TABLE connector_config (
+          import_id INTEGER NOT NULL REFERENCES connector_import (id),
+          direction TEXT NOT NULL, server TEXT NOT NULL, name TEXT NOT NULL, log_name TEXT NOT NULL,
+          bindings TEXT NOT NULL, remote_ip_ranges TEXT NOT NULL, auth_mechanisms TEXT NOT NULL,
+          require_tls INTEGER NOT NULL, tls_auth_level TEXT NOT NULL, domain_secure INTEGER NOT NULL,
+          tls_certificate_name TEXT NOT NULL, fqdn TEXT NOT NULL, address_spaces TEXT NOT NULL,
+          source_servers TEXT NOT NULL, unreadable TEXT NOT NULL, current INTEGER NOT NULL,
+          PRIMARY KEY (import_id, direction, server, name)
+        ) WITHOUT ROWID;
+        CREATE INDEX connector_config_current ON connector_config (current, direction, server);
+        CREATE TABLE domain_secure_domain (
+          import_id INTEGER NOT NULL REFERENCES connector_import (id),
+          direction TEXT NOT NULL, domain TEXT NOT NULL, current INTEGER NOT NULL,
+          PRIMARY KEY (import_id, direction, domain)
+        ) WITHOUT ROWID;
+        """
+
     /// The public views, recreated whenever their definitions change.
     /// Empty text reads as NULL through `CASE WHEN x <> '' THEN x END` rather than
     /// `NULLIF(x, '')`: a function call copies its text argument into a new buffer for every
@@ -296,6 +320,33 @@ public enum Schema {
         CREATE VIEW hourly_coverage AS
         SELECT substr(hour, 1, 10) AS day, substr(hour, 12, 2) AS hour, server, log_type, sessions
         FROM coverage;
+
+        DROP VIEW IF EXISTS connectors;
+        CREATE VIEW connectors AS
+        SELECT CASE WHEN c.server <> '' THEN c.server END AS server, c.direction, c.name,
+               CASE WHEN c.bindings <> '' THEN c.bindings END AS bindings,
+               CASE WHEN c.remote_ip_ranges <> '' THEN c.remote_ip_ranges END AS remote_ip_ranges,
+               CASE WHEN c.auth_mechanisms <> '' THEN c.auth_mechanisms END AS auth_mechanisms,
+               c.require_tls, CASE WHEN c.tls_auth_level <> '' THEN c.tls_auth_level END AS tls_auth_level,
+               c.domain_secure, CASE WHEN c.tls_certificate_name <> '' THEN c.tls_certificate_name END AS tls_certificate_name,
+               CASE WHEN c.fqdn <> '' THEN c.fqdn END AS fqdn, \(iso("i.imported_at")) AS imported_at,
+               c.log_name AS connector, CASE WHEN c.address_spaces <> '' THEN c.address_spaces END AS address_spaces,
+               CASE WHEN c.source_servers <> '' THEN c.source_servers END AS source_servers,
+               CASE WHEN c.unreadable <> '' THEN c.unreadable END AS unreadable, i.source
+        FROM connector_config c JOIN connector_import i ON i.id = c.import_id WHERE c.current = 1;
+
+        DROP VIEW IF EXISTS connector_history;
+        CREATE VIEW connector_history AS
+        SELECT CASE WHEN c.server <> '' THEN c.server END AS server, c.direction, c.name, c.require_tls,
+               CASE WHEN c.tls_auth_level <> '' THEN c.tls_auth_level END AS tls_auth_level, c.domain_secure,
+               CASE WHEN c.auth_mechanisms <> '' THEN c.auth_mechanisms END AS auth_mechanisms,
+               \(iso("i.imported_at")) AS imported_at, c.current, i.source
+        FROM connector_config c JOIN connector_import i ON i.id = c.import_id;
+
+        DROP VIEW IF EXISTS domain_secure_domains;
+        CREATE VIEW domain_secure_domains AS
+        SELECT d.direction, d.domain, \(iso("i.imported_at")) AS imported_at
+        FROM domain_secure_domain d JOIN connector_import i ON i.id = d.import_id WHERE d.current = 1;
 
         DROP VIEW IF EXISTS ingest_log;
         CREATE VIEW ingest_log AS

@@ -109,6 +109,19 @@ public struct SummaryData: Codable, Sendable {
     public var coverage: [Coverage]
     /// Protocol share per day over the 30 days ending with `until`.
     public var trend: [DayShare]
+    /// Per connector: what switching off protocols below TLS 1.2 does to its parties (`impact`).
+    public var consequences: [ConnectorConsequences] = []
+    /// Per connector: the burn-down and verdict as of `until` (`readiness`).
+    public var readiness: [ReadinessReport.Row] = []
+
+    /// Parties below the floor on one connector, by ``Consequence``.
+    public struct ConnectorConsequences: Codable, Sendable, Equatable {
+        public var direction: String
+        public var connector: String
+        public var breaks = 0
+        public var fallsBackToPlaintext = 0
+        public var unknown = 0
+    }
 }
 
 extension SummaryData {
@@ -295,7 +308,7 @@ extension SummaryData {
         {
             trend[r.text(0), default: []].append(Count(name: r.text(1), sessions: r.int(2)))
         }
-        return SummaryData(
+        var data = SummaryData(
             since: since.description, until: until.description,
             generatedAt: Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000)),
             hasData: !coverage.isEmpty || totals.sessions > 0, daysInDatabase: daysInDatabase,
@@ -304,6 +317,33 @@ extension SummaryData {
             plaintext: plaintext, failures: failures, authFailures: authFailures, weakSuites: weak,
             coverage: coverage.values.sorted { ($0.server, $0.direction, $0.day) < ($1.server, $1.direction, $1.day) },
             trend: trend.keys.sorted().map { DayShare(day: $0, protocols: trend[$0]!.sorted { order($0.name) < order($1.name) }) })
+        data.consequences = try consequences(db, since: since, until: until)
+        data.readiness = try ReadinessReport(asOf: until, now: Int64(Date().timeIntervalSince1970 * 1000)).rows(db)
+        return data
+    }
+
+    /// `impact`'s consequences for the window, counted per connector (most parties that break first).
+    static func consequences(_ db: Snapshot, since: UTCDay, until: UTCDay) throws -> [ConnectorConsequences] {
+        let impact = ImpactReport(filter: ReportFilter(since: since.description, until: until.description))
+        let table = try impact.classify(db, windowNote: nil).table
+        guard let consequence = table.columns.firstIndex(of: "consequence"), let category = table.columns.firstIndex(of: "category"),
+            let direction = table.columns.firstIndex(of: "direction"), let connector = table.columns.firstIndex(of: "connector")
+        else { return [] }
+        var counts: [String: ConnectorConsequences] = [:]
+        for row in table.rows where row[category].text == ImpactReport.Category.legacyOnly.rawValue {
+            let key = row[direction].text + "\u{1}" + row[connector].text
+            var c = counts[key] ?? ConnectorConsequences(direction: row[direction].text, connector: row[connector].text)
+            switch Consequence(rawValue: row[consequence].text) {
+            case .breaks: c.breaks += 1
+            case .fallsBackToPlaintext: c.fallsBackToPlaintext += 1
+            default: c.unknown += 1
+            }
+            counts[key] = c
+        }
+        return counts.values.sorted {
+            ($1.breaks, $1.fallsBackToPlaintext, $1.unknown, $0.direction, $0.connector)
+                < ($0.breaks, $0.fallsBackToPlaintext, $0.unknown, $1.direction, $1.connector)
+        }
     }
 
     static func order(_ name: String) -> Int { protocolOrder.firstIndex(of: name) ?? protocolOrder.count }

@@ -32,6 +32,11 @@ enum SummaryHTML {
         body += d.mix.isEmpty ? "<p class=\"none\">no TLS sessions</p>"
             : SummaryChart.stackedBars(d.mix.map { .init(label: "\($0.direction): \($0.connector)", counts: $0.protocols) }, title: "share of TLS sessions by protocol, per connector")
         body += "</section>"
+        body += "<section><h2>If TLS 1.0 and 1.1 were switched off</h2><p class=\"note\">Parties that negotiated only protocols below TLS 1.2, per connector, by what the imported connector configuration says happens to them (smtptls impact has each party and the reason).</p>"
+        body += table(["direction", "connector", "breaks", "falls back to plaintext", "unknown"], d.consequences.map {
+            [$0.direction, $0.connector, String($0.breaks), String($0.fallsBackToPlaintext), String($0.unknown)]
+        }) + "</section>"
+        body += readiness(d)
         body += d.previousDayHasData
             ? parties("New legacy senders", "not legacy the day before", d.newLegacy)
             : "<section><h2>New legacy senders</h2><p class=\"none\">The day before has no data: new senders cannot be told.</p></section>"
@@ -50,6 +55,26 @@ enum SummaryHTML {
         body += coverage(d.coverage) + "</section>"
         body += "<footer>Generated \(e(d.generatedAt)) by smtptls.</footer>"
         return page(window, body)
+    }
+
+    /// The readiness table, with each connector's legacy sessions of the last 30 days as bars.
+    static func readiness(_ d: SummaryData) -> String {
+        let e = SummaryChart.escape
+        var html = "<section><h2>Readiness per connector <small>as of \(e(d.until))</small></h2>"
+        html += "<p class=\"note\">not ready: legacy sessions in the last 14 days; ready: none, with logs for every hour of them; unknown: hours missing. The bars are legacy sessions per day, last 30 days.</p>"
+        guard !d.readiness.isEmpty else { return html + "<p class=\"none\">none</p></section>" }
+        html += "<div class=\"scroll\"><table><thead><tr>" + ["server", "direction", "connector", "verdict", "legacy 1d", "7d", "30d", "parties 30d", "days since", "trend", "why / parties to fix"]
+            .map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for r in d.readiness {
+            let peak = max(r.trend.max() ?? 0, 1)
+            let bars = r.trend.map { v in "<i style=\"height:\(v == 0 ? 0 : max(8, Int(v * 100 / peak)))%\" title=\"\(v)\"></i>" }.joined()
+            let why = r.partiesToFix.isEmpty ? r.reason : r.reason + ": " + r.partiesToFix.joined(separator: ", ")
+            html += "<tr><td>\(e(r.server ?? ""))</td><td>\(e(r.direction))</td><td>\(e(r.connector))</td>"
+            html += "<td class=\"verdict \(r.verdict.rawValue)\">\(r.verdict.rawValue.replacingOccurrences(of: "_", with: " "))</td>"
+            html += [r.legacySessions1d, r.legacySessions7d, r.legacySessions30d, Int64(r.legacyParties30d)].map { "<td class=\"n\">\($0)</td>" }.joined()
+            html += "<td class=\"n\">\(r.daysSinceLegacy.map(String.init) ?? "")</td><td><span class=\"spark\">\(bars)</span></td><td>\(e(why))</td></tr>"
+        }
+        return html + "</tbody></table></div></section>"
     }
 
     static func page(_ window: String, _ body: String) -> String {
@@ -121,6 +146,8 @@ enum SummaryHTML {
         .bar span{display:block;font-size:12px;line-height:22px;text-align:center;white-space:nowrap;overflow:hidden}
         .bar-values{font-size:13px;color:#424242;margin-top:2px}.bar-values span{white-space:nowrap;margin-right:.6em}
         .bar-values i{display:inline-block;width:10px;height:10px;margin-right:3px;border-radius:2px;vertical-align:-1px}
+        .spark{display:inline-flex;align-items:flex-end;height:18px;gap:1px}.spark i{display:block;width:3px;background:#c62828}
+        td.verdict.not_ready{color:#c62828;font-weight:600}td.verdict.ready{color:#2e7d32;font-weight:600}td.verdict.unknown{color:#8d6e00}
         footer{margin-top:2em;color:#9e9e9e;font-size:.8em}
         """
 }

@@ -20,6 +20,16 @@ enum SummaryMarkdown {
         out.append(table(["direction", "connector"] + SummaryData.protocolOrder, d.mix.map { m in
             [m.direction, m.connector] + SummaryData.protocolOrder.map { p in String(m.protocols.first { $0.name == p }?.sessions ?? 0) }
         }))
+        out.append("## If TLS 1.0 and 1.1 were switched off (parties with only legacy TLS, per connector)")
+        out.append(table(["direction", "connector", "breaks", "falls back to plaintext", "unknown"], d.consequences.map {
+            [$0.direction, $0.connector, String($0.breaks), String($0.fallsBackToPlaintext), String($0.unknown)]
+        }))
+        out.append("## Readiness per connector, as of \(d.until) (trend: legacy sessions per day, last 30 days)")
+        out.append(table(["server", "direction", "connector", "verdict", "1d", "7d", "30d", "trend", "why"], d.readiness.map { r in
+            [r.server ?? "", r.direction, r.connector, r.verdict.rawValue, String(r.legacySessions1d), String(r.legacySessions7d),
+             String(r.legacySessions30d), SummaryText.sparkline(r.trend),
+             r.partiesToFix.isEmpty ? r.reason : r.reason + ": " + r.partiesToFix.joined(separator: ", ")]
+        }))
         if d.previousDayHasData {
             out.append(section("New legacy senders (not legacy the day before)", d.newLegacy))
         } else {
@@ -94,6 +104,13 @@ enum SummaryText {
             lines.append("\(t.unfinishedLegacySessions) sessions from \(t.unfinishedLegacyAddresses) addresses negotiated legacy TLS and have no disconnect row yet: they count when they end (or now with `smtptls ingest --finalize-open`).")
         }
         return lines
+    }
+
+    /// Counts as block characters, ` ` for zero (`▁▂▃▄▅▆▇█`).
+    static func sparkline(_ values: [Int64]) -> String {
+        let blocks = Array("▁▂▃▄▅▆▇█")
+        let peak = max(values.max() ?? 0, 1)
+        return String(values.map { $0 == 0 ? "·" : blocks[Int(($0 * 7 + peak - 1) / peak)] })
     }
 
     static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }

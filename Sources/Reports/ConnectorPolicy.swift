@@ -37,13 +37,18 @@ public struct ConnectorPolicy: Sendable {
 
     public init(_ db: Snapshot) throws {
         for row in try db.rows("SELECT direction, connector, require_tls, tls_auth_level, domain_secure, auth_mechanisms FROM connectors", [], { $0 }) {
-            settings[Self.key(row.text(0), row.text(1))] = Settings(
-                requireTLS: row.int(2) != 0, tlsAuthLevel: row[3] == .null ? nil : row.text(3), domainSecure: row.int(4) != 0,
-                authMechanisms: Set(row.text(5).split(separator: " ").map { $0.lowercased() }))
+            add(direction: row.text(0), connector: row.text(1), requireTLS: row.int(2) != 0, tlsAuthLevel: row[3] == .null ? nil : row.text(3),
+                domainSecure: row.int(4) != 0, authMechanisms: row.text(5).split(separator: " ").map(String.init))
         }
         for row in try db.rows("SELECT direction, domain FROM domain_secure_domains", [], { $0 }) {
             secureDomains[row.text(0), default: []].insert(row.text(1).lowercased())
         }
+    }
+
+    mutating func add(direction: String, connector: String, requireTLS: Bool, tlsAuthLevel: String?, domainSecure: Bool, authMechanisms: [String]) {
+        settings[Self.key(direction, connector)] = Settings(
+            requireTLS: requireTLS, tlsAuthLevel: tlsAuthLevel, domainSecure: domainSecure,
+            authMechanisms: Set(authMechanisms.map { $0.lowercased() }))
     }
 
     /// What the logs say about one party, beside its protocols.
@@ -82,7 +87,11 @@ public struct ConnectorPolicy: Sendable {
         }
         if s.domainSecure {
             let partners = secureDomains[ConnectorDirection.receive.rawValue] ?? []
-            if let d = evidence.domains.first(where: { partners.contains($0.lowercased()) }) {
+            // A partner's domain covers its hosts: mx.fabrikam.com belongs to fabrikam.com.
+            if let d = evidence.domains.first(where: { name in
+                let n = name.lowercased()
+                return partners.contains { n == $0 || n.hasSuffix("." + $0) }
+            }) {
                 return (.breaks, "domain-secured partner \(d) (mutual TLS)")
             }
             if evidence.certificate { return (.breaks, "presented a certificate on a domain-secure connector (mutual TLS)") }

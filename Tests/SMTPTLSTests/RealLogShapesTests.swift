@@ -140,7 +140,7 @@ struct RealLogShapesTests {
         ])
         #expect(try Self.query(db, "SELECT activity FROM negotiations") == [["greeted"]], "a TLS session that never sent mail")
         let impact = try ImpactReport().run(database: db)
-        let ips = impact.table.rows.filter { $0[0].text == "plaintext_only" }.map { $0[1].text }
+        let ips = impact.table.rows.filter { $0[0].text == "plaintext_only" }.map { $0[2].text }
         #expect(ips == ["192.0.2.77"])
         #expect(impact.notes.contains("3 probe sessions from 2 addresses (connected without sending mail, no TLS) are not listed"))
         let summary = try SummaryReport(since: UTCDay("2024-03-01")!, until: UTCDay("2024-03-01")!).load(database: db)

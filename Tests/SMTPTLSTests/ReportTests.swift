@@ -49,7 +49,7 @@ struct ReportTests {
         #expect(try LegacyReport(filter: ReportFilter(direction: "send")).run(database: db).table.rows.isEmpty)
     }
 
-    @Test("impact splits parties into breaks, upgrades, failures and plaintext-only")
+    @Test("impact splits parties into legacy_only, upgrades, failures and plaintext-only")
     func impact() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -57,13 +57,13 @@ struct ReportTests {
         let day2 = try ImpactReport(filter: ReportFilter(since: "2024-03-02", until: "2024-03-02")).run(database: db).table
         var category: [String: String] = [:]
         for (ip, c) in zip(Self.column(day2, "remote_ip"), Self.column(day2, "category")) { category[ip] = c }
-        #expect(category == ["192.0.2.1": "breaks", "192.0.2.2": "breaks", "2001:db8::6": "upgrades",
+        #expect(category == ["192.0.2.1": "legacy_only", "192.0.2.2": "legacy_only", "2001:db8::6": "upgrades",
                              "192.0.2.5": "tls_failures", "192.0.2.4": "plaintext_only"])
         // Over both days B also negotiated TLS 1.2: it would upgrade; C did too.
         let both = try ImpactReport().run(database: db).table
         var overall: [String: String] = [:]
         for (ip, c) in zip(Self.column(both, "remote_ip"), Self.column(both, "category")) { overall[ip] = c }
-        #expect(overall["192.0.2.2"] == "upgrades" && overall["192.0.2.3"] == "upgrades" && overall["192.0.2.1"] == "breaks")
+        #expect(overall["192.0.2.2"] == "upgrades" && overall["192.0.2.3"] == "upgrades" && overall["192.0.2.1"] == "legacy_only")
         // With TLS 1.1 allowed, F only negotiated at or above the floor.
         let floor11 = try ImpactReport(filter: ReportFilter(since: "2024-03-02"), floor: .tls11).run(database: db).table
         #expect(!Self.column(floor11, "remote_ip").contains("2001:db8::6"))
@@ -173,7 +173,7 @@ struct ReportTests {
         let db = dir.file("u.sqlite")
         _ = try ingest([try dir.write("RECV.LOG", log.bytes())], db: db, server: "EX01")
         let result = try ImpactReport().run(database: db)
-        #expect(result.table.rows.map { [$0[0].text, $0[1].text] } == [["protocol_unlogged", "192.0.2.30"]])
+        #expect(result.table.rows.map { [$0[0].text, $0[2].text] } == [["protocol_unlogged", "192.0.2.30"]])
         #expect(result.notes[0].contains("protocol_unlogged 1"))
     }
 

@@ -42,19 +42,33 @@ public struct LogText {
 
     /// A whole receive session that sends mail: connect, EHLO, then `tls` (a protocol token such as
     /// `SP_PROT_TLS1_0_SERVER`), a failure error, or nothing (plaintext), then `MAIL FROM` and disconnect.
+    /// `user` logs on (AUTH LOGIN, 235) after TLS; `certificate` is the client's certificate subject.
     public mutating func session(
-        _ id: String, remote: String, at time: String, ehlo: String, tls: String? = nil, failure: String? = nil
+        _ id: String, remote: String, at time: String, ehlo: String, tls: String? = nil, failure: String? = nil,
+        connector: String = "EX01\\Default Frontend EX01", user: String? = nil, certificate: String? = nil
     ) {
-        row(at: time, session: id, remote: remote, "+")
-        row(at: time, session: id, remote: remote, "<", "EHLO \(ehlo)")
-        if let tls {
-            row(at: time, session: id, remote: remote, "<", "STARTTLS")
-            row(at: time, session: id, remote: remote, "*", "", "\"TLS protocol \(tls) negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_RSA_KEYX with strength 2048 bits\"")
-        } else if let failure {
-            row(at: time, session: id, remote: remote, "<", "STARTTLS")
-            row(at: time, session: id, remote: remote, "*", "", "TLS negotiation failed with error \(failure)")
+        func r(_ event: String, _ data: String = "", _ context: String = "") {
+            row(at: time, connector: connector, session: id, remote: remote, event, data, context)
         }
-        row(at: time, session: id, remote: remote, "<", "MAIL FROM:<postmaster@\(ehlo)>")
-        row(at: time, session: id, remote: remote, "-", "", "Local")
+        r("+")
+        r("<", "EHLO \(ehlo)")
+        if let tls {
+            r("<", "STARTTLS")
+            r("*", "", "\"TLS protocol \(tls) negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_RSA_KEYX with strength 2048 bits\"")
+        } else if let failure {
+            r("<", "STARTTLS")
+            r("*", "", "TLS negotiation failed with error \(failure)")
+        }
+        if let certificate {
+            r("*", "", "Received certificate")
+            r("*", certificate, "Certificate subject")
+        }
+        if let user {
+            r("<", "AUTH LOGIN")
+            r("*", "", "User Name: \(user)")
+            r(">", "235 2.7.0 Authentication successful")
+        }
+        r("<", "MAIL FROM:<postmaster@\(ehlo)>")
+        r("-", "", "Local")
     }
 }

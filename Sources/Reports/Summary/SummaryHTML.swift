@@ -67,7 +67,7 @@ enum SummaryHTML {
             .map { "<th>\(e($0))</th>" }.joined() + "</tr></thead><tbody>"
         for r in d.readiness {
             let peak = max(r.trend.max() ?? 0, 1)
-            let bars = r.trend.map { v in "<i style=\"height:\(v == 0 ? 0 : max(8, Int(v * 100 / peak)))%\" title=\"\(v)\"></i>" }.joined()
+            let bars = r.trend.map { v in "<i style=\"height:\(v == 0 ? 0 : max(8, Int(v * 100 / peak)))%\"></i>" }.joined()
             let why = r.partiesToFix.isEmpty ? r.reason : r.reason + ": " + r.partiesToFix.joined(separator: ", ")
             html += "<tr><td>\(e(r.server ?? ""))</td><td>\(e(r.direction))</td><td>\(e(r.connector))</td>"
             html += "<td class=\"verdict \(r.verdict.rawValue)\">\(r.verdict.rawValue.replacingOccurrences(of: "_", with: " "))</td>"

@@ -29,15 +29,23 @@ extension SMTPTLSCommand {
 
     struct Impact: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Who would be affected if protocols below a floor (default TLS 1.2) were disabled now.",
+            abstract: "Who would be affected if protocols below a floor (default TLS 1.2) were disabled now, and how.",
             discussion: """
                 Every remote party seen in the window, in the first category that applies: \
-                breaks (negotiated only protocols below the floor: it would fail or fall back to \
-                plaintext), upgrades (also negotiated at or above the floor: it would likely \
-                upgrade), tls_failures (TLS negotiations that failed), protocol_unlogged (STARTTLS \
-                on a build that does not log the protocol, such as Exchange 2010: unknown risk), \
-                plaintext_only (sent mail without ever trying TLS). Parties already at or above \
-                the floor are not listed; probes that never sent mail are counted, not listed. \
+                legacy_only (negotiated only protocols below the floor), upgrades (also \
+                negotiated at or above the floor: it would likely upgrade), tls_failures (TLS \
+                negotiations that failed), protocol_unlogged (STARTTLS on a build that does not \
+                log the protocol, such as Exchange 2010: unknown risk), plaintext_only (sent mail \
+                without ever trying TLS). Parties already at or above the floor are not listed; \
+                probes that never sent mail are counted, not listed.
+
+                The column consequence says what happens to each: breaks (its connector \
+                requires TLS: RequireTLS, BasicAuthRequireTLS for a client that logs on, domain \
+                security or a client certificate, a send connector's TlsAuthLevel), \
+                falls_back_to_plaintext (opportunistic TLS: mail keeps flowing, unencrypted), \
+                unaffected, or unknown; the column reason says which setting decided. It needs \
+                the connector configuration: smtptls connectors import.
+
                 A count per category goes to stderr. Without --since/--until the window is the \
                 last 30 days of data (what parties do now is what breaks now); --all takes \
                 everything.

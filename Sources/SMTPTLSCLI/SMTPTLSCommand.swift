@@ -14,7 +14,9 @@ public struct SMTPTLSCommand: ParsableCommand {
             Typical use:
               smtptls ingest /srv/exchange-logs     # read logs into smtptls.sqlite
               smtptls legacy                        # who negotiated SSL 3 / TLS 1.0 / 1.1
-              smtptls impact                        # who breaks if TLS 1.0/1.1 go
+              smtptls connectors import receive.json send.json   # connector settings
+              smtptls impact                        # who breaks if TLS 1.0/1.1 go, and why
+              smtptls readiness                     # which connector is ready to switch
               smtptls summary --format html -o s.html   # yesterday, for people
               smtptls query "SELECT * FROM plaintext_sessions"
 

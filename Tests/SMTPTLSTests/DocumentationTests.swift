@@ -69,6 +69,12 @@ struct DocumentationTests {
                            "auth_user", "certificate_subject", "certificate_thumbprint", "sessions", "first_seen",
                            "last_seen", "server", "legacy", "first_seen_ms", "last_seen_ms"],
             "unfinished_sessions": ["log_type", "connector", "remote_ip", "protocol", "last_seen", "server", "legacy"],
+            "connectors": ["server", "direction", "name", "bindings", "remote_ip_ranges", "auth_mechanisms", "require_tls",
+                           "tls_auth_level", "domain_secure", "tls_certificate_name", "fqdn", "imported_at", "connector",
+                           "address_spaces", "source_servers", "unreadable", "source"],
+            "connector_history": ["server", "direction", "name", "require_tls", "tls_auth_level", "domain_secure",
+                                  "auth_mechanisms", "imported_at", "current", "source"],
+            "domain_secure_domains": ["direction", "domain", "imported_at"],
         ]
         for (view, columns) in expected {
             #expect(try ReadOnlyQuery(path: db).run("SELECT * FROM \(view) LIMIT 0").columns == columns, "\(view)")

@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // C libraries: system-library targets, C only in their shim.h.
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "Rollups", dependencies: ["TLSSessions"]),
         // SQLite persistence: schema, ledger, open sessions, read-only queries.
         // Connector configuration out of PowerShell exports (JSON or CSV).
-        .target(name: "Connectors"),
+        .target(name: "Connectors", dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")]),
         .target(name: "Store", dependencies: ["CSQLite", "Rollups", "Connectors"]),
         // Tables, CSV and JSON for people and scripts.
         .target(name: "Reports", dependencies: ["Store", "LogScanner", "TLSSessions", "Connectors"]),

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftCSV
 
 /// What one exported file holds: receive and send connectors, the transport configuration's
 /// domain-secure lists, and notes about what could not be read.
@@ -51,7 +52,15 @@ public struct ConnectorExport: Sendable, Equatable {
             default: objects = []
             }
         } else {
-            objects = CSVRecords.parse(trimmed).map { $0.mapValues { PowerShellValue.text($0) } }
+            // Windows PowerShell 5.1's Export-Csv starts with `#TYPE <class>` unless -NoTypeInformation.
+            var lines = trimmed[...]
+            if lines.hasPrefix("#TYPE") { lines = lines.drop { !$0.isNewline }.drop { $0.isNewline } }
+            do {
+                objects = try CSV<Named>(string: String(lines), delimiter: .comma, loadColumns: false).rows
+                    .map { $0.mapValues { PowerShellValue.text($0) } }
+            } catch {
+                throw Problem(description: "\(source) is neither JSON nor CSV that can be read (a quote left open?)")
+            }
         }
         guard !objects.isEmpty else {
             throw Problem(description: "\(source) holds no objects (expected Get-ReceiveConnector, Get-SendConnector or Get-TransportConfig output)")

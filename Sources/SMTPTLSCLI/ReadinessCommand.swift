@@ -23,12 +23,7 @@ extension SMTPTLSCommand {
         var asOf: UTCDay?
         @Option(name: .customLong("quiet-days"), help: "Days without legacy sessions a connector needs to be ready.")
         var quietDays = 14
-        @Option(help: "Only this connector (exactly as logged).")
-        var connector: String?
-        @Option(help: "Only receive or send connectors.")
-        var direction: LogType?
-        @Option(help: "Only this server label.")
-        var server: String?
+        @OptionGroup var scope: ScopeOptions
 
         func validate() throws {
             guard (1...ReadinessReport.lookBackDays).contains(quietDays) else {
@@ -40,7 +35,7 @@ extension SMTPTLSCommand {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             try printReport(output.format) {
                 let report = ReadinessReport(
-                    filter: ReportFilter(connector: connector, direction: direction?.name, server: server),
+                    filter: scope.filter,
                     asOf: asOf ?? UTCDay(millis: now), quietDays: quietDays, now: now)
                 let rows = try report.run(database: database.forReading)
                 let counts = ReadinessReport.Verdict.allCases.map { v in "\(v.rawValue) \(rows.filter { $0.verdict == v }.count)" }

@@ -2,12 +2,8 @@ import ArgumentParser
 import LogScanner
 import Reports
 
-/// The window and scope options every report takes.
-struct ReportOptions: ParsableArguments {
-    @Option(help: "First day (YYYY-MM-DD, UTC) to include.")
-    var since: UTCDay?
-    @Option(help: "Last day (YYYY-MM-DD, UTC) to include.")
-    var until: UTCDay?
+/// Which connectors a report covers: connector, direction, server.
+struct ScopeOptions: ParsableArguments {
     @Option(help: "Only this connector (exactly as logged).")
     var connector: String?
     @Option(help: "Only receive (parties connecting to us) or send (servers we connect to).")
@@ -15,13 +11,25 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Only this server label.")
     var server: String?
 
+    var filter: ReportFilter { ReportFilter(connector: connector, direction: direction?.name, server: server) }
+}
+
+/// The window and scope options every report over days takes.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "First day (YYYY-MM-DD, UTC) to include.")
+    var since: UTCDay?
+    @Option(help: "Last day (YYYY-MM-DD, UTC) to include.")
+    var until: UTCDay?
+    @OptionGroup var scope: ScopeOptions
+
     func validate() throws {
         try validateWindow(since, until)
     }
 
     var filter: ReportFilter {
-        ReportFilter(
-            since: since?.description, until: until?.description, connector: connector, direction: direction?.name,
-            server: server)
+        var filter = scope.filter
+        filter.since = since?.description
+        filter.until = until?.description
+        return filter
     }
 }

@@ -146,7 +146,7 @@ enum SummaryHTML {
         .bar span{display:block;font-size:12px;line-height:22px;text-align:center;white-space:nowrap;overflow:hidden}
         .bar-values{font-size:13px;color:#424242;margin-top:2px}.bar-values span{white-space:nowrap;margin-right:.6em}
         .bar-values i{display:inline-block;width:10px;height:10px;margin-right:3px;border-radius:2px;vertical-align:-1px}
-        .spark{display:inline-flex;align-items:flex-end;height:18px;gap:1px}.spark i{display:block;width:3px;background:#c62828}
+        .spark{display:inline-flex;align-items:flex-end;height:18px;gap:1px;border-bottom:1px solid #bdbdbd}.spark i{display:block;width:3px;background:#c62828}
         td.verdict.not_ready{color:#c62828;font-weight:600}td.verdict.ready{color:#2e7d32;font-weight:600}td.verdict.unknown{color:#8d6e00}
         footer{margin-top:2em;color:#9e9e9e;font-size:.8em}
         """

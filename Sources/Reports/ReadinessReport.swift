@@ -34,10 +34,19 @@ public struct ReadinessReport: Sendable {
         public var partiesToFix: [String] = []
         /// Legacy sessions per day, oldest first, the 30 days up to the as-of day.
         public var trend: [Int64] = Array(repeating: 0, count: ReadinessReport.trendDays)
+
+        /// The names of the CSV columns, in JSON too.
+        enum CodingKeys: String, CodingKey {
+            case server, direction, connector, verdict, reason, trend
+            case legacySessions1d = "legacy_sessions_1d", legacySessions7d = "legacy_sessions_7d"
+            case legacySessions30d = "legacy_sessions_30d", legacyParties30d = "legacy_parties_30d"
+            case lastLegacySession = "last_legacy_session_ms", daysSinceLegacy = "days_since_legacy"
+            case partiesToFix = "parties_to_fix"
+        }
     }
 
     public static let trendDays = 30
-    /// How far back the last legacy session is looked for.
+    /// The most days back the last legacy session is looked for.
     public static let lookBackDays = 365
 
     public var filter: ReportFilter
@@ -45,6 +54,9 @@ public struct ReadinessReport: Sendable {
     public var quietDays: Int
     /// The time the report is made (ms): hours after it cannot be in the logs yet.
     public var now: Int64
+    /// Days back the last legacy session is looked for beyond the 30-day trend (a scan of that
+    /// many days of rollups; the nightly summary sets 0 and shows the 30 days only).
+    public var lookBack = ReadinessReport.lookBackDays
 
     public init(filter: ReportFilter = ReportFilter(), asOf: UTCDay, quietDays: Int = 14, now: Int64) {
         self.filter = filter
@@ -129,17 +141,7 @@ public struct ReadinessReport: Sendable {
             }
         }
         // The last legacy session before the recent window, for connectors quiet in it.
-        let older = (["v.day >= ?1 AND v.day < ?2"] + clauses).joined(separator: " AND ")
-        for r in try db.rows("""
-            SELECT v.server, v.log_type, v.connector, MAX(v.last_seen_ms) FROM negotiations v
-            WHERE \(older) AND v.legacy = 1 GROUP BY v.server, v.log_type, v.connector
-            """, [asOf.adding(days: Int64(1 - Self.lookBackDays)).description, recentStart.description] + parameters, { $0 })
-        {
-            let scope = Scope(server: r.text(0), direction: r.text(1), connector: r.text(2))
-            guard var current = rows[scope], current.lastLegacySession == nil else { continue }
-            current.lastLegacySession = r.int(3)
-            rows[scope] = current
-        }
+        if lookBack > Self.trendDays { try lastLegacyBefore(db, recentStart, clauses: clauses, parameters: parameters, into: &rows) }
         let missing = try missingHours(db, from: quietStart)
         var result: [Row] = []
         for (scope, var r) in rows {
@@ -165,6 +167,24 @@ public struct ReadinessReport: Sendable {
             if $0.verdict != $1.verdict { return order[$0.verdict]! < order[$1.verdict]! }
             if $0.legacySessions30d != $1.legacySessions30d { return $0.legacySessions30d > $1.legacySessions30d }
             return ($0.server ?? "", $0.direction, $0.connector) < ($1.server ?? "", $1.direction, $1.connector)
+        }
+    }
+
+    /// Fills in the last legacy session before `recentStart` (up to ``lookBack`` days back) for
+    /// the rows that had none in the recent window.
+    private func lastLegacyBefore(
+        _ db: Snapshot, _ recentStart: UTCDay, clauses: [String], parameters: [String], into rows: inout [Scope: Row]
+    ) throws {
+        let older = (["v.day >= ?1 AND v.day < ?2"] + clauses).joined(separator: " AND ")
+        for r in try db.rows("""
+            SELECT v.server, v.log_type, v.connector, MAX(v.last_seen_ms) FROM negotiations v
+            WHERE \(older) AND v.legacy = 1 GROUP BY v.server, v.log_type, v.connector
+            """, [asOf.adding(days: Int64(1 - lookBack)).description, recentStart.description] + parameters, { $0 })
+        {
+            let scope = Scope(server: r.text(0), direction: r.text(1), connector: r.text(2))
+            guard var current = rows[scope], current.lastLegacySession == nil else { continue }
+            current.lastLegacySession = r.int(3)
+            rows[scope] = current
         }
     }
 

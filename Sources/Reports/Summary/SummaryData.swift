@@ -318,7 +318,9 @@ extension SummaryData {
             coverage: coverage.values.sorted { ($0.server, $0.direction, $0.day) < ($1.server, $1.direction, $1.day) },
             trend: trend.keys.sorted().map { DayShare(day: $0, protocols: trend[$0]!.sorted { order($0.name) < order($1.name) }) })
         data.consequences = try consequences(db, since: since, until: until)
-        data.readiness = try ReadinessReport(asOf: until, now: Int64(Date().timeIntervalSince1970 * 1000)).rows(db)
+        var readiness = ReadinessReport(asOf: until, now: Int64(Date().timeIntervalSince1970 * 1000))
+        readiness.lookBack = 0  // the summary's table covers the 30-day trend; a year's scan is `readiness`'s
+        data.readiness = try readiness.rows(db)
         return data
     }
 

@@ -156,34 +156,52 @@ public struct ImpactReport: Sendable {
         return (parties, tallies)
     }
 
-    /// The listed parties as rows of ``columns``: by category, then by the sessions that put
-    /// them there (most first), then by address and connector.
-    func table(_ parties: PartyIndex, _ tallies: [Tally], policy: ConnectorPolicy) -> ResultTable {
+    /// One listed party: what it did, its category, and what switching off does to it.
+    struct Entry {
+        var party: Party
+        var tally: Tally
+        var category: Category
+        var consequence: Consequence
+        var reason: String
+    }
+
+    /// The listed parties (those in a category), each with its consequence: by category, then by
+    /// the sessions that put them there (most first), then by address and connector.
+    func entries(_ db: Snapshot) throws -> [Entry] {
+        let (parties, tallies) = try tally(db)
+        let policy = try ConnectorPolicy(db)
         let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
-        let listed = tallies.indices.compactMap { id in tallies[id].category.map { (id: id, rank: rank[$0]!, party: parties.party(id)) } }
-            .sorted { a, b in
-                if a.rank != b.rank { return a.rank < b.rank }
-                let wa = tallies[a.id].weight, wb = tallies[b.id].weight
-                if wa != wb { return wa > wb }
-                let ia = a.party.remoteIP ?? "", ib = b.party.remoteIP ?? ""
-                if ia != ib { return ia.utf8.lexicographicallyPrecedes(ib.utf8) }
-                if a.party.connector != b.party.connector { return a.party.connector.utf8.lexicographicallyPrecedes(b.party.connector.utf8) }
-                return (a.party.server, a.party.logType) < (b.party.server, b.party.logType)
-            }
-        let rows: [[SQLValue]] = listed.map { entry in
-            let t = tallies[entry.id], p = entry.party
+        let listed = tallies.indices.compactMap { id -> Entry? in
+            let t = tallies[id]
+            guard let category = t.category else { return nil }
+            let party = parties.party(id)
             let evidence = ConnectorPolicy.Evidence(
                 user: t.user, certificate: t.certificate, domains: t.senderDomains.values + t.ehloNames.values)
-            let (consequence, reason) = policy.decide(
-                t.category!, party: p, evidence: evidence, floor: floor, sessionsAtOrAbove: t.atOrAbove)
+            let (consequence, reason) = policy.decide(category, party: party, evidence: evidence, floor: floor, sessionsAtOrAbove: t.atOrAbove)
+            return Entry(party: party, tally: t, category: category, consequence: consequence, reason: reason)
+        }
+        return listed.sorted { a, b in
+            if a.category != b.category { return rank[a.category]! < rank[b.category]! }
+            if a.tally.weight != b.tally.weight { return a.tally.weight > b.tally.weight }
+            let ia = a.party.remoteIP ?? "", ib = b.party.remoteIP ?? ""
+            if ia != ib { return ia.utf8.lexicographicallyPrecedes(ib.utf8) }
+            if a.party.connector != b.party.connector { return a.party.connector.utf8.lexicographicallyPrecedes(b.party.connector.utf8) }
+            return (a.party.server, a.party.logType) < (b.party.server, b.party.logType)
+        }
+    }
+
+    /// The entries as rows of ``columns``.
+    static func table(_ entries: [Entry]) -> ResultTable {
+        let rows: [[SQLValue]] = entries.map { e in
+            let t = e.tally, p = e.party
             return [
-                .text(t.category!.rawValue), .text(consequence.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType), .text(p.connector),
-                t.oldProtocols.sqlValue, .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
+                .text(e.category.rawValue), .text(e.consequence.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType),
+                .text(p.connector), t.oldProtocols.sqlValue, .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
                 .integer(t.failed), t.ehloNames.sqlValue, t.senderDomains.sqlValue, .text(Timestamp.iso(t.firstSeen)),
-                .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged), .text(reason),
+                .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged), .text(e.reason),
             ]
         }
-        return ResultTable(columns: Self.columns, rows: rows)
+        return ResultTable(columns: columns, rows: rows)
     }
 
     public func run(database: String) throws -> Result {
@@ -203,9 +221,9 @@ public struct ImpactReport: Sendable {
 
     func classify(_ db: Snapshot, windowNote: String?) throws -> Result {
         do {
-            let (parties, tallies) = try tally(db)
-            let table = table(parties, tallies, policy: try ConnectorPolicy(db))
-            let counts = Category.allCases.map { c in "\(c.rawValue) \(table.rows.filter { $0[0].text == c.rawValue }.count)" }
+            let entries = try entries(db)
+            let table = Self.table(entries)
+            let counts = Category.allCases.map { c in "\(c.rawValue) \(entries.filter { $0.category == c }.count)" }
             var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]
             let (clauses, filterParameters) = filter.conditions("v")
             let probes = try db.row("""

@@ -327,18 +327,14 @@ extension SummaryData {
     /// `impact`'s consequences for the window, counted per connector (most parties that break first).
     static func consequences(_ db: Snapshot, since: UTCDay, until: UTCDay) throws -> [ConnectorConsequences] {
         let impact = ImpactReport(filter: ReportFilter(since: since.description, until: until.description))
-        let table = try impact.classify(db, windowNote: nil).table
-        guard let consequence = table.columns.firstIndex(of: "consequence"), let category = table.columns.firstIndex(of: "category"),
-            let direction = table.columns.firstIndex(of: "direction"), let connector = table.columns.firstIndex(of: "connector")
-        else { return [] }
         var counts: [String: ConnectorConsequences] = [:]
-        for row in table.rows where row[category].text == ImpactReport.Category.legacyOnly.rawValue {
-            let key = row[direction].text + "\u{1}" + row[connector].text
-            var c = counts[key] ?? ConnectorConsequences(direction: row[direction].text, connector: row[connector].text)
-            switch Consequence(rawValue: row[consequence].text) {
+        for e in try impact.entries(db) where e.category == .legacyOnly {
+            let key = e.party.logType + "\u{1}" + e.party.connector
+            var c = counts[key] ?? ConnectorConsequences(direction: e.party.logType, connector: e.party.connector)
+            switch e.consequence {
             case .breaks: c.breaks += 1
             case .fallsBackToPlaintext: c.fallsBackToPlaintext += 1
-            default: c.unknown += 1
+            case .unknown, .unaffected: c.unknown += 1  // a legacy_only party is never unaffected
             }
             counts[key] = c
         }

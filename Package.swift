@@ -20,8 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
-        // C libraries: system-library targets, C only in their shim.h.
-        .systemLibrary(name: "CByteSearch", path: "Sources/CByteSearch"),
+        // C: the scanner's line-splitting kernel, and the system libraries (C only in their shim.h).
+        .target(name: "CByteSearch"),
         .systemLibrary(
             name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),

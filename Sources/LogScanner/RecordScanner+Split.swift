@@ -1,18 +1,16 @@
 import CByteSearch
 
-// The scanner's only unsafe pointer code: splitting a contiguous region into lines and fields.
+// The scanner's only pointer code on the Swift side: walking a contiguous region line by line
+// with the C kernel `smtptls_split_line` (Sources/CByteSearch), which finds each line's LF and
+// field bounds.
 //
 // Invariants:
 // - `region` is valid for the whole call; nothing derived from it is stored after the call.
 //   Records handed to the sink point into it and are valid only during the sink call.
-// - Loads are 64 bytes wide. A full 64-byte block is loaded only when it lies inside the region;
-//   the last partial block is copied into a zero-filled 64-byte stack buffer first, so no load
-//   ever crosses the end of a mapping (zero bytes are not structural characters).
-// - Field offsets are stored relative to the line start as Int32; lines longer than
-//   `maximumLineBytes` (< 2 GiB) are reported before any stored offset is used.
-// - A quote toggles "inside quotes" (so `""` inside a quoted field toggles twice); commas inside
-//   quotes do not split; LF always ends the line, inside quotes or not (a record never spans
-//   lines), and resets the state.
+// - The kernel is given exactly the bytes from the current line's start to the region's end, so
+//   it never reads beyond the region (no padding, no copy of the last block).
+// - Field bounds are Int32 indexes from the line's start; lines longer than `maximumLineBytes`
+//   (< 2 GiB) are reported before any bound is used.
 
 extension RecordScanner {
     /// Scans the complete lines of `region` and returns the index just after the last LF (the
@@ -23,73 +21,36 @@ extension RecordScanner {
         guard let base = region.baseAddress, !region.isEmpty else { return 0 }
         let n = region.count
         var lineStart = 0
-        var fieldStart = 0
-        var inQuote = false
         var bounds = FieldBounds()
-        var block = 0
-        return withUnsafeTemporaryAllocation(byteCount: 64, alignment: 64) { pad in
-            while block < n {
-                var mask: UInt64
-                if n - block >= 64 {
-                    mask = smtptls_structural_mask64(base.advanced(by: block).assumingMemoryBound(to: UInt8.self))
-                } else {
-                    pad.initializeMemory(as: UInt8.self, repeating: 0)
-                    pad.copyMemory(from: UnsafeRawBufferPointer(start: base.advanced(by: block), count: n - block))
-                    mask = smtptls_structural_mask64(pad.baseAddress!.assumingMemoryBound(to: UInt8.self))
-                }
-                while mask != 0 {
-                    let i = block &+ mask.trailingZeroBitCount
-                    mask &= mask &- 1
-                    let c = base.load(fromByteOffset: i, as: UInt8.self)
-                    if c == 0x22 {  // "
-                        inQuote.toggle()
-                        if bounds.count < 32 { bounds.quoted |= 1 << UInt32(bounds.count) }
-                    } else if c == 0x2C {  // ,
-                        if !inQuote {
-                            if bounds.count < FieldLayout.maximumFields {
-                                bounds.starts[bounds.count] = Int32(truncatingIfNeeded: fieldStart &- lineStart)
-                                bounds.ends[bounds.count] = Int32(truncatingIfNeeded: i &- lineStart)
-                            }
-                            bounds.count &+= 1
-                            fieldStart = i &+ 1
-                        }
-                    } else {  // LF
-                        var end = i
-                        if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
-                        if bounds.count < FieldLayout.maximumFields {
-                            bounds.starts[bounds.count] = Int32(truncatingIfNeeded: fieldStart &- lineStart)
-                            bounds.ends[bounds.count] = Int32(truncatingIfNeeded: max(fieldStart, end) &- lineStart)
-                        }
-                        bounds.count &+= 1
-                        processLine(
-                            UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
-                            offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(i &+ 1),
-                            bounds: &bounds, unterminatedQuote: inQuote, sink: &sink)
-                        lineStart = i &+ 1
-                        fieldStart = lineStart
-                        inQuote = false
-                        bounds.count = 0
-                        bounds.quoted = 0
-                    }
-                }
-                block &+= 64
-            }
-            return lineStart
+        while lineStart < n {
+            let start = base.advanced(by: lineStart).assumingMemoryBound(to: UInt8.self)
+            guard smtptls_split_line(start, n &- lineStart, &bounds.raw) != 0 else { break }
+            let lf = lineStart &+ Int(bounds.raw.newline)
+            var end = lf
+            if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
+            processLine(
+                UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
+                offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
+                bounds: &bounds, sink: &sink)
+            lineStart = lf &+ 1
         }
+        return lineStart
     }
 
     /// Classifies one complete line (terminator removed) and tells the sink.
     @inline(__always)
     mutating func processLine<S: RecordSink>(
         _ line: UnsafeRawBufferPointer, offset: UInt64, terminatorEnd: UInt64,
-        bounds: inout FieldBounds, unterminatedQuote: Bool, sink: inout S
+        bounds: inout FieldBounds, sink: inout S
     ) {
         statistics.lines &+= 1
         statistics.consumedBytes = terminatorEnd
         var content = line
         if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
             content = UnsafeRawBufferPointer(rebasing: line[3...])
-            if bounds.starts[0] < 3 { bounds.starts[0] = 3 }
+            bounds.firstStart = 3
+        } else {
+            bounds.firstStart = 0
         }
         if !identified && !content.isEmpty {
             fingerprint.combine(content)
@@ -116,7 +77,7 @@ extension RecordScanner {
         if line.count > maximumLineBytes {
             reason = .lineTooLong(bytes: line.count)
         } else if let layout = header.layout, let logType = header.logType {
-            if unterminatedQuote {
+            if bounds.raw.open_quote != 0 {
                 reason = .unterminatedQuote
             } else if bounds.count != layout.count {
                 reason = .fieldCount(expected: layout.count, found: bounds.count)

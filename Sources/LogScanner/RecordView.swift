@@ -1,3 +1,5 @@
+import CByteSearch
+
 /// A well-formed record: its line and the byte ranges of its fields, without copies.
 ///
 /// - Warning: points into the scanner's buffer; valid only during ``RecordSink/record(_:)``.
@@ -41,24 +43,33 @@ public struct RecordView {
     public var context: FieldView { self[field: layout.context] }
 }
 
-/// Field boundaries of one line, as offsets from the line's first byte.
+/// Field boundaries of one line, as the C kernel found them (indexes from the line's first byte).
 struct FieldBounds {
-    var starts = InlineArray<16, Int32>(repeating: 0)
-    var ends = InlineArray<16, Int32>(repeating: 0)
-    /// Bit i set: field i contained a quote character.
-    var quoted: UInt32 = 0
-    /// Fields found on the line (may exceed 16; only the first 16 are stored).
-    var count = 0
+    var raw = smtptls_line_fields()
+    /// Where field 0 starts: 3 after a byte-order mark, else 0.
+    var firstStart = 0
 
+    /// Fields found on the line (may exceed 16; only the first 16 have bounds).
+    var count: Int { Int(raw.field_count) }
+
+    /// The index of the comma or LF that ends field `i` (`i` < 16).
+    @inline(__always)
+    func end(_ i: Int) -> Int {
+        withUnsafeBytes(of: raw.field_end) { Int($0.load(fromByteOffset: i &* 4, as: Int32.self)) }
+    }
+
+    /// Field `i` of `line` (`i` < min(count, 16)); the line's CR, if any, is already cut off,
+    /// so the last field is clamped to the line.
     @inline(__always)
     func field(_ i: Int, in line: UnsafeRawBufferPointer) -> FieldView {
-        var s = Int(starts[i])
-        var e = Int(ends[i])
-        let isQuoted = quoted & (1 << UInt32(i)) != 0
-        if isQuoted, e - s >= 2, line[s] == UInt8(ascii: "\""), line[e - 1] == UInt8(ascii: "\"") {
+        let e = min(end(i), line.count)
+        var s = min(i == 0 ? firstStart : end(i &- 1) &+ 1, e)
+        var stop = e
+        let isQuoted = i < 32 && raw.quoted & (1 << UInt32(i)) != 0
+        if isQuoted, stop - s >= 2, line[s] == UInt8(ascii: "\""), line[stop - 1] == UInt8(ascii: "\"") {
             s += 1
-            e -= 1
+            stop -= 1
         }
-        return FieldView(bytes: UnsafeRawBufferPointer(rebasing: line[s..<e]), isQuoted: isQuoted)
+        return FieldView(bytes: UnsafeRawBufferPointer(rebasing: line[s..<stop]), isQuoted: isQuoted)
     }
 }

@@ -185,15 +185,43 @@ struct ScannerTests {
         #expect(RecordingSink.scan(other.bytes()).0.fingerprint != first)
     }
 
-    @Test("the SIMD structural mask marks exactly the commas, quotes and line feeds of any block")
-    func structuralMask() {
+    @Test("the C line kernel finds the LF and the field ends a byte-by-byte reading finds, in any line")
+    func lineKernel() {
         var random = SeededRandom(seed: 5)
         let alphabet: [UInt8] = [0x2C, 0x22, 0x0A, 0x0D, 0x41, 0x20, 0x00, 0xFF, 0x7C]
-        for _ in 0..<2000 {
-            let block = (0..<64).map { _ in random.chance(0.5) ? random.pick(alphabet) : UInt8(truncatingIfNeeded: random.next()) }
-            var expected: UInt64 = 0
-            for (i, b) in block.enumerated() where b == 0x2C || b == 0x22 || b == 0x0A { expected |= 1 << UInt64(i) }
-            #expect(block.withUnsafeBufferPointer { smtptls_structural_mask64($0.baseAddress!) } == expected)
+        for _ in 0..<3000 {
+            // Lengths around the kernel's 64-byte blocks, with and without an LF in them.
+            let length = Int(random.next() % 200)
+            let bytes = (0..<length).map { _ in
+                random.chance(0.3) ? random.pick(alphabet) : UInt8(truncatingIfNeeded: random.next())
+            }
+            // The reference: one byte at a time.
+            var ends: [Int] = []
+            var quoted: UInt32 = 0
+            var inQuote = false
+            var newline: Int?
+            for (i, c) in bytes.enumerated() {
+                if c == 0x22 {
+                    inQuote.toggle()
+                    if ends.count < 32 { quoted |= 1 << UInt32(ends.count) }
+                } else if c == 0x2C, !inQuote {
+                    ends.append(i)
+                } else if c == 0x0A {
+                    ends.append(i)
+                    newline = i
+                    break
+                }
+            }
+            var out = smtptls_line_fields()
+            let found = bytes.withUnsafeBufferPointer { smtptls_split_line($0.baseAddress, $0.count, &out) }
+            #expect((found == 1) == (newline != nil))
+            guard let newline, found == 1 else { continue }
+            #expect(Int(out.newline) == newline)
+            #expect(Int(out.field_count) == ends.count)
+            #expect(out.quoted == quoted)
+            #expect((out.open_quote != 0) == inQuote)
+            let stored = withUnsafeBytes(of: out.field_end) { Array($0.bindMemory(to: Int32.self)) }
+            #expect(stored.prefix(min(ends.count, 16)).map(Int.init) == Array(ends.prefix(16)))
         }
     }
 }

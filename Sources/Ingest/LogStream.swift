@@ -10,21 +10,17 @@ final class LogStream {
     let member: String
     var scanner = RecordScanner()
     var tracker: SessionTracker
-    let completed = DeltaBox()
     private var sniffed = false
     private var decoder: (any StreamDecoder)?
     private var pendingHead: [UInt8] = []
     private let nested: Bool
-
-    final class DeltaBox { var delta = RollupDelta() }
 
     /// - Parameter nested: sniff the first bytes for zstd/gzip and decompress (archive members).
     init(input: InputFile, member: String, nested: Bool, maximumOpenSessions: Int, resume: @escaping (UInt64) -> UInt64) {
         self.input = input
         self.member = member
         self.nested = nested
-        let box = completed
-        tracker = SessionTracker(server: input.server, maximumOpenSessions: maximumOpenSessions) { box.delta.add($0) }
+        tracker = SessionTracker(server: input.server, maximumOpenSessions: maximumOpenSessions)
         tracker.resumeOffset = resume
     }
 
@@ -76,7 +72,8 @@ final class LogStream {
             return failed(error, bytesRead: bytesRead)
         }
         scanner.finish(into: &tracker)
-        var delta = completed.delta
+        var delta = RollupDelta()
+        delta.add(tracker.tallies, server: input.server)
         for u in tracker.unrecognized.values.sorted(by: { $0.text < $1.text }) {
             delta.addUnrecognized(server: input.server, u)
         }

@@ -19,6 +19,17 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
     case none
 
     /// Parses an endpoint field (`address:port`, `[v6]:port`, or a bare address).
+    /// One word that equal addresses share (a hash input, not an identity).
+    @inline(__always)
+    public var hashWord: UInt64 {
+        switch self {
+        case .ipv4(let v): return UInt64(v)
+        case .ipv6(let hi, let lo): return hi ^ (lo &* 0x9E37_79B9_7F4A_7C15) ^ 1 << 63
+        case .text(let s): return UInt64(bitPattern: Int64(s.hashValue))
+        case .none: return 0xFFFF_FFFF_FFFF
+        }
+    }
+
     public static func parse(endpoint f: FieldView) -> RemoteAddress {
         let b = f.bytes
         guard !b.isEmpty else { return .none }

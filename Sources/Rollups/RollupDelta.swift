@@ -66,6 +66,42 @@ public struct RollupDelta: Sendable {
         coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: hour), default: 0] += 1
     }
 
+    /// Counts the sessions one input's tracker finished: each distinct key of small integers
+    /// becomes the store's string key once.
+    public mutating func add(_ t: SessionTallies, server: String) {
+        let tables = t.tables
+        func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
+        sessions.reserveCapacity(sessions.count + t.outcomes.count)
+        for (k, count) in t.outcomes {
+            let key = SessionRollupKey(SessionRollupFields(
+                server: server, day: k.day, logType: k.logType, connector: tables.connectors[k.connector],
+                remote: k.remote, outcome: k.outcome, negotiation: k.negotiation.map { tables.negotiations[$0] },
+                error: k.error.map { tables.texts[$0] } ?? "", activity: k.activity))
+            sessions[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
+        }
+        identities.reserveCapacity(identities.count + t.identities.count)
+        for (k, count) in t.identities {
+            let key = IdentityRollupKey(IdentityRollupFields(
+                server: server, day: k.day, logType: k.logType, connector: tables.connectors[k.connector],
+                remote: k.remote, outcome: k.outcome, protocolVersion: k.protocolVersion, ehlo: name(k.ehlo),
+                senderDomain: name(k.senderDomain), authUser: name(k.authUser),
+                certificateSubject: name(k.certificateSubject), certificateThumbprint: name(k.certificateThumbprint)))
+            identities[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
+        }
+        for (k, count) in t.failedLogins {
+            let key = AuthFailureKey(
+                server: server, day: k.day, logType: k.logType, connector: tables.connectors[k.connector],
+                remote: k.remote, user: k.user, mechanism: k.mechanism, error: k.error)
+            authFailures[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
+        }
+        for (k, n) in t.coverage {
+            coverage[CoverageKey(server: server, logType: k.logType, hour: k.hour), default: 0] += n
+        }
+        sessionCount += t.sessionCount
+        for (k, v) in t.protocolSessions { protocolSessions[k, default: 0] += v }
+        for (k, v) in t.outcomeSessions { outcomeSessions[k, default: 0] += v }
+    }
+
     /// Records an unrecognised TLS sentence.
     public mutating func addUnrecognized(server: String, _ u: UnrecognizedSentence) {
         let key = UnrecognizedKey(server: server, logType: u.logType, text: u.text)

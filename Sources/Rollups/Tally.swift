@@ -1,3 +1,5 @@
+import TLSSessions
+
 /// Sessions counted under one rollup key, with the first and last log time among them.
 public struct Tally: Sendable, Equatable {
     public var sessions: Int64
@@ -20,5 +22,12 @@ public struct Tally: Sendable, Equatable {
         sessions += other.sessions
         firstSeen = min(firstSeen, other.firstSeen)
         lastSeen = max(lastSeen, other.lastSeen)
+    }
+}
+
+extension Tally {
+    /// A tracker's count of one key.
+    public init(_ count: SessionTallies.Count) {
+        self.init(sessions: count.sessions, firstSeen: count.firstSeen, lastSeen: count.lastSeen)
     }
 }

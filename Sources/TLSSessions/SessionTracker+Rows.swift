@@ -5,22 +5,23 @@ extension SessionTracker {
     mutating func command(_ r: borrowing RecordView, _ key: LocalKey) {
         let data = r.data
         if data.hasPrefixIgnoringCase("ehlo ") || data.hasPrefixIgnoringCase("helo ") {
-            let name = Self.firstToken(data, skip: 5)
+            let name = tallies.tables.names.id(Self.firstToken(data, skip: 5))
             update(key, r) {
                 if $0.ehlo == nil { $0.ehlo = name }
                 $0.activity = max($0.activity, .greeted)
             }
         } else if data.hasPrefixIgnoringCase("mail from:") {
-            let domain = Self.senderDomain(data, skip: 10)
+            let domain = tallies.tables.names.id(Self.senderDomain(data, skip: 10))
             update(key, r) {
                 if $0.senderDomain == nil { $0.senderDomain = domain }
                 $0.activity = .mail
             }
         } else if data.hasPrefixIgnoringCase("auth ") {
-            let mechanism = String(decoding: Self.firstToken(data, skip: 5).bytes, as: UTF8.self).uppercased()
+            let mechanism = tallies.tables.texts.id(
+                String(decoding: Self.firstToken(data, skip: 5).bytes, as: UTF8.self).uppercased())
             update(key, r) {
                 $0.authMechanism = mechanism
-                $0.authAttemptStart = $0.authFailures.count
+                $0.authAttemptStart = $0.authFailureCount
                 $0.pendingUser = nil
             }
         } else if data.hasPrefixIgnoringCase("starttls") || data.hasPrefixIgnoringCase("x-anonymoustls") {
@@ -42,13 +43,17 @@ extension SessionTracker {
         } else if data.hasPrefix("535") {
             let text = String(decoding: data.unescaped().bytes.prefix(200), as: UTF8.self)
             let t = r.timestamp
+            var failure: AuthFailure?
+            let tables = tallies.tables
             update(key, r) { f in
                 // The `… failed because of …` row, when logged, already said it (and better).
-                guard f.authFailures.count == f.authAttemptStart else { return }
-                f.authFailures.append(AuthFailure(
-                    mechanism: f.authMechanism ?? "", error: text, user: f.pendingUser, time: t))
+                guard f.authFailureCount == f.authAttemptStart else { return }
+                failure = AuthFailure(
+                    mechanism: tables.text(f.authMechanism) ?? "", error: text, user: tables.name(f.pendingUser), time: t)
+                f.authFailureCount += 1
                 f.pendingUser = nil
             }
+            if let failure { authFailures[key, default: []].append(failure) }
         }
     }
 
@@ -56,26 +61,32 @@ extension SessionTracker {
     /// attempt when already named.
     mutating func authenticationFailed(_ r: borrowing RecordView, _ key: LocalKey, mechanism: String, error: String) {
         let t = r.timestamp
+        var pending: Int32?
         update(key, r) { f in
-            f.authFailures.append(AuthFailure(
-                mechanism: mechanism, error: error, user: f.pendingUser, time: t))
+            pending = f.pendingUser
+            f.authFailureCount += 1
             f.pendingUser = nil
         }
+        authFailures[key, default: []].append(AuthFailure(
+            mechanism: mechanism, error: error, user: tallies.tables.name(pending), time: t))
     }
 
     /// A `User Name:` row: it names the user of the attempt it belongs to — a failure logged just
     /// before it (Exchange logs the failure first), or else the attempt still under way.
     mutating func userNamed(_ user: ByteString, _ r: borrowing RecordView, _ key: LocalKey) {
-        update(key, r) { f in
-            var attached = false
-            var i = f.authFailures.count - 1
-            while i >= f.authAttemptStart && i >= 0 && f.authFailures[i].user == nil {
-                f.authFailures[i].user = user
-                attached = true
-                i -= 1
-            }
-            if !attached { f.pendingUser = user }
+        let id = tallies.tables.names.id(user)
+        var attemptStart = 0
+        update(key, r) { attemptStart = $0.authAttemptStart }
+        var failures = authFailures.removeValue(forKey: key) ?? []
+        var attached = false
+        var i = failures.count - 1
+        while i >= attemptStart && i >= 0 && failures[i].user == nil {
+            failures[i].user = user
+            attached = true
+            i -= 1
         }
+        if !failures.isEmpty { authFailures[key] = failures }
+        if !attached { update(key, r) { $0.pendingUser = id } }
     }
 
     mutating func information(_ r: borrowing RecordView, _ key: LocalKey) {
@@ -85,14 +96,16 @@ extension SessionTracker {
         if let sentence = TLSSentence.classify(sentenceField) {
             let t = r.timestamp
             switch sentence {
-            case .negotiated(let n):
-                statistics.negotiationRows[n.protocolVersion, default: 0] += 1
+            case .negotiated(let negotiated):
+                statistics.negotiationRows[negotiated.protocolVersion, default: 0] += 1
+                let n = tallies.tables.negotiations.id(negotiated)
                 update(key, r) {
                     $0.negotiation = n
                     $0.negotiationTime = t
                 }
-            case .failed(let error):
+            case .failed(let text):
                 statistics.failureRows += 1
+                let error = tallies.tables.texts.id(text)
                 update(key, r) {
                     $0.failure = error
                     $0.failureTime = t
@@ -112,20 +125,26 @@ extension SessionTracker {
                 update(key, r) { $0.certificateContext = .local }
             } else if context.hasPrefix("Remote certificate") || context.hasPrefix("Received certificate") {
                 let parsed = context.count > "Remote certificate".utf8.count ? CertificateRow.parse(data) : nil
+                var subject: Int32?
+                var thumbprint: Int32?
+                if let parsed {
+                    subject = tallies.tables.names.id(parsed.subject)
+                    if let t = parsed.thumbprint { thumbprint = tallies.tables.names.id(t) }
+                }
                 update(key, r) {
                     $0.certificateContext = .remote
-                    if let parsed {
-                        $0.certificateSubject = parsed.subject
-                        $0.certificateThumbprint = parsed.thumbprint
+                    if parsed != nil {
+                        $0.certificateSubject = subject
+                        $0.certificateThumbprint = thumbprint
                     }
                 }
             }
         case UInt8(ascii: "C"):
             if context.hasPrefix("Certificate subject") {
-                let value = data.unescaped()
+                let value = tallies.tables.names.id(data.unescaped())
                 update(key, r) { if $0.certificateContext == .remote { $0.certificateSubject = value } }
             } else if context.hasPrefix("Certificate thumbprint") {
-                let value = data.unescaped()
+                let value = tallies.tables.names.id(data.unescaped())
                 update(key, r) { if $0.certificateContext == .remote { $0.certificateThumbprint = value } }
             }
         case UInt8(ascii: "U"):
@@ -134,7 +153,7 @@ extension SessionTracker {
             }
         case UInt8(ascii: "a"):
             if context.count == 13, context.hasPrefix("authenticated"), !data.isEmpty {
-                let user = redacted(data.unescaped())
+                let user = tallies.tables.names.id(redacted(data.unescaped()))
                 update(key, r) {
                     $0.authUser = user
                     $0.pendingUser = nil
@@ -173,21 +192,35 @@ extension SessionTracker {
 
     /// The first space-delimited token after `skip` bytes, unescaped and copied (an EHLO name).
     static func firstToken(_ f: FieldView, skip: Int) -> ByteString {
-        let value = f.unescaped().bytes.dropFirst(skip).drop { $0 == 0x20 }
-        return ByteString(Array(value.prefix { $0 != 0x20 }))
+        guard f.isQuoted else { return ByteString(Array(token(f.bytes, skip: skip))) }
+        return f.unescaped().bytes.withUnsafeBytes { ByteString(Array(token($0, skip: skip))) }
     }
 
     /// The lower-cased domain of a `MAIL FROM:` argument; `<>` for the null sender, empty when
     /// the address has no domain.
     static func senderDomain(_ f: FieldView, skip: Int) -> ByteString {
-        let token = firstToken(f, skip: skip).bytes
-        var address = token[...]
+        guard f.isQuoted else { return domain(of: token(f.bytes, skip: skip)) }
+        return f.unescaped().bytes.withUnsafeBytes { domain(of: token($0, skip: skip)) }
+    }
+
+    /// The bytes after `skip`, leading spaces dropped, up to the next space.
+    @inline(__always)
+    static func token(_ bytes: UnsafeRawBufferPointer, skip: Int) -> Slice<UnsafeRawBufferPointer> {
+        var start = min(skip, bytes.count)
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        var end = start
+        while end < bytes.count, bytes[end] != 0x20 { end += 1 }
+        return bytes[start..<end]
+    }
+
+    static func domain(of token: Slice<UnsafeRawBufferPointer>) -> ByteString {
+        var address = token
         if address.first == UInt8(ascii: "<") {
             address = address.dropFirst()
             if let close = address.firstIndex(of: UInt8(ascii: ">")) { address = address[..<close] }
         }
         if address.isEmpty { return ByteString("<>") }
         guard let at = address.lastIndex(of: UInt8(ascii: "@")) else { return ByteString([]) }
-        return ByteString(Array(address[(at + 1)...])).asciiLowercased
+        return ByteString(address[(at + 1)...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
     }
 }

@@ -6,13 +6,15 @@ import LogScanner
     import Darwin
 #endif
 
-/// Reads one input's records and builds its session fragments: the scanner's sink.
+/// Reads one input's records and counts its sessions: the scanner's sink, and a pure state
+/// machine over rows.
 ///
-/// Sessions that both start (`+`) and end (`-`) in this input are handed to `onComplete` as soon
-/// as they end. Everything else — sessions still open at the end of the input, and tails of
-/// sessions that started in an earlier input — is kept, in order, in ``boundaryFragments()``
-/// for the cross-input joiner. Memory is bounded by the number of concurrently open sessions
-/// (capped by `maximumOpenSessions`; the oldest are handed on as boundary fragments).
+/// Sessions that both start (`+`) and end (`-`) in this input are counted into ``tallies`` as
+/// soon as they end, by keys of small integers (ids into ``SessionTallies/tables``). Everything
+/// else — sessions still open at the end of the input, and tails of sessions that started in an
+/// earlier input — is kept, in order, in ``boundaryFragments()`` for the cross-input joiner.
+/// Memory is bounded by the number of concurrently open sessions (capped by
+/// `maximumOpenSessions`; the least recently active are handed on as boundary fragments).
 public struct SessionTracker: RecordSink {
     public let server: String
     public internal(set) var statistics = TrackerStatistics()
@@ -22,8 +24,9 @@ public struct SessionTracker: RecordSink {
     public var skipBefore: UInt64 = 0
     /// Asked once with the fingerprint; returns the offset to skip to (the ledger's consumed bytes).
     public var resumeOffset: (UInt64) -> UInt64 = { _ in 0 }
-    /// Receives each session that started and ended within this input.
-    public var onComplete: (SessionFragment) -> Void
+    /// Also hands each session that started and ended within this input over whole (tests and
+    /// diagnostics; ingest reads ``tallies`` only).
+    public var onComplete: ((SessionFragment) -> Void)?
     public var maximumOpenSessions: Int
     /// Keep only the domain of authenticated user names (`--redact`).
     public var redactUsers = false
@@ -32,22 +35,34 @@ public struct SessionTracker: RecordSink {
     public var malformedSampleLimit = 20
     /// Unrecognised TLS sentences, verbatim, with counts.
     public internal(set) var unrecognized: [String: UnrecognizedSentence] = [:]
+    /// The sessions finished in this input, counted.
+    public internal(set) var tallies = SessionTallies()
 
-    var open: [LocalKey: SessionFragment] = [:]
+    var open: [LocalKey: OpenSession] = [:]
+    /// Refused authentications of open sessions (rare, so kept beside ``open``).
+    var authFailures: [LocalKey: [AuthFailure]] = [:]
     /// The open sessions by last activity, built when the cap is first reached (a flood): the
     /// oldest is then found in O(log n) instead of by scanning every open session.
     var ages: AgeQueue<LocalKey>?
     var boundary: [SessionFragment] = []
-    var connectors: [ByteString] = []
-    var lastConnector = -1
+    var lastConnector: Int32 = -1
 
+    /// A session within this input: log type, connector id, session id.
     struct LocalKey: Hashable {
         var logType: LogType
         var connector: Int32
         var sessionID: UInt64
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.sessionID == b.sessionID && a.connector == b.connector && a.logType == b.logType
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(sessionID ^ (UInt64(UInt32(bitPattern: connector)) << 1 | (logType == .send ? 1 : 0)) << 48)
+        }
     }
 
-    public init(server: String, maximumOpenSessions: Int = 1_000_000, onComplete: @escaping (SessionFragment) -> Void) {
+    public init(server: String, maximumOpenSessions: Int = 1_000_000, onComplete: ((SessionFragment) -> Void)? = nil) {
         self.server = server
         self.maximumOpenSessions = max(1, maximumOpenSessions)
         self.onComplete = onComplete
@@ -66,8 +81,10 @@ public struct SessionTracker: RecordSink {
 
     /// The fragments to join across inputs, in the order they must be merged; call once at the end.
     public mutating func boundaryFragments() -> [SessionFragment] {
-        let stillOpen = open.values.sorted { ($0.firstTime, $0.key.sessionID) < ($1.firstTime, $1.key.sessionID) }
+        let stillOpen = open.sorted { ($0.value.firstTime, $0.key.sessionID) < ($1.value.firstTime, $1.key.sessionID) }
+            .map { fragment($0.key, $0.value) }
         open.removeAll()
+        authFailures.removeAll()
         let result = boundary + stillOpen
         boundary.removeAll()
         return result
@@ -105,28 +122,28 @@ public struct SessionTracker: RecordSink {
             reject(r, "session-id is not hexadecimal")
             return
         }
-        let key = LocalKey(logType: r.logType, connector: connectorIndex(r.connectorID), sessionID: sessionID)
+        let key = LocalKey(logType: r.logType, connector: connectorID(r.connectorID), sessionID: sessionID)
         switch e {
         case 0x2B:  // + connect
             if let previous = open.removeValue(forKey: key) {
                 // The id came back without a disconnect in between: the old session is over.
                 statistics.sessionsWithoutDisconnect += 1
-                finishFragment(previous)
+                finish(key, previous)
             }
-            var fragment = newFragment(key, r)
-            fragment.startTime = r.timestamp
+            var session = newSession(r)
+            session.startTime = r.timestamp
             statistics.sessionsStarted += 1
-            insert(fragment, key)
+            insert(session, key)
         case 0x2D:  // - disconnect
-            var fragment: SessionFragment
+            var session: OpenSession
             if let existing = open.removeValue(forKey: key) {
-                fragment = existing
+                session = existing
             } else {
-                fragment = newFragment(key, r)
+                session = newSession(r)
             }
-            fragment.lastTime = max(fragment.lastTime, r.timestamp)
-            fragment.ended = true
-            finishFragment(fragment)
+            session.lastTime = max(session.lastTime, r.timestamp)
+            session.ended = true
+            finish(key, session)
         case 0x2A:  // * information
             information(r, key)
         case commandEvent:
@@ -136,16 +153,28 @@ public struct SessionTracker: RecordSink {
         }
     }
 
-    private mutating func finishFragment(_ fragment: SessionFragment) {
-        if fragment.startTime != nil && fragment.ended {
+    /// A session leaves the table: counted when it started and ended here, else handed on.
+    private mutating func finish(_ key: LocalKey, _ session: OpenSession) {
+        let failures = authFailures.removeValue(forKey: key) ?? []
+        if session.startTime != nil && session.ended {
             statistics.sessionsCompleted += 1
-            onComplete(fragment)
+            tallies.add(session, logType: key.logType, connector: key.connector, authFailures: failures)
+            if let onComplete { onComplete(fragment(key, session, failures)) }
         } else {
-            boundary.append(fragment)
+            boundary.append(fragment(key, session, failures))
         }
     }
 
-    private mutating func insert(_ fragment: SessionFragment, _ key: LocalKey) {
+    /// The portable form of a session of this input.
+    private func fragment(_ key: LocalKey, _ session: OpenSession, _ failures: [AuthFailure]? = nil) -> SessionFragment {
+        session.fragment(
+            key: SessionKey(
+                server: server, logType: key.logType, connector: tallies.tables.connectors[key.connector],
+                sessionID: key.sessionID),
+            tables: tallies.tables, authFailures: failures ?? authFailures[key] ?? [])
+    }
+
+    private mutating func insert(_ session: OpenSession, _ key: LocalKey) {
         if open.count >= maximumOpenSessions {
             var queue = ages ?? Self.queue(of: open)
             ages = nil
@@ -153,46 +182,42 @@ public struct SessionTracker: RecordSink {
                 let evicted = open.removeValue(forKey: oldest)
             {
                 statistics.openSessionsEvicted += 1
-                boundary.append(evicted)
+                boundary.append(fragment(oldest, evicted, authFailures.removeValue(forKey: oldest) ?? []))
             }
             queue.compact(liveCount: open.count) { open.map { (key: $0.key, time: $0.value.lastTime, tiebreak: $0.key.sessionID) } }
             ages = queue
         }
-        open[key] = fragment
-        ages?.push(key, time: fragment.lastTime, tiebreak: key.sessionID)
+        open[key] = session
+        ages?.push(key, time: session.lastTime, tiebreak: key.sessionID)
     }
 
-    static func queue(of open: [LocalKey: SessionFragment]) -> AgeQueue<LocalKey> {
+    static func queue(of open: [LocalKey: OpenSession]) -> AgeQueue<LocalKey> {
         var q = AgeQueue<LocalKey>()
-        for (k, f) in open { q.push(k, time: f.lastTime, tiebreak: k.sessionID) }
+        for (k, s) in open { q.push(k, time: s.lastTime, tiebreak: k.sessionID) }
         return q
     }
 
-    private func newFragment(_ key: LocalKey, _ r: borrowing RecordView) -> SessionFragment {
-        var f = SessionFragment(
-            key: SessionKey(
-                server: server, logType: key.logType, connector: connectors[Int(key.connector)],
-                sessionID: key.sessionID),
-            time: r.timestamp)
-        f.remote = RemoteAddress.parse(endpoint: r.remoteEndpoint)
-        return f
+    private func newSession(_ r: borrowing RecordView) -> OpenSession {
+        var s = OpenSession(time: r.timestamp)
+        s.remote = RemoteAddress.parse(endpoint: r.remoteEndpoint)
+        return s
     }
 
-    /// Runs `body` on the session's fragment in place (one hash lookup), creating it when this
-    /// is its first row here.
-    mutating func update(_ key: LocalKey, _ r: borrowing RecordView, _ body: (inout SessionFragment) -> Void) {
+    /// Runs `body` on the session in place (one hash lookup), creating it when this is its first
+    /// row here.
+    @inline(__always)
+    mutating func update(_ key: LocalKey, _ r: borrowing RecordView, _ body: (inout OpenSession) -> Void) {
         var index = open.index(forKey: key)
         if index == nil {
-            insert(newFragment(key, r), key)
+            insert(newSession(r), key)
             index = open.index(forKey: key)
         }
         let time = r.timestamp
-        let needsRemote = open.values[index!].remote == .none
-        let remote = needsRemote ? RemoteAddress.parse(endpoint: r.remoteEndpoint) : .none
-        open.values.withFragment(at: index!) { f in
-            if time > f.lastTime { f.lastTime = time }
-            if needsRemote { f.remote = remote }
-            body(&f)
+        let remote = r.remoteEndpoint
+        open.values.withSession(at: index!) { s in
+            if time > s.lastTime { s.lastTime = time }
+            if s.remote == .none { s.remote = RemoteAddress.parse(endpoint: remote) }
+            body(&s)
         }
     }
 
@@ -202,24 +227,19 @@ public struct SessionTracker: RecordSink {
             line: r.lineNumber, offset: r.offset, reason: .other(why), excerpt: MalformedRow.excerpt(r.line)))
     }
 
-    private mutating func connectorIndex(_ f: FieldView) -> Int32 {
-        if lastConnector >= 0, Self.same(connectors[lastConnector], f) {
-            return Int32(lastConnector)
+    private mutating func connectorID(_ f: FieldView) -> Int32 {
+        let known = tallies.tables.connectors.values
+        if lastConnector >= 0, Self.same(known[Int(lastConnector)], f) {
+            return lastConnector
         }
         // A log interleaves a handful of connectors: compare the raw bytes with each before
         // unescaping (which allocates) a name not seen yet.
-        for i in connectors.indices where Self.same(connectors[i], f) {
-            lastConnector = i
-            return Int32(i)
+        for i in known.indices where Self.same(known[i], f) {
+            lastConnector = Int32(i)
+            return lastConnector
         }
-        let value = f.unescaped()
-        if let i = connectors.firstIndex(of: value) {
-            lastConnector = i
-        } else {
-            connectors.append(value)
-            lastConnector = connectors.count - 1
-        }
-        return Int32(lastConnector)
+        lastConnector = tallies.tables.connectors.id(f.unescaped())
+        return lastConnector
     }
 
     /// Whether a kept connector name equals a field's raw bytes (memcmp, no generic iteration).
@@ -278,7 +298,7 @@ public struct UnrecognizedSentence: Sendable, Equatable {
 extension Dictionary.Values {
     /// Mutates one value in place through its index.
     @inline(__always)
-    mutating func withFragment(at index: Dictionary.Index, _ body: (inout Value) -> Void) {
+    mutating func withSession(at index: Dictionary.Index, _ body: (inout Value) -> Void) {
         body(&self[index])
     }
 }

@@ -14,9 +14,23 @@ public enum TLSProtocol: String, Sendable, Hashable, Codable, CaseIterable, Comp
     /// Below TLS 1.2: what administrators want to switch off.
     public var isLegacy: Bool { self < .tls12 }
 
-    var rank: Int { TLSProtocol.allCases.firstIndex(of: self)! }
+    /// Oldest first (the order of the cases).
+    var rank: Int {
+        switch self {
+        case .pct1: return 0
+        case .ssl2: return 1
+        case .ssl3: return 2
+        case .tls10: return 3
+        case .tls11: return 4
+        case .tls12: return 5
+        case .tls13: return 6
+        }
+    }
 
     public static func < (a: TLSProtocol, b: TLSProtocol) -> Bool { a.rank < b.rank }
+
+    /// By case, not by name (a raw-value enum would otherwise hash its string).
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: rank)) }
 
     /// Parses a stored name (`TLS1.0`) or a common spelling (`tls1_0`, `TLS10`, `tls1.2`).
     public init?(name: String) {
@@ -40,6 +54,9 @@ public enum TLSRole: String, Sendable, Hashable, Codable {
     case server
     /// `_CLIENT`: this server connected out (send logs).
     case client
+
+    /// By case, not by name.
+    public func hash(into hasher: inout Hasher) { hasher.combine(self == .server) }
 }
 
 extension TLSProtocol {

@@ -15,6 +15,18 @@ public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
     public var name: String { rawValue }
     /// The name as an SQL string literal: `'tls_unlogged'`.
     public var sql: String { "'\(rawValue)'" }
+
+    /// The case as a small number (hashing and compact keys: no string).
+    public var ordinal: UInt8 {
+        switch self {
+        case .tls: return 0
+        case .tlsUnlogged: return 1
+        case .failed: return 2
+        case .plaintext: return 3
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 }
 
 extension SessionOutcome {

@@ -1,4 +1,6 @@
+import Foundation
 import LogScanner
+import Rollups
 import Testing
 import TestSupport
 import TLSSessions
@@ -223,5 +225,57 @@ struct SessionTrackerTests {
         #expect(a.ended)
         #expect(a.firstTime == 1_709_290_799_000)
         if case .negotiated(let n) = a.outcome { #expect(n.protocolVersion == .tls10) } else { Issue.record("merged outcome") }
+    }
+}
+
+@Suite("Sessions: the tracker's integer-keyed tallies")
+struct TrackerTalliesTests {
+    /// Every log under SampleLogs/ (hand-shaped rows: refused logins, certificates, 2010 builds,
+    /// probes) plus a hand-written log with failures and a quoted EHLO.
+    static func logs() throws -> [[UInt8]] {
+        let root = SampleLogsTests.repository.appendingPathComponent("SampleLogs")
+        let paths = FileManager.default.enumerator(atPath: root.path)!.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".LOG") }.sorted()
+        var result = try paths.map { Array(try Data(contentsOf: root.appendingPathComponent($0))) }
+        var log = LogText()
+        log.header()
+        log.row(session: "01", "+")
+        log.row(session: "01", "<", "\"EHLO \"\"odd\"\",name\"")
+        log.row(session: "01", "<", "AUTH LOGIN")
+        log.row(session: "01", "*", "", "Inbound AUTH LOGIN failed because of LogonDenied")
+        log.row(session: "01", "*", "", "User Name: CONTOSO\\\\bob")
+        log.row(session: "01", "<", "AUTH LOGIN")
+        log.row(session: "01", ">", "535 5.7.3 Authentication unsuccessful")
+        log.row(session: "01", "<", "STARTTLS")
+        log.row(session: "01", "-")
+        result.append(log.bytes())
+        return result
+    }
+
+    @Test("tallies turned into rollups equal the rollups of the completed sessions counted one by one")
+    func talliesMatchFragments() throws {
+        var sawRefusedLogins = false
+        for bytes in try Self.logs() {
+            final class Completed { var sessions: [SessionFragment] = [] }
+            let completed = Completed()
+            var tracker = SessionTracker(server: "EX01") { completed.sessions.append($0) }
+            var scanner = RecordScanner()
+            bytes.withUnsafeBytes { scanner.feed($0, into: &tracker) }
+            scanner.finish(into: &tracker)
+            var fromTallies = RollupDelta()
+            fromTallies.add(tracker.tallies, server: "EX01")
+            var oneByOne = RollupDelta()
+            for f in completed.sessions { oneByOne.add(f) }
+            #expect(!completed.sessions.isEmpty)
+            #expect(fromTallies.sessions == oneByOne.sessions)
+            #expect(fromTallies.identities == oneByOne.identities)
+            #expect(fromTallies.authFailures == oneByOne.authFailures)
+            #expect(fromTallies.coverage == oneByOne.coverage)
+            #expect(fromTallies.sessionCount == oneByOne.sessionCount)
+            #expect(fromTallies.protocolSessions == oneByOne.protocolSessions)
+            #expect(fromTallies.outcomeSessions == oneByOne.outcomeSessions)
+            sawRefusedLogins = sawRefusedLogins || !oneByOne.authFailures.isEmpty
+        }
+        #expect(sawRefusedLogins, "the logs exercise the refused-login tallies")
     }
 }

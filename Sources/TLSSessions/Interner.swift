@@ -1,0 +1,42 @@
+import LogScanner
+
+/// Gives each distinct value a small integer id, so that a session's state and a rollup key are
+/// a few integers instead of strings (no reference counting, one-word hashing).
+///
+/// One interner belongs to one input's tracker: ids mean nothing outside it. The values leave
+/// through ``values`` when the input's tallies and boundary fragments are turned back into
+/// strings (once per distinct key, not once per session).
+public struct Interner<Value: Hashable & Sendable>: Sendable {
+    public private(set) var values: [Value] = []
+    private var ids: [Value: Int32] = [:]
+
+    public init() {}
+
+    /// The id of `value`, assigning the next one the first time it is seen.
+    public mutating func id(_ value: Value) -> Int32 {
+        if let id = ids[value] { return id }
+        let id = Int32(values.count)
+        values.append(value)
+        ids[value] = id
+        return id
+    }
+
+    public subscript(id: Int32) -> Value { values[Int(id)] }
+}
+
+/// The tables a tracker's ids point into.
+public struct InternedTables: Sendable {
+    /// Connector names as logged (unescaped).
+    public var connectors = Interner<ByteString>()
+    /// EHLO names, sender domains, user names, certificate subjects and thumbprints.
+    public var names = Interner<ByteString>()
+    /// TLS failure errors and authentication mechanisms.
+    public var texts = Interner<String>()
+    /// Negotiated suites.
+    public var negotiations = Interner<Negotiation>()
+
+    public init() {}
+
+    func name(_ id: Int32?) -> ByteString? { id.map { names[$0] } }
+    func text(_ id: Int32?) -> String? { id.map { texts[$0] } }
+}

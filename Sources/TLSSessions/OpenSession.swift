@@ -1,0 +1,61 @@
+import LogScanner
+
+/// What the tracker knows about one session still open in the input: a fixed-size value of ids
+/// into the tracker's ``InternedTables`` (nothing reference-counted but an unparseable address),
+/// updated in place row by row. ``SessionFragment`` is its portable form, made only for sessions
+/// that cross inputs (and for tests).
+struct OpenSession {
+    var remote: RemoteAddress = .none
+    var firstTime: Int64
+    var lastTime: Int64
+    var startTime: Int64?
+    var ended = false
+    var ehlo: Int32?
+    var senderDomain: Int32?
+    var authUser: Int32?
+    var pendingUser: Int32?
+    /// Refused authentications are kept beside the table (rare): how many this session has.
+    var authFailureCount = 0
+    var authAttemptStart = 0
+    var authMechanism: Int32?
+    var activity: SessionActivity = .none
+    var certificateSubject: Int32?
+    var certificateThumbprint: Int32?
+    var negotiation: Int32?
+    var negotiationTime: Int64?
+    var failure: Int32?
+    var failureTime: Int64?
+    var startTLS: SessionFragment.StartTLSState = .none
+    var certificateContext: SessionFragment.CertificateContext = .none
+
+    init(time: Int64) {
+        firstTime = time
+        lastTime = time
+    }
+
+    /// The portable form, with the ids turned back into values.
+    func fragment(key: SessionKey, tables: InternedTables, authFailures: [AuthFailure]) -> SessionFragment {
+        var f = SessionFragment(key: key, time: firstTime)
+        f.remote = remote
+        f.lastTime = lastTime
+        f.startTime = startTime
+        f.ended = ended
+        f.ehlo = tables.name(ehlo)
+        f.senderDomain = tables.name(senderDomain)
+        f.authUser = tables.name(authUser)
+        f.pendingUser = tables.name(pendingUser)
+        f.authFailures = authFailures
+        f.authAttemptStart = authAttemptStart
+        f.authMechanism = tables.text(authMechanism)
+        f.activity = activity
+        f.certificateSubject = tables.name(certificateSubject)
+        f.certificateThumbprint = tables.name(certificateThumbprint)
+        f.negotiation = negotiation.map { tables.negotiations[$0] }
+        f.negotiationTime = negotiationTime
+        f.failure = tables.text(failure)
+        f.failureTime = failureTime
+        f.startTLS = startTLS
+        f.certificateContext = certificateContext
+        return f
+    }
+}

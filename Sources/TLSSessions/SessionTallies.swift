@@ -1,0 +1,157 @@
+import LogScanner
+
+/// The finished sessions of one input, counted by keys of small integers as they finish: the
+/// tracker's pre-aggregation. ``RollupDelta`` (module Rollups) turns each distinct key into the
+/// store's string keys once, instead of hashing strings once per session.
+///
+/// Keys mirror the store's rollups (docs/schema.md): the outcome rollup per (day, log type,
+/// connector, remote, outcome, suite, error, activity), the identity rollup per (day, log type,
+/// connector, remote, outcome, protocol, EHLO, sender domain, user, certificate).
+public struct SessionTallies: Sendable {
+    /// Sessions, and the log times of the first and last, for one key.
+    public struct Count: Sendable, Equatable {
+        public var sessions: Int64 = 0
+        public var firstSeen: Int64 = .max
+        public var lastSeen: Int64 = .min
+
+        mutating func add(at time: Int64) {
+            sessions += 1
+            firstSeen = min(firstSeen, time)
+            lastSeen = max(lastSeen, time)
+        }
+    }
+
+    public struct OutcomeKey: Hashable, Sendable {
+        public var day: Int64
+        public var logType: LogType
+        public var connector: Int32
+        public var remote: RemoteAddress
+        public var outcome: OutcomeKind
+        /// Into ``InternedTables/negotiations`` for `tls`.
+        public var negotiation: Int32?
+        /// Into ``InternedTables/texts`` for `failed`.
+        public var error: Int32?
+        public var activity: SessionActivity
+
+        /// All fields in three words, combined once each.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
+            hasher.combine(remote.hashWord)
+            hasher.combine(
+                UInt64(logType.rawValue) | UInt64(outcome.ordinal) << 8 | UInt64(activity.rawValue) << 16
+                    | UInt64(UInt32(bitPattern: negotiation ?? -1) & 0xFFFF) << 24
+                    | UInt64(UInt32(bitPattern: error ?? -1)) << 40)
+        }
+    }
+
+    public struct IdentityKey: Hashable, Sendable {
+        public var day: Int64
+        public var logType: LogType
+        public var connector: Int32
+        public var remote: RemoteAddress
+        public var outcome: OutcomeKind
+        public var protocolVersion: TLSProtocol?
+        /// Into ``InternedTables/names``; nil when not logged.
+        public var ehlo: Int32?
+        public var senderDomain: Int32?
+        public var authUser: Int32?
+        public var certificateSubject: Int32?
+        public var certificateThumbprint: Int32?
+
+        /// All fields in five words, combined once each.
+        public func hash(into hasher: inout Hasher) {
+            func word(_ a: Int32?, _ b: Int32?) -> UInt64 {
+                UInt64(UInt32(bitPattern: a ?? -1)) << 32 | UInt64(UInt32(bitPattern: b ?? -1))
+            }
+            hasher.combine(UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
+            hasher.combine(remote.hashWord)
+            hasher.combine(
+                UInt64(logType.rawValue) | UInt64(outcome.ordinal) << 8
+                    | UInt64(protocolVersion.map { UInt8($0.rank) } ?? 0xFF) << 16)
+            hasher.combine(word(ehlo, senderDomain))
+            hasher.combine(word(authUser, certificateSubject) ^ UInt64(UInt32(bitPattern: certificateThumbprint ?? -1)) &* 0x9E37_79B9_7F4A_7C15)
+        }
+    }
+
+    /// A refused authentication of a finished session (rare: kept with its values).
+    public struct FailedLogin: Hashable, Sendable {
+        public var day: Int64
+        public var logType: LogType
+        public var connector: Int32
+        public var remote: RemoteAddress
+        public var user: ByteString
+        public var mechanism: String
+        public var error: String
+    }
+
+    public struct HourKey: Hashable, Sendable {
+        public var logType: LogType
+        /// Hours since 1970-01-01T00:00Z.
+        public var hour: Int64
+    }
+
+    public internal(set) var outcomes: [OutcomeKey: Count] = [:]
+    public internal(set) var identities: [IdentityKey: Count] = [:]
+    public internal(set) var failedLogins: [FailedLogin: Count] = [:]
+    /// Finished sessions per log type and UTC hour of their outcome.
+    public internal(set) var coverage: [HourKey: Int64] = [:]
+    public internal(set) var sessionCount = 0
+    public internal(set) var protocolSessions: [TLSProtocol: Int] = [:]
+    public internal(set) var outcomeSessions: [OutcomeKind: Int] = [:]
+    /// What the ids mean.
+    public internal(set) var tables = InternedTables()
+
+    public init() {}
+
+    /// Counts one session that started and ended in this input.
+    mutating func add(_ s: OpenSession, logType: LogType, connector: Int32, authFailures: [AuthFailure]) {
+        let kind: OutcomeKind
+        var negotiation: Int32?
+        var error: Int32?
+        var time = s.startTime ?? s.firstTime
+        if let n = s.negotiation {
+            kind = .tls
+            negotiation = n
+            if let t = s.negotiationTime { time = t }
+            protocolSessions[tables.negotiations[n].protocolVersion, default: 0] += 1
+        } else if let e = s.failure {
+            kind = .failed
+            error = e
+            if let t = s.failureTime { time = t }
+        } else {
+            switch s.startTLS {
+            case .accepted: kind = .tlsUnlogged
+            case .requested:
+                kind = .failed
+                error = tables.texts.id("STARTTLSNotCompleted")
+            case .none: kind = .plaintext
+            }
+        }
+        sessionCount += 1
+        outcomeSessions[kind, default: 0] += 1
+        let day = UTCDay(millis: time).number
+        outcomes[OutcomeKey(
+            day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
+            negotiation: negotiation, error: error, activity: s.activity), default: Count()].add(at: time)
+        identities[IdentityKey(
+            day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
+            protocolVersion: negotiation.map { tables.negotiations[$0].protocolVersion },
+            ehlo: s.ehlo, senderDomain: s.senderDomain, authUser: s.authUser,
+            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint),
+            default: Count()].add(at: time)
+        if !authFailures.isEmpty {
+            // Each distinct (user, mechanism, error) once per session, dated by its first time.
+            var seen = Set<AuthFailure>()
+            for f in authFailures {
+                var identity = f
+                identity.time = 0
+                guard seen.insert(identity).inserted else { continue }
+                failedLogins[FailedLogin(
+                    day: UTCDay(millis: f.time).number, logType: logType, connector: connector, remote: s.remote,
+                    user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error), default: Count()]
+                    .add(at: f.time)
+            }
+        }
+        coverage[HourKey(logType: logType, hour: UTCHour(millis: time).number), default: 0] += 1
+    }
+}

@@ -11,9 +11,14 @@ cd "$root"
 # SwiftPM hands each sanitizer to the driver separately and the frontend keeps only the last
 # one, so without the combined -Xswiftc flag nothing is instrumented for coverage and libFuzzer
 # runs blind ("no interesting inputs were found"). The combined flag reaches every frontend.
-swift build --package-path Fuzz --scratch-path "$root/.build-fuzz" -c debug \
-  --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE "ld.gold: warning|^\[" >&2 || true
-[ -x "$root/.build-fuzz/debug/FuzzScanner" ] || { echo "fuzz build failed" >&2; exit 1; }
+# A failed build must stop here: fuzzing a binary left by an earlier build would test old code.
+mkdir -p "$root/.build-fuzz"
+if ! swift build --package-path Fuzz --scratch-path "$root/.build-fuzz" -c debug \
+  --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address > "$root/.build-fuzz/build.log" 2>&1; then
+  grep -vE "ld.gold: warning|^\[" "$root/.build-fuzz/build.log" >&2 || true
+  echo "fuzz build failed (full log: .build-fuzz/build.log)" >&2
+  exit 1
+fi
 bin="$root/.build-fuzz/debug"
 mkdir -p Fuzz/findings .build-fuzz/corpus-scanner .build-fuzz/corpus-archives
 # Seeds: the sample logs (without their header) and compressed/tar forms of one of them.

@@ -21,17 +21,17 @@ extension RecordScanner {
         guard let base = region.baseAddress, !region.isEmpty else { return 0 }
         let n = region.count
         var lineStart = 0
-        var bounds = FieldBounds()
+        var fields = smtptls_line_fields()
         while lineStart < n {
             let start = base.advanced(by: lineStart).assumingMemoryBound(to: UInt8.self)
-            guard smtptls_split_line(start, n &- lineStart, &bounds.raw) != 0 else { break }
-            let lf = lineStart &+ Int(bounds.raw.newline)
+            guard smtptls_split_line(start, n &- lineStart, &fields) != 0 else { break }
+            let lf = lineStart &+ Int(fields.newline)
             var end = lf
             if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
             processLine(
                 UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
                 offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
-                bounds: &bounds, sink: &sink)
+                fields: fields, sink: &sink)
             lineStart = lf &+ 1
         }
         return lineStart
@@ -41,16 +41,13 @@ extension RecordScanner {
     @inline(__always)
     mutating func processLine<S: RecordSink>(
         _ line: UnsafeRawBufferPointer, offset: UInt64, terminatorEnd: UInt64,
-        bounds: inout FieldBounds, sink: inout S
+        fields: borrowing smtptls_line_fields, sink: inout S
     ) {
         statistics.lines &+= 1
         statistics.consumedBytes = terminatorEnd
         var content = line
         if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
             content = UnsafeRawBufferPointer(rebasing: line[3...])
-            bounds.firstStart = 3
-        } else {
-            bounds.firstStart = 0
         }
         if !identified && !content.isEmpty {
             fingerprint.combine(content)
@@ -77,7 +74,8 @@ extension RecordScanner {
         if line.count > maximumLineBytes {
             reason = .lineTooLong(bytes: line.count)
         } else if let layout = header.layout, let logType = header.logType {
-            if bounds.raw.open_quote != 0 {
+            let bounds = FieldBounds(fields, firstStart: content.count == line.count ? 0 : 3)
+            if fields.open_quote != 0 {
                 reason = .unterminatedQuote
             } else if bounds.count != layout.count {
                 reason = .fieldCount(expected: layout.count, found: bounds.count)

@@ -43,20 +43,29 @@ public struct RecordView {
     public var context: FieldView { self[field: layout.context] }
 }
 
-/// Field boundaries of one line, as the C kernel found them (indexes from the line's first byte).
+/// Field boundaries of one line, as the C kernel found them (indexes from the line's first
+/// byte): what a record carries, without the kernel's own struct (a record is copied per row).
 struct FieldBounds {
-    var raw = smtptls_line_fields()
-    /// Where field 0 starts: 3 after a byte-order mark, else 0.
-    var firstStart = 0
-
+    /// Index of the comma or LF that ends each of the first 16 fields (same layout as the C
+    /// `int32_t[16]`).
+    var ends: InlineArray<16, Int32>
+    /// Bit i (i < 32): field i contains a quote character.
+    var quoted: UInt32
     /// Fields found on the line (may exceed 16; only the first 16 have bounds).
-    var count: Int { Int(raw.field_count) }
+    var count: Int
+    /// Where field 0 starts: 3 after a byte-order mark, else 0.
+    var firstStart: Int
+
+    init(_ raw: borrowing smtptls_line_fields, firstStart: Int) {
+        ends = unsafeBitCast(raw.field_end, to: InlineArray<16, Int32>.self)
+        quoted = raw.quoted
+        count = Int(raw.field_count)
+        self.firstStart = firstStart
+    }
 
     /// The index of the comma or LF that ends field `i` (`i` < 16).
     @inline(__always)
-    func end(_ i: Int) -> Int {
-        withUnsafeBytes(of: raw.field_end) { Int($0.load(fromByteOffset: i &* 4, as: Int32.self)) }
-    }
+    func end(_ i: Int) -> Int { Int(ends[i]) }
 
     /// Field `i` of `line` (`i` < min(count, 16)); the line's CR, if any, is already cut off,
     /// so the last field is clamped to the line.
@@ -65,7 +74,7 @@ struct FieldBounds {
         let e = min(end(i), line.count)
         var s = min(i == 0 ? firstStart : end(i &- 1) &+ 1, e)
         var stop = e
-        let isQuoted = i < 32 && raw.quoted & (1 << UInt32(i)) != 0
+        let isQuoted = i < 32 && quoted & (1 << UInt32(i)) != 0
         if isQuoted, stop - s >= 2, line[s] == UInt8(ascii: "\""), line[stop - 1] == UInt8(ascii: "\"") {
             s += 1
             stop -= 1

@@ -24,12 +24,33 @@ public struct Interner<Value: Hashable & Sendable>: Sendable {
     public subscript(id: Int32) -> Value { values[Int(id)] }
 }
 
+/// Byte strings to ids, looked up by bytes: a value already seen costs a hash and a compare,
+/// no allocation.
+public struct NameInterner: Sendable {
+    public private(set) var values: [ByteString] = []
+    private var table = ByteTable()
+
+    public init() {}
+
+    public mutating func id(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let (id, inserted) = table.id(bytes)
+        if inserted { values.append(ByteString(bytes)) }
+        return id
+    }
+
+    public mutating func id(_ value: ByteString) -> Int32 {
+        value.bytes.withUnsafeBytes { id($0) }
+    }
+
+    public subscript(id: Int32) -> ByteString { values[Int(id)] }
+}
+
 /// The tables a tracker's ids point into.
 public struct InternedTables: Sendable {
     /// Connector names as logged (unescaped).
     public var connectors = Interner<ByteString>()
     /// EHLO names, sender domains, user names, certificate subjects and thumbprints.
-    public var names = Interner<ByteString>()
+    public var names = NameInterner()
     /// TLS failure errors and authentication mechanisms.
     public var texts = Interner<String>()
     /// Negotiated suites.

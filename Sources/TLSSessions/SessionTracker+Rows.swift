@@ -5,13 +5,15 @@ extension SessionTracker {
     mutating func command(_ r: borrowing RecordView, _ key: LocalKey) {
         let data = r.data
         if data.hasPrefixIgnoringCase("ehlo ") || data.hasPrefixIgnoringCase("helo ") {
-            let name = tallies.tables.names.id(Self.firstToken(data, skip: 5))
+            let name = data.isQuoted
+                ? tallies.tables.names.id(Self.firstToken(data, skip: 5))
+                : tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: Self.token(data.bytes, skip: 5)))
             update(key, r) {
                 if $0.ehlo == nil { $0.ehlo = name }
                 $0.activity = max($0.activity, .greeted)
             }
         } else if data.hasPrefixIgnoringCase("mail from:") {
-            let domain = tallies.tables.names.id(Self.senderDomain(data, skip: 10))
+            let domain = internSenderDomain(data)
             update(key, r) {
                 if $0.senderDomain == nil { $0.senderDomain = domain }
                 $0.activity = .mail
@@ -93,19 +95,17 @@ extension SessionTracker {
         let context = r.context
         let data = r.data
         let sentenceField = context.isEmpty ? data : context
-        if let sentence = TLSSentence.classify(sentenceField) {
+        if sentenceField.hasPrefix("TLS ") {
             let t = r.timestamp
-            switch sentence {
-            case .negotiated(let negotiated):
-                statistics.negotiationRows[negotiated.protocolVersion, default: 0] += 1
-                let n = tallies.tables.negotiations.id(negotiated)
+            switch knownSentence(sentenceField) {
+            case .negotiated(let n, let protocolVersion):
+                statistics.negotiationRows[protocolVersion, default: 0] += 1
                 update(key, r) {
                     $0.negotiation = n
                     $0.negotiationTime = t
                 }
-            case .failed(let text):
+            case .failed(let error):
                 statistics.failureRows += 1
-                let error = tallies.tables.texts.id(text)
                 update(key, r) {
                     $0.failure = error
                     $0.failureTime = t
@@ -124,18 +124,12 @@ extension SessionTracker {
                 // remote party's (nothing of it is kept, so the one-row form is not parsed).
                 update(key, r) { $0.certificateContext = .local }
             } else if context.hasPrefix("Remote certificate") || context.hasPrefix("Received certificate") {
-                let parsed = context.count > "Remote certificate".utf8.count ? CertificateRow.parse(data) : nil
-                var subject: Int32?
-                var thumbprint: Int32?
-                if let parsed {
-                    subject = tallies.tables.names.id(parsed.subject)
-                    if let t = parsed.thumbprint { thumbprint = tallies.tables.names.id(t) }
-                }
+                let parsed = context.count > "Remote certificate".utf8.count ? knownCertificate(data) : nil
                 update(key, r) {
                     $0.certificateContext = .remote
-                    if parsed != nil {
-                        $0.certificateSubject = subject
-                        $0.certificateThumbprint = thumbprint
+                    if let parsed {
+                        $0.certificateSubject = parsed.subject
+                        $0.certificateThumbprint = parsed.thumbprint
                     }
                 }
             }
@@ -201,6 +195,26 @@ extension SessionTracker {
     static func senderDomain(_ f: FieldView, skip: Int) -> ByteString {
         guard f.isQuoted else { return domain(of: token(f.bytes, skip: skip)) }
         return f.unescaped().bytes.withUnsafeBytes { domain(of: token($0, skip: skip)) }
+    }
+
+    /// The id of a `MAIL FROM:` argument's domain (``senderDomain(_:skip:)``): interned from the
+    /// field's bytes when they need no change (no quotes, no upper case), so a repeat costs no
+    /// allocation.
+    mutating func internSenderDomain(_ f: FieldView) -> Int32 {
+        if !f.isQuoted {
+            var address = Self.token(f.bytes, skip: 10)
+            if address.first == UInt8(ascii: "<") {
+                address = address.dropFirst()
+                if let close = address.firstIndex(of: UInt8(ascii: ">")) { address = address[..<close] }
+            }
+            if !address.isEmpty, let at = address.lastIndex(of: UInt8(ascii: "@")) {
+                let domain = address[(at + 1)...]
+                if !domain.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
+                    return tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: domain))
+                }
+            }
+        }
+        return tallies.tables.names.id(Self.senderDomain(f, skip: 10))
     }
 
     /// The bytes after `skip`, leading spaces dropped, up to the next space.

@@ -38,7 +38,7 @@ public struct SessionTracker: RecordSink {
     /// The sessions finished in this input, counted.
     public internal(set) var tallies = SessionTallies()
 
-    var open: [LocalKey: OpenSession] = [:]
+    var open = SessionTable()
     /// Refused authentications of open sessions (rare, so kept beside ``open``).
     var authFailures: [LocalKey: [AuthFailure]] = [:]
     /// The open sessions by last activity, built when the cap is first reached (a flood): the
@@ -46,6 +46,9 @@ public struct SessionTracker: RecordSink {
     var ages: AgeQueue<LocalKey>?
     var boundary: [SessionFragment] = []
     var lastConnector: Int32 = -1
+    /// TLS sentences and one-row certificates already parsed in this input.
+    var sentences = RowCache<KnownSentence>()
+    var certificates = RowCache<KnownCertificate>()
 
     /// A session within this input: log type, connector id, session id.
     struct LocalKey: Hashable {
@@ -81,8 +84,8 @@ public struct SessionTracker: RecordSink {
 
     /// The fragments to join across inputs, in the order they must be merged; call once at the end.
     public mutating func boundaryFragments() -> [SessionFragment] {
-        let stillOpen = open.sorted { ($0.value.firstTime, $0.key.sessionID) < ($1.value.firstTime, $1.key.sessionID) }
-            .map { fragment($0.key, $0.value) }
+        let stillOpen = open.all.sorted { ($0.session.firstTime, $0.key.sessionID) < ($1.session.firstTime, $1.key.sessionID) }
+            .map { fragment($0.key, $0.session) }
         open.removeAll()
         authFailures.removeAll()
         let result = boundary + stillOpen
@@ -125,7 +128,7 @@ public struct SessionTracker: RecordSink {
         let key = LocalKey(logType: r.logType, connector: connectorID(r.connectorID), sessionID: sessionID)
         switch e {
         case 0x2B:  // + connect
-            if let previous = open.removeValue(forKey: key) {
+            if let previous = open.remove(key) {
                 // The id came back without a disconnect in between: the old session is over.
                 statistics.sessionsWithoutDisconnect += 1
                 finish(key, previous)
@@ -136,7 +139,7 @@ public struct SessionTracker: RecordSink {
             insert(session, key)
         case 0x2D:  // - disconnect
             var session: OpenSession
-            if let existing = open.removeValue(forKey: key) {
+            if let existing = open.remove(key) {
                 session = existing
             } else {
                 session = newSession(r)
@@ -179,21 +182,21 @@ public struct SessionTracker: RecordSink {
             var queue = ages ?? Self.queue(of: open)
             ages = nil
             if let oldest = queue.popOldest(currentTime: { open[$0]?.lastTime }),
-                let evicted = open.removeValue(forKey: oldest)
+                let evicted = open.remove(oldest)
             {
                 statistics.openSessionsEvicted += 1
                 boundary.append(fragment(oldest, evicted, authFailures.removeValue(forKey: oldest) ?? []))
             }
-            queue.compact(liveCount: open.count) { open.map { (key: $0.key, time: $0.value.lastTime, tiebreak: $0.key.sessionID) } }
+            queue.compact(liveCount: open.count) { open.all.map { (key: $0.key, time: $0.session.lastTime, tiebreak: $0.key.sessionID) } }
             ages = queue
         }
-        open[key] = session
+        open.insert(session, for: key)
         ages?.push(key, time: session.lastTime, tiebreak: key.sessionID)
     }
 
-    static func queue(of open: [LocalKey: OpenSession]) -> AgeQueue<LocalKey> {
+    static func queue(of open: SessionTable) -> AgeQueue<LocalKey> {
         var q = AgeQueue<LocalKey>()
-        for (k, s) in open { q.push(k, time: s.lastTime, tiebreak: k.sessionID) }
+        for (k, s) in open.all { q.push(k, time: s.lastTime, tiebreak: k.sessionID) }
         return q
     }
 
@@ -207,18 +210,17 @@ public struct SessionTracker: RecordSink {
     /// row here.
     @inline(__always)
     mutating func update(_ key: LocalKey, _ r: borrowing RecordView, _ body: (inout OpenSession) -> Void) {
-        var index = open.index(forKey: key)
-        if index == nil {
+        var slot = open.slot(of: key)
+        if slot == nil {
             insert(newSession(r), key)
-            index = open.index(forKey: key)
+            slot = open.slot(of: key)
         }
         let time = r.timestamp
         let remote = r.remoteEndpoint
-        open.values.withSession(at: index!) { s in
-            if time > s.lastTime { s.lastTime = time }
-            if s.remote == .none { s.remote = RemoteAddress.parse(endpoint: remote) }
-            body(&s)
-        }
+        let s = slot!
+        if time > open[slot: s].lastTime { open[slot: s].lastTime = time }
+        if open[slot: s].remote == .none { open[slot: s].remote = RemoteAddress.parse(endpoint: remote) }
+        body(&open[slot: s])
     }
 
     private mutating func reject(_ r: borrowing RecordView, _ why: String) {
@@ -251,6 +253,7 @@ public struct SessionTracker: RecordSink {
     }
 
     static func parseHex(_ f: FieldView) -> UInt64? {
+        if f.count == 16 { return parseHex16(f.bytes) }
         guard !f.isEmpty, f.count <= 16 else { return nil }
         var v: UInt64 = 0
         for c in f.bytes {
@@ -263,6 +266,39 @@ public struct SessionTracker: RecordSink {
             }
             v = v << 4 | UInt64(d)
         }
+        return v
+    }
+}
+
+extension SessionTracker {
+    /// Exactly 16 hex digits (how Exchange writes session ids), eight at a time: each byte is
+    /// checked to be 0-9, A-F or a-f and turned into its nibble without a branch per byte.
+    @inline(__always)
+    static func parseHex16(_ b: UnsafeRawBufferPointer) -> UInt64? {
+        guard let hi = hex8(b.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            let lo = hex8(b.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        else { return nil }
+        return hi << 32 | lo
+    }
+
+    /// Eight ASCII hex digits (little-endian load: the first digit in the low byte) to 32 bits.
+    @inline(__always)
+    static func hex8(_ word: UInt64) -> UInt64? {
+        let w = UInt64(littleEndian: word)
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        guard w & high == 0 else { return nil }
+        // Digits: 0x30...0x39. Letters (either case): 0x41...0x46 after clearing bit 5.
+        let isDigit = (w &+ ones &* (0x80 - 0x30)) & ~(w &+ ones &* (0x80 - 0x3A)) & high
+        let upper = w & ~(ones &* 0x20)
+        let isLetter = (upper &+ ones &* (0x80 - 0x41)) & ~(upper &+ ones &* (0x80 - 0x47)) & high
+        guard (isDigit | isLetter) == high else { return nil }
+        // Nibble: digit - 0x30, or letter - 0x41 + 10 = (upper & 0x0F) + 9.
+        let letters = isLetter >> 7  // 0x01 in each letter byte
+        let nibbles = (w & (ones &* 0x0F)) &+ letters &* 9
+        // Pack eight nibbles, first digit most significant.
+        var v: UInt64 = 0
+        for i in 0..<8 { v = v << 4 | (nibbles >> (8 * UInt64(i)) & 0x0F) }
         return v
     }
 }
@@ -293,12 +329,4 @@ public struct UnrecognizedSentence: Sendable, Equatable {
     public var firstTime: Int64
     public var lastTime: Int64
     public var exampleLine: Int
-}
-
-extension Dictionary.Values {
-    /// Mutates one value in place through its index.
-    @inline(__always)
-    mutating func withSession(at index: Dictionary.Index, _ body: (inout Value) -> Void) {
-        body(&self[index])
-    }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import LogGenerator
 import LogScanner
 import Rollups
 import Testing
 import TestSupport
-import TLSSessions
+@testable import TLSSessions
 
 @Suite("Sessions: what each row contributes")
 struct SessionTrackerTests {
@@ -228,6 +229,26 @@ struct SessionTrackerTests {
     }
 }
 
+extension SessionTrackerTests {
+    @Test("session ids: 16 hex digits in either case, shorter ids, and rows whose id is not hex are malformed")
+    func sessionIDs() {
+        var log = LogText()
+        log.header()
+        let ids = ["08DC3A00ABCDEF01", "08dc3a00abcdef02", "0123456789abcdef", "FEDCBA9876543210", "1F"]
+        for id in ids {
+            log.row(session: id, "+")
+            log.row(session: id, "-")
+        }
+        // Each of these has exactly one byte just outside 0-9, A-F, a-f.
+        let bad = ["08DC3A00ABCDEF0G", "08DC3A00ABCDEF/1", "08DC3A00ABCDEF:1", "@8DC3A00ABCDEF01", "08DC3A00ABCDEF`1",
+                   "08DC3A00ABCDEFg1", "08DC3A00ABCD\u{7F}F01", "08DC3A00ABCD EF0", "08DC3A00ABCDEF012", "08DC3A00ABCDEFé"]
+        for id in bad { log.row(session: id, "+") }
+        let (done, _, tracker) = Self.track(log)
+        #expect(done.map(\.key.sessionID) == [0x08DC_3A00_ABCD_EF01, 0x08DC_3A00_ABCD_EF02, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, 0x1F])
+        #expect(tracker.statistics.malformedRows == bad.count)
+    }
+}
+
 @Suite("Sessions: the tracker's integer-keyed tallies")
 struct TrackerTalliesTests {
     /// Every log under SampleLogs/ (hand-shaped rows: refused logins, certificates, 2010 builds,
@@ -277,5 +298,36 @@ struct TrackerTalliesTests {
             sawRefusedLogins = sawRefusedLogins || !oneByOne.authFailures.isEmpty
         }
         #expect(sawRefusedLogins, "the logs exercise the refused-login tallies")
+    }
+}
+
+@Suite("Sessions: the open-session table")
+struct SessionTableTests {
+    @Test("random inserts, lookups and removals agree with a dictionary, through growth and colliding ids")
+    func agreesWithDictionary() {
+        var random = SeededRandom(seed: 11)
+        var table = SessionTable()
+        var reference: [SessionTracker.LocalKey: Int64] = [:]
+        for step in 0..<40_000 {
+            // Few distinct ids, several connectors and both log types: long probe runs and many
+            // removals in the middle of them.
+            let key = SessionTracker.LocalKey(
+                logType: random.chance(0.5) ? .receive : .send, connector: Int32(random.next() % 3),
+                sessionID: random.next() % 3000)
+            if reference[key] != nil, random.chance(0.5) {
+                #expect(table.remove(key)?.firstTime == reference.removeValue(forKey: key))
+            } else if reference[key] == nil {
+                table.insert(OpenSession(time: Int64(step)), for: key)
+                reference[key] = Int64(step)
+            }
+            #expect(table.count == reference.count)
+            if step % 1000 == 0 {
+                for (k, v) in reference { #expect(table[k]?.firstTime == v) }
+                #expect(Set(table.all.map(\.key)) == Set(reference.keys))
+            }
+        }
+        let absent = SessionTracker.LocalKey(logType: .receive, connector: 9, sessionID: 1)
+        #expect(table[absent] == nil)
+        #expect(table.remove(absent) == nil)
     }
 }

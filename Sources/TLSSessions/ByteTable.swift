@@ -1,0 +1,87 @@
+/// Byte strings to dense ids (0, 1, 2, …), looked up without allocating: the hot path's interning
+/// of values that repeat across sessions (EHLO names, sender domains, TLS sentences, certificate
+/// rows). Open addressing over a power-of-two slot array, kept at most half full; keys live in
+/// one byte arena.
+struct ByteTable: Sendable {
+    private var arena: [UInt8] = []
+    /// Key `id` is `arena[starts[id] ..< starts[id + 1]]`.
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Ids by hash slot; -1 is empty.
+    private var slots = [Int32](repeating: -1, count: 64)
+    /// Per table, so that crafted log values cannot be chosen to collide (placement only: ids
+    /// do not depend on it).
+    private let seed = UInt64.random(in: .min ... .max)
+
+    var count: Int { hashes.count }
+
+    /// The id of `key`, assigning the next one (and copying the key) the first time it is seen.
+    mutating func id(_ key: UnsafeRawBufferPointer) -> (id: Int32, inserted: Bool) {
+        let hash = Self.hash(key, seed: seed)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { break }
+            if hashes[Int(id)] == hash && equals(id, key) { return (id, false) }
+            slot = (slot + 1) & mask
+        }
+        let id = Int32(hashes.count)
+        arena.append(contentsOf: key)
+        starts.append(arena.count)
+        hashes.append(hash)
+        slots[slot] = id
+        if hashes.count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    /// The bytes of key `id`.
+    func key(_ id: Int32) -> ArraySlice<UInt8> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
+
+    private func equals(_ id: Int32, _ key: UnsafeRawBufferPointer) -> Bool {
+        let start = starts[Int(id)]
+        let length = starts[Int(id) + 1] - start
+        guard length == key.count else { return false }
+        guard length > 0 else { return true }
+        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, length) == 0 }
+    }
+
+    private mutating func grow() {
+        var bigger = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for (id, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
+            bigger[slot] = Int32(id)
+        }
+        slots = bigger
+    }
+
+    /// A seeded multiply-xor hash over 8-byte words.
+    static func hash(_ key: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var h: UInt64 = seed ^ UInt64(key.count) &* 0x243F_6A88_85A3_08D3
+        var i = 0
+        while i + 8 <= key.count {
+            h = (h ^ key.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < key.count {
+            tail |= UInt64(key[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        return h ^ (h >> 32)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif

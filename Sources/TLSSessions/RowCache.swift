@@ -1,0 +1,68 @@
+import LogScanner
+
+/// What a tracker already worked out for a field's exact bytes: TLS sentences and certificate
+/// rows repeat from session to session (a few suites, a few partners' certificates), so each
+/// distinct text is parsed once per input and then found by a hash and a compare.
+///
+/// Bounded: past `limit` distinct texts (a log full of odd sentences) fields are parsed every
+/// time and nothing more is kept.
+struct RowCache<Result: Sendable>: Sendable {
+    private var table = ByteTable()
+    /// Per id: the result, and whether the field it came from was quoted (the same bytes quoted
+    /// and unquoted unescape differently, so a mismatch is parsed afresh).
+    private var results: [(result: Result, quoted: Bool)] = []
+    let limit: Int
+
+    init(limit: Int = 4096) { self.limit = limit }
+
+    /// The cached result for `field`, or `parse(field, &tables)` (kept for next time).
+    mutating func result(
+        for field: FieldView, tables: inout InternedTables, parse: (FieldView, inout InternedTables) -> Result
+    ) -> Result {
+        guard table.count < limit else { return parse(field, &tables) }
+        let (id, inserted) = table.id(field.bytes)
+        if !inserted {
+            let entry = results[Int(id)]
+            return entry.quoted == field.isQuoted ? entry.result : parse(field, &tables)
+        }
+        let result = parse(field, &tables)
+        results.append((result, field.isQuoted))
+        return result
+    }
+}
+
+extension SessionTracker {
+    /// A TLS sentence as the tracker keeps it: the suite or error already interned.
+    enum KnownSentence: Sendable {
+        case negotiated(Int32, TLSProtocol)
+        case failed(Int32)
+        case unrecognized(String)
+    }
+
+    /// A remote certificate row's subject and thumbprint, interned.
+    struct KnownCertificate: Sendable {
+        var subject: Int32
+        var thumbprint: Int32?
+    }
+
+    /// Classifies a field that starts with `TLS ` (parsed once per distinct text).
+    mutating func knownSentence(_ field: FieldView) -> KnownSentence {
+        sentences.result(for: field, tables: &tallies.tables) { f, tables in
+            switch TLSSentence.classify(f) {
+            case .negotiated(let n)?: return .negotiated(tables.negotiations.id(n), n.protocolVersion)
+            case .failed(let error)?: return .failed(tables.texts.id(error))
+            case .unrecognized(let text)?: return .unrecognized(text)
+            case nil: return .unrecognized(String(decoding: f.unescaped().bytes, as: UTF8.self))
+            }
+        }
+    }
+
+    /// Parses a one-row remote certificate (once per distinct text).
+    mutating func knownCertificate(_ field: FieldView) -> KnownCertificate {
+        certificates.result(for: field, tables: &tallies.tables) { f, tables in
+            let parsed = CertificateRow.parse(f)
+            return KnownCertificate(
+                subject: tables.names.id(parsed.subject), thumbprint: parsed.thumbprint.map { tables.names.id($0) })
+        }
+    }
+}

@@ -48,7 +48,7 @@ public struct NameInterner: Sendable {
 /// The tables a tracker's ids point into.
 public struct InternedTables: Sendable {
     /// Connector names as logged (unescaped).
-    public var connectors = Interner<ByteString>()
+    public var connectors = NameInterner()
     /// EHLO names, sender domains, user names, certificate subjects and thumbprints.
     public var names = NameInterner()
     /// TLS failure errors and authentication mechanisms.

@@ -94,10 +94,26 @@ public struct SessionTallies: Sendable {
     public internal(set) var identities: [IdentityKey: Count] = [:]
     public internal(set) var failedLogins: [FailedLogin: Count] = [:]
     /// Finished sessions per log type and UTC hour of their outcome.
-    public internal(set) var coverage: [HourKey: Int64] = [:]
+    public var coverage: [HourKey: Int64] {
+        var all = hours
+        if let last = lastHour { all[last.key, default: 0] += last.sessions }
+        return all
+    }
     public internal(set) var sessionCount = 0
-    public internal(set) var protocolSessions: [TLSProtocol: Int] = [:]
-    public internal(set) var outcomeSessions: [OutcomeKind: Int] = [:]
+    /// Finished sessions per negotiated protocol.
+    public var protocolSessions: [TLSProtocol: Int] {
+        Dictionary(uniqueKeysWithValues: TLSProtocol.allCases.map { ($0, protocolCounts[$0.rank]) }.filter { $0.1 > 0 })
+    }
+    /// Finished sessions per outcome.
+    public var outcomeSessions: [OutcomeKind: Int] {
+        Dictionary(uniqueKeysWithValues: OutcomeKind.allCases.map { ($0, outcomeCounts[Int($0.ordinal)]) }.filter { $0.1 > 0 })
+    }
+    private var hours: [HourKey: Int64] = [:]
+    /// The hour counted last, not yet in ``hours`` (sessions arrive in time order: one hash per
+    /// hour instead of one per session).
+    private var lastHour: (key: HourKey, sessions: Int64)?
+    private var protocolCounts = [Int](repeating: 0, count: TLSProtocol.allCases.count)
+    private var outcomeCounts = [Int](repeating: 0, count: OutcomeKind.allCases.count)
     /// What the ids mean.
     public internal(set) var tables = InternedTables()
 
@@ -113,7 +129,7 @@ public struct SessionTallies: Sendable {
             kind = .tls
             negotiation = n
             if let t = s.negotiationTime { time = t }
-            protocolSessions[tables.negotiations[n].protocolVersion, default: 0] += 1
+            protocolCounts[tables.negotiations[n].protocolVersion.rank] += 1
         } else if let e = s.failure {
             kind = .failed
             error = e
@@ -128,7 +144,7 @@ public struct SessionTallies: Sendable {
             }
         }
         sessionCount += 1
-        outcomeSessions[kind, default: 0] += 1
+        outcomeCounts[Int(kind.ordinal)] += 1
         let day = UTCDay(millis: time).number
         outcomes[OutcomeKey(
             day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
@@ -152,6 +168,12 @@ public struct SessionTallies: Sendable {
                     .add(at: f.time)
             }
         }
-        coverage[HourKey(logType: logType, hour: UTCHour(millis: time).number), default: 0] += 1
+        let hour = HourKey(logType: logType, hour: UTCHour(millis: time).number)
+        if lastHour?.key == hour {
+            lastHour!.sessions += 1
+        } else {
+            if let last = lastHour { hours[last.key, default: 0] += last.sessions }
+            lastHour = (hour, 1)
+        }
     }
 }

@@ -45,7 +45,8 @@ public struct SessionTracker: RecordSink {
     /// oldest is then found in O(log n) instead of by scanning every open session.
     var ages: AgeQueue<LocalKey>?
     var boundary: [SessionFragment] = []
-    var lastConnector: Int32 = -1
+    /// Connector fields by their raw bytes.
+    var connectorNames = RowCache<Int32>()
     /// TLS sentences and one-row certificates already parsed in this input.
     var sentences = RowCache<KnownSentence>()
     var certificates = RowCache<KnownCertificate>()
@@ -229,27 +230,10 @@ public struct SessionTracker: RecordSink {
             line: r.lineNumber, offset: r.offset, reason: .other(why), excerpt: MalformedRow.excerpt(r.line)))
     }
 
+    /// The connector's id: its raw bytes are looked up first (a log interleaves a handful of
+    /// connectors), so only a name not seen yet in this input is unescaped and copied.
     private mutating func connectorID(_ f: FieldView) -> Int32 {
-        let known = tallies.tables.connectors.values
-        if lastConnector >= 0, Self.same(known[Int(lastConnector)], f) {
-            return lastConnector
-        }
-        // A log interleaves a handful of connectors: compare the raw bytes with each before
-        // unescaping (which allocates) a name not seen yet.
-        for i in known.indices where Self.same(known[i], f) {
-            lastConnector = Int32(i)
-            return lastConnector
-        }
-        lastConnector = tallies.tables.connectors.id(f.unescaped())
-        return lastConnector
-    }
-
-    /// Whether a kept connector name equals a field's raw bytes (memcmp, no generic iteration).
-    @inline(__always)
-    static func same(_ kept: ByteString, _ f: FieldView) -> Bool {
-        guard kept.count == f.count, !f.isQuoted else { return false }
-        guard kept.count > 0, let base = f.bytes.baseAddress else { return kept.count == 0 }
-        return kept.bytes.withUnsafeBytes { memcmp($0.baseAddress!, base, kept.count) == 0 }
+        connectorNames.result(for: f, tables: &tallies.tables) { f, tables in tables.connectors.id(f.unescaped()) }
     }
 
     static func parseHex(_ f: FieldView) -> UInt64? {

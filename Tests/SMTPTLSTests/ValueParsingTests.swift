@@ -1,3 +1,4 @@
+import LogGenerator
 import LogScanner
 import Testing
 
@@ -54,5 +55,29 @@ struct TimestampCacheTests {
                 #expect(Timestamp.parse(f, cache: &cache) == Timestamp.parse(f), "\(text)")
             }
         }
+    }
+
+    @Test("the 24-byte fast path accepts and rejects exactly what the general parse does")
+    func fastPathSameAsGeneral() {
+        var random = SeededRandom(seed: 3)
+        let alphabet = Array("0123456789:.TZ-x/9 ".utf8)
+        var cache = Timestamp.DayCache()
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var bytes = Array("2024-03-01T10:00:01.123Z".utf8)
+            // One to three bytes changed anywhere in the time of day (and sometimes the date).
+            for _ in 0...Int(random.next() % 3) {
+                let at = random.chance(0.9) ? 10 + Int(random.next() % 14) : Int(random.next() % 10)
+                bytes[at] = random.pick(alphabet)
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            bytes.withUnsafeMutableBytes { raw in
+                let f = FieldView(bytes: UnsafeRawBufferPointer(raw), isQuoted: false)
+                let cached = Timestamp.parse(f, cache: &cache)
+                #expect(cached == Timestamp.parse(f), "\(text)")
+                if cached != nil { accepted += 1 }
+            }
+        }
+        #expect(accepted > 1000, "the mutations leave many valid times as well as invalid ones")
     }
 }

@@ -3,9 +3,39 @@ import TLSSessions
 
 /// Rollup increments from some set of finished sessions, aggregated in memory so the store sees
 /// one upsert per key rather than one per row.
+///
+/// The two big rollups are kept by keys of small integers (the tracker's ``SessionTallies``
+/// keys plus a server id), with the values they stand for in ``tables``: adding an input's
+/// tallies, or merging another delta, maps the other's ids into these once per distinct value
+/// and then moves keys of integers — no string is hashed per key on the serial merge. The store
+/// reads decoded rows through ``forEachSession(_:)`` and ``forEachIdentity(_:)``.
 public struct RollupDelta: Sendable {
-    public var sessions: [SessionRollupKey: Tally] = [:]
-    public var identities: [IdentityRollupKey: Tally] = [:]
+    /// A rollup key of ids: the tracker's key and the server it came from, with its hash taken
+    /// once (a dictionary probe compares keys, and most probes then stop at the hash).
+    public struct Keyed<Key: Hashable & Sendable>: Hashable, Sendable {
+        public let server: Int32
+        public let key: Key
+        private let hash: Int
+
+        public init(server: Int32, key: Key) {
+            self.server = server
+            self.key = key
+            var hasher = Hasher()
+            hasher.combine(server)
+            key.hash(into: &hasher)
+            hash = hasher.finalize()
+        }
+
+        public static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.server == b.server && a.key == b.key }
+        public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
+    /// What the ids in ``sessionCounts`` and ``identityCounts`` mean.
+    public private(set) var tables = InternedTables()
+    public private(set) var servers: [String] = []
+    private var serverIDs: [String: Int32] = [:]
+    public private(set) var sessionCounts: [Keyed<SessionTallies.OutcomeKey>: Tally] = [:]
+    public private(set) var identityCounts: [Keyed<SessionTallies.IdentityKey>: Tally] = [:]
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
     /// Refused authentications: sessions per (party, user, mechanism, error) and day.
     public var authFailures: [AuthFailureKey: Tally] = [:]
@@ -21,76 +51,115 @@ public struct RollupDelta: Sendable {
     public init() {}
 
     public var isEmpty: Bool {
-        sessions.isEmpty && identities.isEmpty && unrecognized.isEmpty && coverage.isEmpty && authFailures.isEmpty
+        sessionCounts.isEmpty && identityCounts.isEmpty && unrecognized.isEmpty && coverage.isEmpty && authFailures.isEmpty
     }
 
-    /// Counts one finished session.
+    // MARK: Reading
+
+    /// Every session-rollup row, decoded (in no particular order; each key once).
+    public func forEachSession(_ body: (SessionRollupFields, Tally) throws -> Void) rethrows {
+        for (k, tally) in sessionCounts {
+            try body(SessionRollupFields(
+                server: servers[Int(k.server)], day: k.key.day, logType: k.key.logType,
+                connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
+                negotiation: k.key.negotiation.map { tables.negotiations[$0] },
+                error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), tally)
+        }
+    }
+
+    /// Every identity-rollup row, decoded.
+    public func forEachIdentity(_ body: (IdentityRollupFields, Tally) throws -> Void) rethrows {
+        func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
+        for (k, tally) in identityCounts {
+            try body(IdentityRollupFields(
+                server: servers[Int(k.server)], day: k.key.day, logType: k.key.logType,
+                connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
+                protocolVersion: k.key.protocolVersion, ehlo: name(k.key.ehlo), senderDomain: name(k.key.senderDomain),
+                authUser: name(k.key.authUser), certificateSubject: name(k.key.certificateSubject),
+                certificateThumbprint: name(k.key.certificateThumbprint)), tally)
+        }
+    }
+
+    /// The session rollup as a dictionary of decoded keys (tests, summaries).
+    public var sessions: [SessionRollupKey: Tally] {
+        var result: [SessionRollupKey: Tally] = [:]
+        forEachSession { result[SessionRollupKey($0), default: Tally(sessions: 0, at: $1.firstSeen)].add($1) }
+        return result
+    }
+
+    /// The identity rollup as a dictionary of decoded keys.
+    public var identities: [IdentityRollupKey: Tally] {
+        var result: [IdentityRollupKey: Tally] = [:]
+        forEachIdentity { result[IdentityRollupKey($0), default: Tally(sessions: 0, at: $1.firstSeen)].add($1) }
+        return result
+    }
+
+    // MARK: Adding
+
+    /// Counts one finished session (the joiner's: sessions that crossed inputs or expired).
     public mutating func add(_ f: SessionFragment, expired: Bool = false) {
         let outcome = f.outcome
         let time = f.outcomeTime
         let day = UTCDay(millis: time).number
-        var negotiation: Negotiation?
-        var error = ""
+        var negotiation: Int32?
+        var protocolVersion: TLSProtocol?
+        var error: Int32?
         switch outcome {
         case .negotiated(let n):
-            negotiation = n
+            negotiation = tables.negotiations.id(n)
+            protocolVersion = n.protocolVersion
             protocolSessions[n.protocolVersion, default: 0] += 1
-        case .failed(let e): error = e
+        case .failed(let e): error = tables.texts.id(e)
         case .encryptedUnlogged, .plaintext: break
         }
         sessionCount += 1
         if expired { expiredSessions += 1 }
         if f.startTime == nil { sessionsMissingStart += 1 }
         outcomeSessions[outcome.kind, default: 0] += 1
+        let server = serverID(f.key.server)
+        let connector = tables.connectors.id(f.key.connector)
+        func name(_ value: ByteString?) -> Int32? {
+            guard let value, !value.isEmpty else { return nil }
+            return tables.names.id(value)
+        }
         let tally = Tally(at: time)
-        let key = SessionRollupKey(SessionRollupFields(
-            server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
-            outcome: outcome.kind, negotiation: negotiation, error: error, activity: f.activity))
-        sessions[key, default: Tally(sessions: 0, at: time)].add(tally)
-        let identity = IdentityRollupKey(IdentityRollupFields(
-            server: f.key.server, day: day, logType: f.key.logType, connector: f.key.connector, remote: f.remote,
-            outcome: outcome.kind, protocolVersion: negotiation?.protocolVersion,
-            ehlo: f.ehlo ?? ByteString([]), senderDomain: f.senderDomain ?? ByteString([]),
-            authUser: f.authUser ?? ByteString([]), certificateSubject: f.certificateSubject ?? ByteString([]),
-            certificateThumbprint: f.certificateThumbprint ?? ByteString([])))
-        identities[identity, default: Tally(sessions: 0, at: time)].add(tally)
+        sessionCounts[Keyed(server: server, key: SessionTallies.OutcomeKey(
+            day: day, logType: f.key.logType, connector: connector, remote: f.remote, outcome: outcome.kind,
+            negotiation: negotiation, error: error, activity: f.activity)), default: Tally(sessions: 0, at: time)].add(tally)
+        let identity = SessionTallies.IdentityKey(
+            day: day, logType: f.key.logType, connector: connector, remote: f.remote, outcome: outcome.kind,
+            protocolVersion: protocolVersion, ehlo: name(f.ehlo), senderDomain: name(f.senderDomain),
+            authUser: name(f.authUser), certificateSubject: name(f.certificateSubject),
+            certificateThumbprint: name(f.certificateThumbprint))
+        identityCounts[Keyed(server: server, key: identity), default: Tally(sessions: 0, at: time)].add(tally)
         for failure in f.distinctAuthFailures {
             let t = failure.time
-            let failureDay = UTCDay(millis: t).number
             let key = AuthFailureKey(
-                server: f.key.server, day: failureDay, logType: f.key.logType, connector: f.key.connector,
+                server: f.key.server, day: UTCDay(millis: t).number, logType: f.key.logType, connector: f.key.connector,
                 remote: f.remote, user: failure.user ?? ByteString([]), mechanism: failure.mechanism, error: failure.error)
             authFailures[key, default: Tally(sessions: 0, at: t)].add(Tally(at: t))
         }
-        let hour = UTCHour(millis: time).number
-        coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: hour), default: 0] += 1
+        coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: UTCHour(millis: time).number), default: 0] += 1
     }
 
-    /// Counts the sessions one input's tracker finished: each distinct key of small integers
-    /// becomes the store's string key once.
+    /// Counts the sessions one input's tracker finished: its ids are mapped into this delta's
+    /// once per distinct value, then its keys move over as integers.
     public mutating func add(_ t: SessionTallies, server: String) {
-        let tables = t.tables
-        func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
-        sessions.reserveCapacity(sessions.count + t.outcomes.count)
-        for (k, count) in t.outcomes {
-            let key = SessionRollupKey(SessionRollupFields(
-                server: server, day: k.day, logType: k.logType, connector: tables.connectors[k.connector],
-                remote: k.remote, outcome: k.outcome, negotiation: k.negotiation.map { tables.negotiations[$0] },
-                error: k.error.map { tables.texts[$0] } ?? "", activity: k.activity))
-            sessions[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
+        let map = IDMap(from: t.tables, into: &tables)
+        let s = serverID(server)
+        if sessionCounts.isEmpty { sessionCounts.reserveCapacity(t.outcomeKeyCount) }
+        if identityCounts.isEmpty { identityCounts.reserveCapacity(t.identityKeyCount) }
+        t.forEachOutcome { k, count in
+            sessionCounts[Keyed(server: s, key: map.outcome(k)), default: Tally(sessions: 0, at: count.firstSeen)]
+                .add(Tally(count))
         }
-        identities.reserveCapacity(identities.count + t.identities.count)
-        for (k, count) in t.identities {
-            let key = IdentityRollupKey(IdentityRollupFields(
-                server: server, day: k.day, logType: k.logType, connector: tables.connectors[k.connector],
-                remote: k.remote, outcome: k.outcome, protocolVersion: k.protocolVersion, ehlo: name(k.ehlo),
-                senderDomain: name(k.senderDomain), authUser: name(k.authUser),
-                certificateSubject: name(k.certificateSubject), certificateThumbprint: name(k.certificateThumbprint)))
-            identities[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
+        t.forEachIdentity { k, count in
+            identityCounts[Keyed(server: s, key: map.identity(k)), default: Tally(sessions: 0, at: count.firstSeen)]
+                .add(Tally(count))
         }
         for (k, count) in t.failedLogins {
             let key = AuthFailureKey(
-                server: server, day: k.day, logType: k.logType, connector: tables.connectors[k.connector],
+                server: server, day: k.day, logType: k.logType, connector: t.tables.connectors[k.connector],
                 remote: k.remote, user: k.user, mechanism: k.mechanism, error: k.error)
             authFailures[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
         }
@@ -112,14 +181,20 @@ public struct RollupDelta: Sendable {
     /// Adds another delta's rollups and counts.
     public mutating func merge(_ other: RollupDelta) {
         if isEmpty && sessionCount == 0 && expiredSessions == 0 {
-            // Taking the other delta whole avoids rehashing every key (the common first merge).
+            // Taking the other delta whole (the common first merge of a batch).
             self = other
             return
         }
-        sessions.reserveCapacity(sessions.count + other.sessions.count)
-        identities.reserveCapacity(identities.count + other.identities.count)
-        for (k, v) in other.sessions { sessions[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
-        for (k, v) in other.identities { identities[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
+        let map = IDMap(from: other.tables, into: &tables)
+        let serverMap = other.servers.map { serverID($0) }
+        for (k, v) in other.sessionCounts {
+            sessionCounts[Keyed(server: serverMap[Int(k.server)], key: map.outcome(k.key)), default: Tally(sessions: 0, at: v.firstSeen)]
+                .add(v)
+        }
+        for (k, v) in other.identityCounts {
+            identityCounts[Keyed(server: serverMap[Int(k.server)], key: map.identity(k.key)), default: Tally(sessions: 0, at: v.firstSeen)]
+                .add(v)
+        }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.coverage { coverage[k, default: 0] += v }
         for (k, v) in other.authFailures { authFailures[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
@@ -133,5 +208,49 @@ public struct RollupDelta: Sendable {
         sessionsMissingStart += other.sessionsMissingStart
         for (k, v) in other.protocolSessions { protocolSessions[k, default: 0] += v }
         for (k, v) in other.outcomeSessions { outcomeSessions[k, default: 0] += v }
+    }
+
+    private mutating func serverID(_ server: String) -> Int32 {
+        if let id = serverIDs[server] { return id }
+        let id = Int32(servers.count)
+        servers.append(server)
+        serverIDs[server] = id
+        return id
+    }
+}
+
+/// Where each id of one set of ``InternedTables`` lands in another. Empty names map to "none",
+/// as the store keeps an empty EHLO (or user, …) and an absent one alike.
+struct IDMap {
+    var connectors: [Int32]
+    var names: [Int32?]
+    var texts: [Int32]
+    var negotiations: [Int32]
+
+    init(from other: InternedTables, into tables: inout InternedTables) {
+        connectors = other.connectors.values.map { tables.connectors.id($0) }
+        names = other.names.values.map { $0.isEmpty ? nil : tables.names.id($0) }
+        texts = other.texts.values.map { tables.texts.id($0) }
+        negotiations = other.negotiations.values.map { tables.negotiations.id($0) }
+    }
+
+    func outcome(_ k: SessionTallies.OutcomeKey) -> SessionTallies.OutcomeKey {
+        var m = k
+        m.connector = connectors[Int(k.connector)]
+        m.negotiation = k.negotiation.map { negotiations[Int($0)] }
+        m.error = k.error.map { texts[Int($0)] }
+        return m
+    }
+
+    func identity(_ k: SessionTallies.IdentityKey) -> SessionTallies.IdentityKey {
+        func name(_ id: Int32?) -> Int32? { id.flatMap { names[Int($0)] } }
+        var m = k
+        m.connector = connectors[Int(k.connector)]
+        m.ehlo = name(k.ehlo)
+        m.senderDomain = name(k.senderDomain)
+        m.authUser = name(k.authUser)
+        m.certificateSubject = name(k.certificateSubject)
+        m.certificateThumbprint = name(k.certificateThumbprint)
+        return m
     }
 }

@@ -129,7 +129,7 @@ public final class SQLiteStore: RollupStore {
 
     private func write(_ c: InputCommit) throws {
         let st = statements
-        for (k, t) in c.delta.sessions {
+        try c.delta.forEachSession { k, t in
             let n = k.negotiation
             startParty(k.server, k.day, k.logType, k.connector, k.remote)
             row.append(k.outcome.name)
@@ -146,7 +146,7 @@ public final class SQLiteStore: RollupStore {
             appendTally(t)
             try st.upsertSession.run(row)
         }
-        for (k, t) in c.delta.identities {
+        try c.delta.forEachIdentity { k, t in
             startParty(k.server, k.day, k.logType, k.connector, k.remote)
             row.append(k.outcome.name)
             row.append(k.protocolVersion?.name ?? "")

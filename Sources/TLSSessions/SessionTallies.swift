@@ -33,6 +33,20 @@ public struct SessionTallies: Sendable {
         public var error: Int32?
         public var activity: SessionActivity
 
+        public init(
+            day: Int64, logType: LogType, connector: Int32, remote: RemoteAddress, outcome: OutcomeKind,
+            negotiation: Int32?, error: Int32?, activity: SessionActivity
+        ) {
+            self.day = day
+            self.logType = logType
+            self.connector = connector
+            self.remote = remote
+            self.outcome = outcome
+            self.negotiation = negotiation
+            self.error = error
+            self.activity = activity
+        }
+
         /// All fields in three words, combined once each.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
@@ -57,6 +71,24 @@ public struct SessionTallies: Sendable {
         public var authUser: Int32?
         public var certificateSubject: Int32?
         public var certificateThumbprint: Int32?
+
+        public init(
+            day: Int64, logType: LogType, connector: Int32, remote: RemoteAddress, outcome: OutcomeKind,
+            protocolVersion: TLSProtocol?, ehlo: Int32?, senderDomain: Int32?, authUser: Int32?,
+            certificateSubject: Int32?, certificateThumbprint: Int32?
+        ) {
+            self.day = day
+            self.logType = logType
+            self.connector = connector
+            self.remote = remote
+            self.outcome = outcome
+            self.protocolVersion = protocolVersion
+            self.ehlo = ehlo
+            self.senderDomain = senderDomain
+            self.authUser = authUser
+            self.certificateSubject = certificateSubject
+            self.certificateThumbprint = certificateThumbprint
+        }
 
         /// All fields in five words, combined once each.
         public func hash(into hasher: inout Hasher) {
@@ -90,8 +122,26 @@ public struct SessionTallies: Sendable {
         public var hour: Int64
     }
 
-    public internal(set) var outcomes: [OutcomeKey: Count] = [:]
-    public internal(set) var identities: [IdentityKey: Count] = [:]
+    /// The outcome rollup's counts.
+    public var outcomes: [OutcomeKey: Count] {
+        Dictionary(uniqueKeysWithValues: outcomeTallies.map { ($0.key.key, $0.value) })
+    }
+    /// The identity rollup's counts.
+    public var identities: [IdentityKey: Count] {
+        Dictionary(uniqueKeysWithValues: identityTallies.map { ($0.key.key, $0.value) })
+    }
+    /// Visits each outcome key once (no dictionary built).
+    public func forEachOutcome(_ body: (OutcomeKey, Count) throws -> Void) rethrows {
+        for (k, v) in outcomeTallies { try body(k.key, v) }
+    }
+    /// Visits each identity key once.
+    public func forEachIdentity(_ body: (IdentityKey, Count) throws -> Void) rethrows {
+        for (k, v) in identityTallies { try body(k.key, v) }
+    }
+    public var outcomeKeyCount: Int { outcomeTallies.count }
+    public var identityKeyCount: Int { identityTallies.count }
+    private var outcomeTallies: [Hashed<OutcomeKey>: Count] = [:]
+    private var identityTallies: [Hashed<IdentityKey>: Count] = [:]
     public internal(set) var failedLogins: [FailedLogin: Count] = [:]
     /// Finished sessions per log type and UTC hour of their outcome.
     public var coverage: [HourKey: Int64] {
@@ -146,14 +196,14 @@ public struct SessionTallies: Sendable {
         sessionCount += 1
         outcomeCounts[Int(kind.ordinal)] += 1
         let day = UTCDay(millis: time).number
-        outcomes[OutcomeKey(
+        outcomeTallies[Hashed(OutcomeKey(
             day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
-            negotiation: negotiation, error: error, activity: s.activity), default: Count()].add(at: time)
-        identities[IdentityKey(
+            negotiation: negotiation, error: error, activity: s.activity)), default: Count()].add(at: time)
+        identityTallies[Hashed(IdentityKey(
             day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
             protocolVersion: negotiation.map { tables.negotiations[$0].protocolVersion },
             ehlo: s.ehlo, senderDomain: s.senderDomain, authUser: s.authUser,
-            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint),
+            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint)),
             default: Count()].add(at: time)
         if !authFailures.isEmpty {
             // Each distinct (user, mechanism, error) once per session, dated by its first time.
@@ -176,4 +226,19 @@ public struct SessionTallies: Sendable {
             lastHour = (hour, 1)
         }
     }
+}
+
+/// A key with its hash taken once: a dictionary probe compares keys, and most probes then stop
+/// at the hash instead of comparing a dozen fields.
+struct Hashed<Key: Hashable & Sendable>: Hashable, Sendable {
+    let key: Key
+    private let hash: Int
+
+    init(_ key: Key) {
+        self.key = key
+        hash = key.hashValue
+    }
+
+    static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.key == b.key }
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

@@ -301,6 +301,35 @@ struct TrackerTalliesTests {
     }
 }
 
+extension TrackerTalliesTests {
+    @Test("deltas of inputs with different ids merge into what counting every session in one delta gives")
+    func mergeRemapsIDs() throws {
+        var merged = RollupDelta()
+        var oneByOne = RollupDelta()
+        // Every log twice, the second time under another server label: the same names get
+        // other ids in each tracker, and equal keys of different servers must stay apart.
+        for (i, bytes) in (try Self.logs() + Self.logs().reversed()).enumerated() {
+            let server = i % 2 == 0 ? "EX01" : "EX02"
+            final class Completed { var sessions: [SessionFragment] = [] }
+            let completed = Completed()
+            var tracker = SessionTracker(server: server) { completed.sessions.append($0) }
+            var scanner = RecordScanner()
+            bytes.withUnsafeBytes { scanner.feed($0, into: &tracker) }
+            scanner.finish(into: &tracker)
+            var input = RollupDelta()
+            input.add(tracker.tallies, server: server)
+            merged.merge(input)
+            for f in completed.sessions { oneByOne.add(f) }
+        }
+        #expect(merged.sessions == oneByOne.sessions)
+        #expect(merged.identities == oneByOne.identities)
+        #expect(merged.authFailures == oneByOne.authFailures)
+        #expect(merged.coverage == oneByOne.coverage)
+        #expect(merged.sessionCount == oneByOne.sessionCount && merged.sessionCount > 0)
+        #expect(Set(merged.sessions.keys.map(\.server)) == ["EX01", "EX02"])
+    }
+}
+
 @Suite("Sessions: the open-session table")
 struct SessionTableTests {
     @Test("random inserts, lookups and removals agree with a dictionary, through growth and colliding ids")

@@ -38,7 +38,8 @@ struct ByteTable: Sendable {
     /// The bytes of key `id`.
     func key(_ id: Int32) -> ArraySlice<UInt8> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
 
-    private func equals(_ id: Int32, _ key: UnsafeRawBufferPointer) -> Bool {
+    /// Whether key `id` is exactly `key`'s bytes.
+    func equals(_ id: Int32, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = starts[Int(id)]
         let length = starts[Int(id) + 1] - start
         guard length == key.count else { return false }

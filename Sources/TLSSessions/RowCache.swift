@@ -12,6 +12,9 @@ struct RowCache<Result: Sendable>: Sendable {
     /// and unquoted unescape differently, so a mismatch is parsed afresh).
     private var results: [(result: Result, quoted: Bool)] = []
     let limit: Int
+    /// The id found last: consecutive rows often repeat a text (the same connector, the same
+    /// suite), and comparing against it costs a `memcmp` instead of a hash.
+    private var lastID: Int32 = -1
 
     init(limit: Int = 4096) { self.limit = limit }
 
@@ -19,8 +22,12 @@ struct RowCache<Result: Sendable>: Sendable {
     mutating func result(
         for field: FieldView, tables: inout InternedTables, parse: (FieldView, inout InternedTables) -> Result
     ) -> Result {
+        if lastID >= 0, table.equals(lastID, field.bytes), results[Int(lastID)].quoted == field.isQuoted {
+            return results[Int(lastID)].result
+        }
         guard table.count < limit else { return parse(field, &tables) }
         let (id, inserted) = table.id(field.bytes)
+        lastID = id
         if !inserted {
             let entry = results[Int(id)]
             return entry.quoted == field.isQuoted ? entry.result : parse(field, &tables)

@@ -32,8 +32,8 @@ public struct RollupDelta: Sendable {
 
     /// What the ids in ``sessionCounts`` and ``identityCounts`` mean.
     public private(set) var tables = InternedTables()
-    public private(set) var servers: [String] = []
-    private var serverIDs: [String: Int32] = [:]
+    /// Server labels by id.
+    public private(set) var servers = Interner<String>()
     public private(set) var sessionCounts: [Keyed<SessionTallies.OutcomeKey>: Tally] = [:]
     public private(set) var identityCounts: [Keyed<SessionTallies.IdentityKey>: Tally] = [:]
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
@@ -60,7 +60,7 @@ public struct RollupDelta: Sendable {
     public func forEachSession(_ body: (SessionRollupFields, Tally) throws -> Void) rethrows {
         for (k, tally) in sessionCounts {
             try body(SessionRollupFields(
-                server: servers[Int(k.server)], day: k.key.day, logType: k.key.logType,
+                server: servers[k.server], day: k.key.day, logType: k.key.logType,
                 connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
                 negotiation: k.key.negotiation.map { tables.negotiations[$0] },
                 error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), tally)
@@ -72,7 +72,7 @@ public struct RollupDelta: Sendable {
         func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
         for (k, tally) in identityCounts {
             try body(IdentityRollupFields(
-                server: servers[Int(k.server)], day: k.key.day, logType: k.key.logType,
+                server: servers[k.server], day: k.key.day, logType: k.key.logType,
                 connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
                 protocolVersion: k.key.protocolVersion, ehlo: name(k.key.ehlo), senderDomain: name(k.key.senderDomain),
                 authUser: name(k.key.authUser), certificateSubject: name(k.key.certificateSubject),
@@ -186,7 +186,7 @@ public struct RollupDelta: Sendable {
             return
         }
         let map = IDMap(from: other.tables, into: &tables)
-        let serverMap = other.servers.map { serverID($0) }
+        let serverMap = other.servers.values.map { serverID($0) }
         for (k, v) in other.sessionCounts {
             sessionCounts[Keyed(server: serverMap[Int(k.server)], key: map.outcome(k.key)), default: Tally(sessions: 0, at: v.firstSeen)]
                 .add(v)
@@ -210,13 +210,7 @@ public struct RollupDelta: Sendable {
         for (k, v) in other.outcomeSessions { outcomeSessions[k, default: 0] += v }
     }
 
-    private mutating func serverID(_ server: String) -> Int32 {
-        if let id = serverIDs[server] { return id }
-        let id = Int32(servers.count)
-        servers.append(server)
-        serverIDs[server] = id
-        return id
-    }
+    private mutating func serverID(_ server: String) -> Int32 { servers.id(server) }
 }
 
 /// Where each id of one set of ``InternedTables`` lands in another. Empty names map to "none",

@@ -10,32 +10,18 @@ import TLSSessions
 /// and then moves keys of integers — no string is hashed per key on the serial merge. The store
 /// reads decoded rows through ``forEachSession(_:)`` and ``forEachIdentity(_:)``.
 public struct RollupDelta: Sendable {
-    /// A rollup key of ids: the tracker's key and the server it came from, with its hash taken
-    /// once (a dictionary probe compares keys, and most probes then stop at the hash).
+    /// A rollup key of ids: the tracker's key and the server it came from.
     public struct Keyed<Key: Hashable & Sendable>: Hashable, Sendable {
-        public let server: Int32
-        public let key: Key
-        private let hash: Int
-
-        public init(server: Int32, key: Key) {
-            self.server = server
-            self.key = key
-            var hasher = Hasher()
-            hasher.combine(server)
-            key.hash(into: &hasher)
-            hash = hasher.finalize()
-        }
-
-        public static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.server == b.server && a.key == b.key }
-        public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        public var server: Int32
+        public var key: Key
     }
 
     /// What the ids in ``sessionCounts`` and ``identityCounts`` mean.
     public private(set) var tables = InternedTables()
     /// Server labels by id.
     public private(set) var servers = Interner<String>()
-    public private(set) var sessionCounts: [Keyed<SessionTallies.OutcomeKey>: Tally] = [:]
-    public private(set) var identityCounts: [Keyed<SessionTallies.IdentityKey>: Tally] = [:]
+    public private(set) var sessionCounts: [PrehashedKey<Keyed<SessionTallies.OutcomeKey>>: Tally] = [:]
+    public private(set) var identityCounts: [PrehashedKey<Keyed<SessionTallies.IdentityKey>>: Tally] = [:]
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
     /// Refused authentications: sessions per (party, user, mechanism, error) and day.
     public var authFailures: [AuthFailureKey: Tally] = [:]
@@ -58,7 +44,8 @@ public struct RollupDelta: Sendable {
 
     /// Every session-rollup row, decoded (in no particular order; each key once).
     public func forEachSession(_ body: (SessionRollupFields, Tally) throws -> Void) rethrows {
-        for (k, tally) in sessionCounts {
+        for (prehashed, tally) in sessionCounts {
+            let k = prehashed.fields
             try body(SessionRollupFields(
                 server: servers[k.server], day: k.key.day, logType: k.key.logType,
                 connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
@@ -70,7 +57,8 @@ public struct RollupDelta: Sendable {
     /// Every identity-rollup row, decoded.
     public func forEachIdentity(_ body: (IdentityRollupFields, Tally) throws -> Void) rethrows {
         func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
-        for (k, tally) in identityCounts {
+        for (prehashed, tally) in identityCounts {
+            let k = prehashed.fields
             try body(IdentityRollupFields(
                 server: servers[k.server], day: k.key.day, logType: k.key.logType,
                 connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
@@ -96,50 +84,14 @@ public struct RollupDelta: Sendable {
 
     // MARK: Adding
 
-    /// Counts one finished session (the joiner's: sessions that crossed inputs or expired).
+    /// Counts one finished session (the joiner's: sessions that crossed inputs or expired),
+    /// through the same tallies as the tracker's own.
     public mutating func add(_ f: SessionFragment, expired: Bool = false) {
-        let outcome = f.outcome
-        let time = f.outcomeTime
-        let day = UTCDay(millis: time).number
-        var negotiation: Int32?
-        var protocolVersion: TLSProtocol?
-        var error: Int32?
-        switch outcome {
-        case .negotiated(let n):
-            negotiation = tables.negotiations.id(n)
-            protocolVersion = n.protocolVersion
-            protocolSessions[n.protocolVersion, default: 0] += 1
-        case .failed(let e): error = tables.texts.id(e)
-        case .encryptedUnlogged, .plaintext: break
-        }
-        sessionCount += 1
+        var tallies = SessionTallies()
+        tallies.add(f)
+        add(tallies, server: f.key.server)
         if expired { expiredSessions += 1 }
         if f.startTime == nil { sessionsMissingStart += 1 }
-        outcomeSessions[outcome.kind, default: 0] += 1
-        let server = serverID(f.key.server)
-        let connector = tables.connectors.id(f.key.connector)
-        func name(_ value: ByteString?) -> Int32? {
-            guard let value, !value.isEmpty else { return nil }
-            return tables.names.id(value)
-        }
-        let tally = Tally(at: time)
-        sessionCounts[Keyed(server: server, key: SessionTallies.OutcomeKey(
-            day: day, logType: f.key.logType, connector: connector, remote: f.remote, outcome: outcome.kind,
-            negotiation: negotiation, error: error, activity: f.activity)), default: Tally(sessions: 0, at: time)].add(tally)
-        let identity = SessionTallies.IdentityKey(
-            day: day, logType: f.key.logType, connector: connector, remote: f.remote, outcome: outcome.kind,
-            protocolVersion: protocolVersion, ehlo: name(f.ehlo), senderDomain: name(f.senderDomain),
-            authUser: name(f.authUser), certificateSubject: name(f.certificateSubject),
-            certificateThumbprint: name(f.certificateThumbprint))
-        identityCounts[Keyed(server: server, key: identity), default: Tally(sessions: 0, at: time)].add(tally)
-        for failure in f.distinctAuthFailures {
-            let t = failure.time
-            let key = AuthFailureKey(
-                server: f.key.server, day: UTCDay(millis: t).number, logType: f.key.logType, connector: f.key.connector,
-                remote: f.remote, user: failure.user ?? ByteString([]), mechanism: failure.mechanism, error: failure.error)
-            authFailures[key, default: Tally(sessions: 0, at: t)].add(Tally(at: t))
-        }
-        coverage[CoverageKey(server: f.key.server, logType: f.key.logType, hour: UTCHour(millis: time).number), default: 0] += 1
     }
 
     /// Counts the sessions one input's tracker finished: its ids are mapped into this delta's
@@ -150,11 +102,11 @@ public struct RollupDelta: Sendable {
         if sessionCounts.isEmpty { sessionCounts.reserveCapacity(t.outcomeKeyCount) }
         if identityCounts.isEmpty { identityCounts.reserveCapacity(t.identityKeyCount) }
         t.forEachOutcome { k, count in
-            sessionCounts[Keyed(server: s, key: map.outcome(k)), default: Tally(sessions: 0, at: count.firstSeen)]
+            sessionCounts[PrehashedKey(Keyed(server: s, key: map.outcome(k))), default: Tally(sessions: 0, at: count.firstSeen)]
                 .add(Tally(count))
         }
         t.forEachIdentity { k, count in
-            identityCounts[Keyed(server: s, key: map.identity(k)), default: Tally(sessions: 0, at: count.firstSeen)]
+            identityCounts[PrehashedKey(Keyed(server: s, key: map.identity(k))), default: Tally(sessions: 0, at: count.firstSeen)]
                 .add(Tally(count))
         }
         for (k, count) in t.failedLogins {
@@ -187,12 +139,14 @@ public struct RollupDelta: Sendable {
         }
         let map = IDMap(from: other.tables, into: &tables)
         let serverMap = other.servers.values.map { serverID($0) }
-        for (k, v) in other.sessionCounts {
-            sessionCounts[Keyed(server: serverMap[Int(k.server)], key: map.outcome(k.key)), default: Tally(sessions: 0, at: v.firstSeen)]
+        for (prehashed, v) in other.sessionCounts {
+            let k = prehashed.fields
+            sessionCounts[PrehashedKey(Keyed(server: serverMap[Int(k.server)], key: map.outcome(k.key))), default: Tally(sessions: 0, at: v.firstSeen)]
                 .add(v)
         }
-        for (k, v) in other.identityCounts {
-            identityCounts[Keyed(server: serverMap[Int(k.server)], key: map.identity(k.key)), default: Tally(sessions: 0, at: v.firstSeen)]
+        for (prehashed, v) in other.identityCounts {
+            let k = prehashed.fields
+            identityCounts[PrehashedKey(Keyed(server: serverMap[Int(k.server)], key: map.identity(k.key))), default: Tally(sessions: 0, at: v.firstSeen)]
                 .add(v)
         }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }

@@ -22,6 +22,17 @@ public struct AuthFailure: Sendable, Codable, Hashable {
         self.time = time
     }
 
+    /// Each distinct (user, mechanism, error) once, at its first time: a session counts a
+    /// repeated refusal once.
+    public static func distinct(_ failures: [AuthFailure]) -> [AuthFailure] {
+        var seen = Set<AuthFailure>()
+        return failures.filter { f in
+            var key = f
+            key.time = 0
+            return seen.insert(key).inserted
+        }
+    }
+
     /// Parses `Inbound AUTH LOGIN failed because of LogonDenied` (also `Outbound …`, any case of
     /// `AUTH`); nil for any other text.
     public static func parse(sentence f: FieldView) -> (mechanism: String, error: String)? {

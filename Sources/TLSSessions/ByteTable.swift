@@ -35,9 +35,6 @@ struct ByteTable: Sendable {
         return (id, true)
     }
 
-    /// The bytes of key `id`.
-    func key(_ id: Int32) -> ArraySlice<UInt8> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
-
     /// Whether key `id` is exactly `key`'s bytes.
     func equals(_ id: Int32, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = starts[Int(id)]

@@ -33,6 +33,33 @@ struct OpenSession {
         lastTime = time
     }
 
+    /// A portable session's state with its values interned into `tables` (refused logins stay
+    /// with the caller). The inverse of ``fragment(key:tables:authFailures:)``.
+    init(_ f: SessionFragment, tables: inout InternedTables) {
+        func name(_ value: ByteString?) -> Int32? { value.map { tables.names.id($0) } }
+        firstTime = f.firstTime
+        lastTime = f.lastTime
+        remote = f.remote
+        startTime = f.startTime
+        ended = f.ended
+        ehlo = name(f.ehlo)
+        senderDomain = name(f.senderDomain)
+        authUser = name(f.authUser)
+        pendingUser = name(f.pendingUser)
+        authFailureCount = f.authFailures.count
+        authAttemptStart = f.authAttemptStart
+        authMechanism = f.authMechanism.map { tables.texts.id($0) }
+        activity = f.activity
+        certificateSubject = name(f.certificateSubject)
+        certificateThumbprint = name(f.certificateThumbprint)
+        negotiation = f.negotiation.map { tables.negotiations.id($0) }
+        negotiationTime = f.negotiationTime
+        failure = f.failure.map { tables.texts.id($0) }
+        failureTime = f.failureTime
+        startTLS = f.startTLS
+        certificateContext = f.certificateContext
+    }
+
     /// The portable form, with the ids turned back into values.
     func fragment(key: SessionKey, tables: InternedTables, authFailures: [AuthFailure]) -> SessionFragment {
         var f = SessionFragment(key: key, time: firstTime)

@@ -37,39 +37,3 @@ struct RowCache<Result: Sendable>: Sendable {
         return result
     }
 }
-
-extension SessionTracker {
-    /// A TLS sentence as the tracker keeps it: the suite or error already interned.
-    enum KnownSentence: Sendable {
-        case negotiated(Int32, TLSProtocol)
-        case failed(Int32)
-        case unrecognized(String)
-    }
-
-    /// A remote certificate row's subject and thumbprint, interned.
-    struct KnownCertificate: Sendable {
-        var subject: Int32
-        var thumbprint: Int32?
-    }
-
-    /// Classifies a field that starts with `TLS ` (parsed once per distinct text).
-    mutating func knownSentence(_ field: FieldView) -> KnownSentence {
-        sentences.result(for: field, tables: &tallies.tables) { f, tables in
-            switch TLSSentence.classify(f) {
-            case .negotiated(let n)?: return .negotiated(tables.negotiations.id(n), n.protocolVersion)
-            case .failed(let error)?: return .failed(tables.texts.id(error))
-            case .unrecognized(let text)?: return .unrecognized(text)
-            case nil: return .unrecognized(String(decoding: f.unescaped().bytes, as: UTF8.self))
-            }
-        }
-    }
-
-    /// Parses a one-row remote certificate (once per distinct text).
-    mutating func knownCertificate(_ field: FieldView) -> KnownCertificate {
-        certificates.result(for: field, tables: &tallies.tables) { f, tables in
-            let parsed = CertificateRow.parse(f)
-            return KnownCertificate(
-                subject: tables.names.id(parsed.subject), thumbprint: parsed.thumbprint.map { tables.names.id($0) })
-        }
-    }
-}

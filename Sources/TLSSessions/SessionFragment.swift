@@ -124,33 +124,26 @@ public struct SessionFragment: Sendable, Codable, Equatable {
     }
 
     /// The distinct refused authentications (user, mechanism, error), each counted once per session.
-    public var distinctAuthFailures: [AuthFailure] {
-        var seen = Set<AuthFailure>()
-        var result: [AuthFailure] = []
-        for f in authFailures {
-            var key = f
-            key.time = 0
-            if seen.insert(key).inserted { result.append(f) }
-        }
-        return result
-    }
+    public var distinctAuthFailures: [AuthFailure] { AuthFailure.distinct(authFailures) }
 
     /// The session's classification (docs/schema.md, "Session outcomes").
     public var outcome: SessionOutcome {
-        if let negotiation { return .negotiated(negotiation) }
-        if let failure { return .failed(error: failure) }
-        switch startTLS {
-        case .accepted: return .encryptedUnlogged
-        case .requested: return .failed(error: "STARTTLSNotCompleted")
-        case .none: return .plaintext
+        let r = rule
+        switch r.kind {
+        case .tls: return .negotiated(r.negotiation!)
+        case .tlsUnlogged: return .encryptedUnlogged
+        case .failed: return .failed(error: r.failure!)
+        case .plaintext: return .plaintext
         }
     }
 
     /// The log time the outcome is dated by: the TLS row for negotiations and failures, the
     /// connect row (or first row seen) otherwise.
-    public var outcomeTime: Int64 {
-        if negotiation != nil, let t = negotiationTime { return t }
-        if failure != nil, let t = failureTime { return t }
-        return startTime ?? firstTime
+    public var outcomeTime: Int64 { rule.time }
+
+    private var rule: OutcomeRule.Result<Negotiation, String> {
+        OutcomeRule.apply(
+            negotiation: negotiation, negotiationTime: negotiationTime, failure: failure, failureTime: failureTime,
+            startTLS: startTLS, startTime: startTime, firstTime: firstTime, notCompleted: { "STARTTLSNotCompleted" })
     }
 }

@@ -1,8 +1,8 @@
 import LogScanner
 
-/// The finished sessions of one input, counted by keys of small integers as they finish: the
-/// tracker's pre-aggregation. ``RollupDelta`` (module Rollups) turns each distinct key into the
-/// store's string keys once, instead of hashing strings once per session.
+/// Finished sessions counted by keys of small integers as they finish: the tracker's
+/// pre-aggregation of one input (and the joiner's of the sessions it finishes). ``RollupDelta``
+/// (module Rollups) maps the ids into its own once per distinct value.
 ///
 /// Keys mirror the store's rollups (docs/schema.md): the outcome rollup per (day, log type,
 /// connector, remote, outcome, suite, error, activity), the identity rollup per (day, log type,
@@ -33,20 +33,6 @@ public struct SessionTallies: Sendable {
         public var error: Int32?
         public var activity: SessionActivity
 
-        public init(
-            day: Int64, logType: LogType, connector: Int32, remote: RemoteAddress, outcome: OutcomeKind,
-            negotiation: Int32?, error: Int32?, activity: SessionActivity
-        ) {
-            self.day = day
-            self.logType = logType
-            self.connector = connector
-            self.remote = remote
-            self.outcome = outcome
-            self.negotiation = negotiation
-            self.error = error
-            self.activity = activity
-        }
-
         /// All fields in three words, combined once each.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
@@ -71,24 +57,6 @@ public struct SessionTallies: Sendable {
         public var authUser: Int32?
         public var certificateSubject: Int32?
         public var certificateThumbprint: Int32?
-
-        public init(
-            day: Int64, logType: LogType, connector: Int32, remote: RemoteAddress, outcome: OutcomeKind,
-            protocolVersion: TLSProtocol?, ehlo: Int32?, senderDomain: Int32?, authUser: Int32?,
-            certificateSubject: Int32?, certificateThumbprint: Int32?
-        ) {
-            self.day = day
-            self.logType = logType
-            self.connector = connector
-            self.remote = remote
-            self.outcome = outcome
-            self.protocolVersion = protocolVersion
-            self.ehlo = ehlo
-            self.senderDomain = senderDomain
-            self.authUser = authUser
-            self.certificateSubject = certificateSubject
-            self.certificateThumbprint = certificateThumbprint
-        }
 
         /// All fields in five words, combined once each.
         public func hash(into hasher: inout Hasher) {
@@ -122,26 +90,18 @@ public struct SessionTallies: Sendable {
         public var hour: Int64
     }
 
-    /// The outcome rollup's counts.
-    public var outcomes: [OutcomeKey: Count] {
-        Dictionary(uniqueKeysWithValues: outcomeTallies.map { ($0.key.key, $0.value) })
-    }
-    /// The identity rollup's counts.
-    public var identities: [IdentityKey: Count] {
-        Dictionary(uniqueKeysWithValues: identityTallies.map { ($0.key.key, $0.value) })
-    }
-    /// Visits each outcome key once (no dictionary built).
+    /// Visits each outcome key once.
     public func forEachOutcome(_ body: (OutcomeKey, Count) throws -> Void) rethrows {
-        for (k, v) in outcomeTallies { try body(k.key, v) }
+        for (k, v) in outcomeTallies { try body(k.fields, v) }
     }
     /// Visits each identity key once.
     public func forEachIdentity(_ body: (IdentityKey, Count) throws -> Void) rethrows {
-        for (k, v) in identityTallies { try body(k.key, v) }
+        for (k, v) in identityTallies { try body(k.fields, v) }
     }
     public var outcomeKeyCount: Int { outcomeTallies.count }
     public var identityKeyCount: Int { identityTallies.count }
-    private var outcomeTallies: [Hashed<OutcomeKey>: Count] = [:]
-    private var identityTallies: [Hashed<IdentityKey>: Count] = [:]
+    private var outcomeTallies: [PrehashedKey<OutcomeKey>: Count] = [:]
+    private var identityTallies: [PrehashedKey<IdentityKey>: Count] = [:]
     public internal(set) var failedLogins: [FailedLogin: Count] = [:]
     /// Finished sessions per log type and UTC hour of their outcome.
     public var coverage: [HourKey: Int64] {
@@ -169,49 +129,35 @@ public struct SessionTallies: Sendable {
 
     public init() {}
 
+    /// Counts a finished session that crossed inputs or expired (the joiner's): its values are
+    /// interned here, then it is counted as the tracker counts its own.
+    public mutating func add(_ f: SessionFragment) {
+        let session = OpenSession(f, tables: &tables)
+        add(session, logType: f.key.logType, connector: tables.connectors.id(f.key.connector), authFailures: f.authFailures)
+    }
+
     /// Counts one session that started and ended in this input.
     mutating func add(_ s: OpenSession, logType: LogType, connector: Int32, authFailures: [AuthFailure]) {
-        let kind: OutcomeKind
-        var negotiation: Int32?
-        var error: Int32?
-        var time = s.startTime ?? s.firstTime
-        if let n = s.negotiation {
-            kind = .tls
-            negotiation = n
-            if let t = s.negotiationTime { time = t }
-            protocolCounts[tables.negotiations[n].protocolVersion.rank] += 1
-        } else if let e = s.failure {
-            kind = .failed
-            error = e
-            if let t = s.failureTime { time = t }
-        } else {
-            switch s.startTLS {
-            case .accepted: kind = .tlsUnlogged
-            case .requested:
-                kind = .failed
-                error = tables.texts.id("STARTTLSNotCompleted")
-            case .none: kind = .plaintext
-            }
-        }
+        let r = OutcomeRule.apply(
+            negotiation: s.negotiation, negotiationTime: s.negotiationTime, failure: s.failure,
+            failureTime: s.failureTime, startTLS: s.startTLS, startTime: s.startTime, firstTime: s.firstTime,
+            notCompleted: { tables.texts.id("STARTTLSNotCompleted") })
+        let (kind, negotiation, error, time) = (r.kind, r.negotiation, r.failure, r.time)
+        if let n = negotiation { protocolCounts[tables.negotiations[n].protocolVersion.rank] += 1 }
         sessionCount += 1
         outcomeCounts[Int(kind.ordinal)] += 1
         let day = UTCDay(millis: time).number
-        outcomeTallies[Hashed(OutcomeKey(
+        outcomeTallies[PrehashedKey(OutcomeKey(
             day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
             negotiation: negotiation, error: error, activity: s.activity)), default: Count()].add(at: time)
-        identityTallies[Hashed(IdentityKey(
+        identityTallies[PrehashedKey(IdentityKey(
             day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
             protocolVersion: negotiation.map { tables.negotiations[$0].protocolVersion },
             ehlo: s.ehlo, senderDomain: s.senderDomain, authUser: s.authUser,
             certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint)),
             default: Count()].add(at: time)
         if !authFailures.isEmpty {
-            // Each distinct (user, mechanism, error) once per session, dated by its first time.
-            var seen = Set<AuthFailure>()
-            for f in authFailures {
-                var identity = f
-                identity.time = 0
-                guard seen.insert(identity).inserted else { continue }
+            for f in AuthFailure.distinct(authFailures) {
                 failedLogins[FailedLogin(
                     day: UTCDay(millis: f.time).number, logType: logType, connector: connector, remote: s.remote,
                     user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error), default: Count()]
@@ -226,19 +172,4 @@ public struct SessionTallies: Sendable {
             lastHour = (hour, 1)
         }
     }
-}
-
-/// A key with its hash taken once: a dictionary probe compares keys, and most probes then stop
-/// at the hash instead of comparing a dozen fields.
-struct Hashed<Key: Hashable & Sendable>: Hashable, Sendable {
-    let key: Key
-    private let hash: Int
-
-    init(_ key: Key) {
-        self.key = key
-        hash = key.hashValue
-    }
-
-    static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.key == b.key }
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

@@ -201,18 +201,10 @@ extension SessionTracker {
     /// field's bytes when they need no change (no quotes, no upper case), so a repeat costs no
     /// allocation.
     mutating func internSenderDomain(_ f: FieldView) -> Int32 {
-        if !f.isQuoted {
-            var address = Self.token(f.bytes, skip: 10)
-            if address.first == UInt8(ascii: "<") {
-                address = address.dropFirst()
-                if let close = address.firstIndex(of: UInt8(ascii: ">")) { address = address[..<close] }
-            }
-            if !address.isEmpty, let at = address.lastIndex(of: UInt8(ascii: "@")) {
-                let domain = address[(at + 1)...]
-                if !domain.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) {
-                    return tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: domain))
-                }
-            }
+        if !f.isQuoted, let domain = Self.domainPart(of: Self.token(f.bytes, skip: 10)),
+            !domain.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
+        {
+            return tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: domain))
         }
         return tallies.tables.names.id(Self.senderDomain(f, skip: 10))
     }
@@ -228,13 +220,57 @@ extension SessionTracker {
     }
 
     static func domain(of token: Slice<UnsafeRawBufferPointer>) -> ByteString {
+        guard let domain = domainPart(of: token) else { return ByteString("<>") }
+        return ByteString(domain.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+    }
+
+    /// The domain of an address token (`<user@domain>` or bare), as logged: nil for the null
+    /// sender `<>`, empty when the address has no `@`.
+    static func domainPart(of token: Slice<UnsafeRawBufferPointer>) -> Slice<UnsafeRawBufferPointer>? {
         var address = token
         if address.first == UInt8(ascii: "<") {
             address = address.dropFirst()
             if let close = address.firstIndex(of: UInt8(ascii: ">")) { address = address[..<close] }
         }
-        if address.isEmpty { return ByteString("<>") }
-        guard let at = address.lastIndex(of: UInt8(ascii: "@")) else { return ByteString([]) }
-        return ByteString(address[(at + 1)...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+        if address.isEmpty { return nil }
+        guard let at = address.lastIndex(of: UInt8(ascii: "@")) else { return address[address.endIndex...] }
+        return address[(at + 1)...]
+    }
+}
+
+// TLS sentences and certificate rows, parsed once per distinct text (RowCache).
+extension SessionTracker {
+    /// A TLS sentence as the tracker keeps it: the suite or error already interned.
+    enum KnownSentence: Sendable {
+        case negotiated(Int32, TLSProtocol)
+        case failed(Int32)
+        case unrecognized(String)
+    }
+
+    /// A remote certificate row's subject and thumbprint, interned.
+    struct KnownCertificate: Sendable {
+        var subject: Int32
+        var thumbprint: Int32?
+    }
+
+    /// Classifies a field that starts with `TLS ` (parsed once per distinct text).
+    mutating func knownSentence(_ field: FieldView) -> KnownSentence {
+        sentences.result(for: field, tables: &tallies.tables) { f, tables in
+            switch TLSSentence.classify(f) {
+            case .negotiated(let n)?: return .negotiated(tables.negotiations.id(n), n.protocolVersion)
+            case .failed(let error)?: return .failed(tables.texts.id(error))
+            case .unrecognized(let text)?: return .unrecognized(text)
+            case nil: return .unrecognized(String(decoding: f.unescaped().bytes, as: UTF8.self))
+            }
+        }
+    }
+
+    /// Parses a one-row remote certificate (once per distinct text).
+    mutating func knownCertificate(_ field: FieldView) -> KnownCertificate {
+        certificates.result(for: field, tables: &tallies.tables) { f, tables in
+            let parsed = CertificateRow.parse(f)
+            return KnownCertificate(
+                subject: tables.names.id(parsed.subject), thumbprint: parsed.thumbprint.map { tables.names.id($0) })
+        }
     }
 }

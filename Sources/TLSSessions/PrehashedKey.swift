@@ -1,9 +1,10 @@
-/// A rollup key that hashes its fields once, when it is made.
+/// A key that hashes its fields once, when it is made: the tracker's tallies, the deltas' keys
+/// of ids and the store's decoded keys all use it.
 ///
-/// Keys are made on the scanning threads; the serial merge then moves every key of every input
-/// into the batch, and rehashing the strings of each key there (connector, EHLO, sender domain,
-/// certificate subject…) was most of that thread's time. With the hash stored, the merge hashes
-/// one integer; equality still compares every field, so distinct keys never merge.
+/// A Swift dictionary compares whole keys on every probe, and moving keys between dictionaries
+/// (the serial merge) rehashes them; with the hash stored, a probe usually stops at one integer
+/// compare and a move hashes one integer. Equality still compares every field, so distinct keys
+/// never merge.
 @dynamicMemberLookup
 public struct PrehashedKey<Fields: Hashable & Sendable>: Hashable, Sendable {
     public let fields: Fields

@@ -61,13 +61,29 @@ def fill(path, rows, seed=1):
     parties = [(f"{rng.randrange(1, 224)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
                 pick(rng, PROFILES), rng.choice(["TLS1.0", "TLS1.0", "TLS1.1", "SSL3"]))
                for _ in range(max(1000, per_server_day * 20))]
-    session_sql = """INSERT OR IGNORE INTO session_rollup (server, day, log_type, connector, remote_ip, outcome, activity,
-        protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits, error, sessions, first_seen, last_seen)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
-    identity_sql = """INSERT OR IGNORE INTO identity_rollup (server, day, log_type, connector, remote_ip, outcome, protocol, ehlo,
+    # Schema version 6: rollups hold ids of texts (`dictionary`) and suites (`suite`).
+    text_ids = {value: i for i, value in db.execute("SELECT id, value FROM dictionary")}
+    suite_ids = {tuple(r[1:]): r[0] for r in db.execute(
+        "SELECT id, protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits FROM suite")}
+
+    def tid(value):
+        if value not in text_ids:
+            text_ids[value] = db.execute("INSERT INTO dictionary (value) VALUES (?)", (value,)).lastrowid
+        return text_ids[value]
+
+    def sid(suite):
+        if suite not in suite_ids:
+            suite_ids[suite] = db.execute(
+                """INSERT INTO suite (protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits)
+                   VALUES (?,?,?,?,?,?,?,?)""", suite).lastrowid
+        return suite_ids[suite]
+
+    session_sql = """INSERT OR IGNORE INTO session_rollup (day, server, log_type, connector, remote_ip, outcome, suite, error,
+        activity, sessions, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"""
+    identity_sql = """INSERT OR IGNORE INTO identity_rollup (day, server, log_type, connector, remote_ip, outcome, protocol, ehlo,
         sender_domain, auth_user, cert_subject, cert_thumbprint, sessions, first_seen, last_seen)
         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
-    auth_sql = """INSERT OR IGNORE INTO auth_failure_rollup (server, day, log_type, connector, remote_ip, user, mechanism, error,
+    auth_sql = """INSERT OR IGNORE INTO auth_failure_rollup (day, server, log_type, connector, remote_ip, user, mechanism, error,
         sessions, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)"""
     coverage_sql = "INSERT OR IGNORE INTO coverage (server, log_type, hour, sessions) VALUES (?,?,?,?)"
     for s in range(SERVERS):
@@ -93,17 +109,17 @@ def fill(path, rows, seed=1):
                 first = t0 + rng.randrange(86_400_000 // 2)
                 last = first + rng.randrange(86_400_000 // 2)
                 tls = outcome == "tls"
-                sessions.append((server, dt, log_type, connector, ip, outcome, activity, protocol,
-                                 "server" if tls else "", "CALG_AES_256" if tls else "", 256 if tls else -1,
-                                 "CALG_SHA_384" if tls else "", 0 if tls else -1,
-                                 "CALG_ECDH_EPHEM" if tls else "", 384 if tls else -1,
-                                 "UnknownCredentials" if outcome == "failed" else "", n, first, last))
+                suite = (protocol, "server", "CALG_AES_256", 256, "CALG_SHA_384", 0, "CALG_ECDH_EPHEM", 384) \
+                    if tls else ("", "", "", -1, "", -1, "", -1)
+                party = (dt, tid(server), log_type, tid(connector), tid(ip))
+                sessions.append(party + (outcome, sid(suite), tid("UnknownCredentials" if outcome == "failed" else ""),
+                                         activity, n, first, last))
                 host = "mx" + ip.replace(".", "-") + ".example.net"
-                identities.append((server, dt, log_type, connector, ip, outcome, protocol, host,
-                                   host.split(".", 1)[1], "", "", "", n, first, last))
+                identities.append(party + (outcome, protocol, tid(host), tid(host.split(".", 1)[1]), 0, 0, 0,
+                                           n, first, last))
                 if connector.find("Client") >= 0 and rng.random() < 0.05:
-                    auths.append((server, dt, log_type, connector, ip, f"user{rng.randrange(500)}@contoso.com",
-                                  "LOGIN", "LogonDenied", rng.randrange(1, 20), first, last))
+                    auths.append(party + (tid(f"user{rng.randrange(500)}@contoso.com"), tid("LOGIN"), tid("LogonDenied"),
+                                          rng.randrange(1, 20), first, last))
             db.executemany(session_sql, sessions)
             db.executemany(identity_sql, identities)
             db.executemany(auth_sql, auths)

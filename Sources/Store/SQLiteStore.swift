@@ -8,8 +8,12 @@ import TLSSessions
 public final class SQLiteStore: RollupStore {
     public let db: SQLiteDatabase
     private let statements: Statements
+    /// The ids of texts and suites the rollups store (schema version 6).
+    private let ids: DictionaryIDs
     /// Reused for every row: its arena keeps its capacity between rows.
     private var row = ParameterRow()
+    /// The last day written, as text (a batch's rows are mostly of one or two days).
+    private var dayText: (day: Int64, text: [UInt8]) = (.min, [])
 
     /// The statements of a commit, prepared once when the store opens. Each names its columns,
     /// so it does not depend on the table's column order.
@@ -27,15 +31,14 @@ public final class SQLiteStore: RollupStore {
         init(_ db: SQLiteDatabase) throws {
             upsertSession = try db.prepare(SQLiteStore.upsert(
                 "session_rollup",
-                key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "activity", "protocol", "role",
-                      "cipher", "cipher_bits", "mac", "mac_bits", "key_exchange", "key_exchange_bits", "error"]))
+                key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "suite", "error", "activity"]))
             upsertIdentity = try db.prepare(SQLiteStore.upsert(
                 "identity_rollup",
-                key: ["server", "day", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo",
+                key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo",
                       "sender_domain", "auth_user", "cert_subject", "cert_thumbprint"]))
             upsertAuthFailure = try db.prepare(SQLiteStore.upsert(
                 "auth_failure_rollup",
-                key: ["server", "day", "log_type", "connector", "remote_ip", "user", "mechanism", "error"]))
+                key: ["day", "server", "log_type", "connector", "remote_ip", "user", "mechanism", "error"]))
             upsertUnrecognized = try db.prepare("""
                 INSERT INTO unrecognized_tls (server, log_type, text, occurrences, first_seen, last_seen)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -96,6 +99,7 @@ public final class SQLiteStore: RollupStore {
         try db.execute("PRAGMA foreign_keys = ON")
         try Schema.migrate(db)
         statements = try Statements(db)
+        ids = try DictionaryIDs(db)
     }
 
     public func loadOpenSessions() throws -> [SessionFragment] {
@@ -122,47 +126,68 @@ public final class SQLiteStore: RollupStore {
     }
 
     public func commit(_ commit: InputCommit) throws {
-        try db.transaction {
-            try write(commit)
+        do {
+            try db.transaction {
+                try write(commit)
+            }
+        } catch {
+            // Ids inserted by the rolled-back transaction are gone from the database.
+            ids.forget()
+            throw error
         }
     }
 
     private func write(_ c: InputCommit) throws {
         let st = statements
-        try c.delta.forEachSession { k, t in
-            let n = k.negotiation
-            startParty(k.server, k.day, k.logType, k.connector, k.remote)
+        let d = c.delta
+        // New texts first, in byte order; then the delta's values once each; then its keys as integers.
+        var values = d.servers.values.map { Array($0.utf8) } + d.tables.connectors.values.map(\.bytes)
+            + d.tables.names.values.map(\.bytes) + d.tables.texts.values.map { Array($0.utf8) }
+        var seen = Set<RemoteAddress>()
+        func address(_ a: RemoteAddress) {
+            if let text = ids.uncachedText(a), seen.insert(a).inserted { values.append(text) }
+        }
+        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
+        for k in d.identityCounts.keys { address(k.fields.key.remote) }
+        for k in d.authFailures.keys {
+            address(k.remote)
+            values += [Array(k.server.utf8), k.connector.bytes, k.user.bytes, Array(k.mechanism.utf8), Array(k.error.utf8)]
+        }
+        try ids.store(&values)
+        let servers = try d.servers.values.map { try ids.id($0) }
+        let connectors = try d.tables.connectors.values.map { try ids.id($0) }
+        let names = try d.tables.names.values.map { try ids.id($0) }
+        let texts = try d.tables.texts.values.map { try ids.id($0) }
+        let suites = try d.tables.negotiations.values.map { try ids.id($0) }
+        func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
+        for (prehashed, t) in d.sessionCounts {
+            let k = prehashed.fields.key
+            try startParty(k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], k.remote)
             row.append(k.outcome.name)
+            row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
+            row.append(k.error.map { texts[Int($0)] } ?? 0)
             row.append(k.activity.name)
-            row.append(n?.protocolVersion.name ?? "")
-            row.append(n?.role.rawValue ?? "")
-            row.append(n?.cipher ?? "")
-            row.append(n?.cipherBits ?? -1)
-            row.append(n?.mac ?? "")
-            row.append(n?.macBits ?? -1)
-            row.append(n?.keyExchange ?? "")
-            row.append(n?.keyExchangeBits ?? -1)
-            row.append(k.error)
             appendTally(t)
             try st.upsertSession.run(row)
         }
-        try c.delta.forEachIdentity { k, t in
-            startParty(k.server, k.day, k.logType, k.connector, k.remote)
+        for (prehashed, t) in d.identityCounts {
+            let k = prehashed.fields.key
+            try startParty(k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], k.remote)
             row.append(k.outcome.name)
             row.append(k.protocolVersion?.name ?? "")
-            row.append(bytes: k.ehlo.bytes)
-            row.append(bytes: k.senderDomain.bytes)
-            row.append(bytes: k.authUser.bytes)
-            row.append(bytes: k.certificateSubject.bytes)
-            row.append(bytes: k.certificateThumbprint.bytes)
+            row.append(name(k.ehlo))
+            row.append(name(k.senderDomain))
+            row.append(name(k.authUser))
+            row.append(name(k.certificateSubject))
+            row.append(name(k.certificateThumbprint))
             appendTally(t)
             try st.upsertIdentity.run(row)
         }
-        for (k, t) in c.delta.authFailures {
-            startParty(k.server, k.day, k.logType, k.connector, k.remote)
-            row.append(bytes: k.user.bytes)
-            row.append(k.mechanism)
-            row.append(k.error)
+        for (k, t) in d.authFailures {
+            try startParty(k.day, ids.id(k.server), k.logType, ids.id(k.connector), k.remote)
+            row.append(try ids.id(k.user))
+            row.append(try ids.id(k.mechanism))
+            row.append(try ids.id(k.error))
             appendTally(t)
             try st.upsertAuthFailure.run(row)
         }
@@ -229,14 +254,18 @@ public final class SQLiteStore: RollupStore {
         }
     }
 
-    /// Starts a rollup row with its party: server, day, log type, connector, address.
-    private func startParty(_ server: String, _ day: Int64, _ logType: LogType, _ connector: ByteString, _ remote: RemoteAddress) {
+    /// Starts a rollup row with its party: day, then the ids of server, connector and address.
+    private func startParty(_ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: RemoteAddress) throws {
         row.removeAll()
+        if day != dayText.day {
+            dayText = (day, [])
+            UTCDay(number: day).appendText(to: &dayText.text)
+        }
+        row.append(bytes: dayText.text)
         row.append(server)
-        row.appendText(UTCDay(number: day).appendText)
         row.append(logType.name)
-        row.append(bytes: connector.bytes)
-        row.appendText(remote.appendText)
+        row.append(connector)
+        row.append(try ids.id(remote))
     }
 
     private func appendTally(_ t: Tally) {

@@ -9,7 +9,7 @@ public enum Schema {
     public static var currentVersion: Int { migrations.count }
 
     /// Migration N (1-based) takes a database from version N-1 to N. Never edit a shipped one.
-    static let migrations: [String] = [version1, version2, version3, version4, version5]
+    static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
     /// Brings `db` to ``currentVersion`` (or to `target`, for tests of a migration; the views are
     /// only written at the current version); refuses a database from a newer build.
@@ -40,22 +40,6 @@ public enum Schema {
             }
         }
     }
-
-    // ISO-8601 text from log time in milliseconds, in plain SQLite (usable from any client).
-    public static func iso(_ column: String) -> String {
-        "strftime('%Y-%m-%dT%H:%M:%fZ', \(column) / 1000.0, 'unixepoch')"
-    }
-
-    static let legacyProtocols = TLSProtocol.sqlList(TLSProtocol.legacy)
-
-    /// The weak-suite rule (docs/schema.md): comma-separated reasons, empty when none applies.
-    static let weakReasons = """
-        substr(
-          (CASE WHEN cipher IN ('CALG_RC4','CALG_RC2','CALG_DES','CALG_3DES','CALG_3DES_112','CALG_NULLCIPHER')
-                  OR (outcome = \(OutcomeKind.tls.sql) AND cipher_bits < 128) THEN ',weak_cipher' ELSE '' END) ||
-          (CASE WHEN key_exchange = 'CALG_RSA_KEYX' THEN ',no_forward_secrecy' ELSE '' END) ||
-          (CASE WHEN mac IN ('CALG_MD5','CALG_SHA1') THEN ',weak_mac' ELSE '' END), 2)
-        """
 
     static let version1 = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -221,137 +205,99 @@ public enum Schema {
         ) WITHOUT ROWID;
         """
 
-    /// The public views, recreated whenever their definitions change.
-    /// Empty text reads as NULL through `CASE WHEN x <> '' THEN x END` rather than
-    /// `NULLIF(x, '')`: a function call copies its text argument into a new buffer for every
-    /// row, which made the views cost twice what their tables do to scan.
-    static let views = """
+    /// Version 6: the rollups keyed by integers (docs/architecture.md, "Rollups stored by
+    /// integer ids"). Every text value of a rollup key — server, connector, address, EHLO name,
+    /// sender domain, user, certificate subject and thumbprint, error, mechanism — is stored once
+    /// in `dictionary` (id 0 is the empty text), every negotiated suite once in `suite` (id 0:
+    /// none), and the rollups hold their ids. An upsert compares a few integers instead of up to
+    /// twelve texts; the views join the texts back. The day stays text and first, so day ranges
+    /// stay index ranges; log type, outcome, activity and the identity rollup's protocol stay
+    /// short texts (a closed vocabulary, cheap to compare and readable in the views).
+    static let version6 = """
         DROP VIEW IF EXISTS negotiations;
-        CREATE VIEW negotiations AS
-        SELECT day, log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip,
-               CASE WHEN protocol <> '' THEN protocol END AS protocol, CASE WHEN role <> '' THEN role END AS role,
-               CASE WHEN cipher <> '' THEN cipher END AS cipher, CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN cipher_bits END AS cipher_bits,
-               CASE WHEN mac <> '' THEN mac END AS mac, CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN mac_bits END AS mac_bits,
-               CASE WHEN key_exchange <> '' THEN key_exchange END AS key_exchange,
-               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN key_exchange_bits END AS key_exchange_bits,
-               sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen,
-               server,
-               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy,
-               \(weakReasons) AS weak_reasons,
-               outcome = \(OutcomeKind.tlsUnlogged.sql) AS protocol_unlogged,
-               CASE WHEN activity <> '' THEN activity END AS activity, first_seen AS first_seen_ms, last_seen AS last_seen_ms
-        FROM session_rollup WHERE outcome IN (\(OutcomeKind.tls.sql), \(OutcomeKind.tlsUnlogged.sql));
-
         DROP VIEW IF EXISTS plaintext_sessions;
-        CREATE VIEW plaintext_sessions AS
-        SELECT day, log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip, sessions,
-               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               CASE WHEN activity <> '' THEN activity END AS activity, first_seen AS first_seen_ms, last_seen AS last_seen_ms
-        FROM session_rollup WHERE outcome = \(OutcomeKind.plaintext.sql);
-
         DROP VIEW IF EXISTS tls_failures;
-        CREATE VIEW tls_failures AS
-        SELECT day, log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip, error, sessions,
-               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               first_seen AS first_seen_ms, last_seen AS last_seen_ms
-        FROM session_rollup WHERE outcome = \(OutcomeKind.failed.sql);
-
         DROP VIEW IF EXISTS senders;
-        CREATE VIEW senders AS
-        SELECT log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip, CASE WHEN ehlo <> '' THEN ehlo END AS ehlo,
-               SUM(sessions) AS sessions,
-               \(iso("MIN(first_seen)")) AS first_seen, \(iso("MAX(last_seen)")) AS last_seen, server
-        FROM identity_rollup
-        GROUP BY server, log_type, connector, identity_rollup.remote_ip, identity_rollup.ehlo;
-
         DROP VIEW IF EXISTS legacy_senders;
-        CREATE VIEW legacy_senders AS
-        WITH l AS (
-          SELECT server, log_type, connector, remote_ip,
-                 group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS legacy_sessions,
-                 group_concat(DISTINCT CASE WHEN ehlo <> '' THEN ehlo END) AS ehlo_names,
-                 group_concat(DISTINCT CASE WHEN sender_domain <> '' THEN sender_domain END) AS sender_domains,
-                 group_concat(DISTINCT CASE WHEN auth_user <> '' THEN auth_user END) AS auth_users,
-                 MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen,
-                 group_concat(DISTINCT CASE WHEN cert_subject <> '' THEN cert_subject END) AS certificate_subjects,
-                 group_concat(DISTINCT CASE WHEN cert_thumbprint <> '' THEN cert_thumbprint END) AS certificate_thumbprints
-          FROM identity_rollup
-          WHERE outcome = \(OutcomeKind.tls.sql) AND protocol IN \(legacyProtocols)
-          GROUP BY server, log_type, connector, remote_ip
-        ), m AS (
-          SELECT server, log_type, connector, remote_ip, SUM(sessions) AS modern_sessions
-          FROM session_rollup
-          WHERE outcome = \(OutcomeKind.tls.sql) AND protocol NOT IN \(legacyProtocols)
-          GROUP BY server, log_type, connector, remote_ip
-        )
-        SELECT l.log_type, l.connector, CASE WHEN l.remote_ip <> '' THEN l.remote_ip END AS remote_ip, l.protocols, l.legacy_sessions,
-               COALESCE(m.modern_sessions, 0) AS modern_sessions, l.ehlo_names, l.sender_domains, l.auth_users,
-               \(iso("l.first_seen")) AS first_seen, \(iso("l.last_seen")) AS last_seen, l.server,
-               l.certificate_subjects, l.certificate_thumbprints
-        FROM l LEFT JOIN m ON m.server = l.server AND m.log_type = l.log_type AND m.connector = l.connector
-                          AND m.remote_ip = l.remote_ip;
-
         DROP VIEW IF EXISTS auth_failures;
-        CREATE VIEW auth_failures AS
-        SELECT day, log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip, CASE WHEN user <> '' THEN user END AS user,
-               CASE WHEN mechanism <> '' THEN mechanism END AS mechanism, error, sessions,
-               \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               first_seen AS first_seen_ms, last_seen AS last_seen_ms
-        FROM auth_failure_rollup;
-
         DROP VIEW IF EXISTS identities;
-        CREATE VIEW identities AS
-        SELECT day, log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip, outcome, CASE WHEN protocol <> '' THEN protocol END AS protocol,
-               CASE WHEN ehlo <> '' THEN ehlo END AS ehlo, CASE WHEN sender_domain <> '' THEN sender_domain END AS sender_domain, CASE WHEN auth_user <> '' THEN auth_user END AS auth_user,
-               CASE WHEN cert_subject <> '' THEN cert_subject END AS certificate_subject, CASE WHEN cert_thumbprint <> '' THEN cert_thumbprint END AS certificate_thumbprint,
-               sessions, \(iso("first_seen")) AS first_seen, \(iso("last_seen")) AS last_seen, server,
-               CASE WHEN outcome = \(OutcomeKind.tls.sql) THEN protocol IN \(legacyProtocols) END AS legacy,
-               first_seen AS first_seen_ms, last_seen AS last_seen_ms
-        FROM identity_rollup;
+        DELETE FROM meta WHERE key = 'views_sql';
 
-        DROP VIEW IF EXISTS unfinished_sessions;
-        CREATE VIEW unfinished_sessions AS
-        SELECT log_type, connector, CASE WHEN remote_ip <> '' THEN remote_ip END AS remote_ip, CASE WHEN protocol <> '' THEN protocol END AS protocol,
-               \(iso("last_seen")) AS last_seen, server,
-               CASE WHEN protocol <> '' THEN protocol IN \(legacyProtocols) END AS legacy
-        FROM open_sessions;
+        CREATE TABLE dictionary (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+        INSERT INTO dictionary VALUES (0, '');
+        INSERT OR IGNORE INTO dictionary (value)
+          SELECT server FROM session_rollup UNION SELECT connector FROM session_rollup
+          UNION SELECT remote_ip FROM session_rollup UNION SELECT error FROM session_rollup
+          UNION SELECT server FROM identity_rollup UNION SELECT connector FROM identity_rollup
+          UNION SELECT remote_ip FROM identity_rollup UNION SELECT ehlo FROM identity_rollup
+          UNION SELECT sender_domain FROM identity_rollup UNION SELECT auth_user FROM identity_rollup
+          UNION SELECT cert_subject FROM identity_rollup UNION SELECT cert_thumbprint FROM identity_rollup
+          UNION SELECT server FROM auth_failure_rollup UNION SELECT connector FROM auth_failure_rollup
+          UNION SELECT remote_ip FROM auth_failure_rollup UNION SELECT user FROM auth_failure_rollup
+          UNION SELECT mechanism FROM auth_failure_rollup UNION SELECT error FROM auth_failure_rollup;
 
-        DROP VIEW IF EXISTS hourly_coverage;
-        CREATE VIEW hourly_coverage AS
-        SELECT substr(hour, 1, 10) AS day, substr(hour, 12, 2) AS hour, server, log_type, sessions
-        FROM coverage;
+        CREATE TABLE suite (
+          id INTEGER PRIMARY KEY, protocol TEXT NOT NULL, role TEXT NOT NULL,
+          cipher TEXT NOT NULL, cipher_bits INTEGER NOT NULL, mac TEXT NOT NULL, mac_bits INTEGER NOT NULL,
+          key_exchange TEXT NOT NULL, key_exchange_bits INTEGER NOT NULL,
+          UNIQUE (protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits)
+        );
+        INSERT INTO suite VALUES (0, '', '', '', -1, '', -1, '', -1);
+        INSERT OR IGNORE INTO suite (protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits)
+          SELECT DISTINCT protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits
+          FROM session_rollup;
 
-        DROP VIEW IF EXISTS connectors;
-        CREATE VIEW connectors AS
-        SELECT CASE WHEN c.server <> '' THEN c.server END AS server, c.direction, c.name,
-               CASE WHEN c.bindings <> '' THEN c.bindings END AS bindings,
-               CASE WHEN c.remote_ip_ranges <> '' THEN c.remote_ip_ranges END AS remote_ip_ranges,
-               CASE WHEN c.auth_mechanisms <> '' THEN c.auth_mechanisms END AS auth_mechanisms,
-               c.require_tls, CASE WHEN c.tls_auth_level <> '' THEN c.tls_auth_level END AS tls_auth_level,
-               c.domain_secure, CASE WHEN c.tls_certificate_name <> '' THEN c.tls_certificate_name END AS tls_certificate_name,
-               CASE WHEN c.fqdn <> '' THEN c.fqdn END AS fqdn, \(iso("i.imported_at")) AS imported_at,
-               c.log_name AS connector, CASE WHEN c.address_spaces <> '' THEN c.address_spaces END AS address_spaces,
-               CASE WHEN c.source_servers <> '' THEN c.source_servers END AS source_servers,
-               CASE WHEN c.unreadable <> '' THEN c.unreadable END AS unreadable, i.source
-        FROM connector_config c JOIN connector_import i ON i.id = c.import_id WHERE c.current = 1;
+        CREATE TABLE session_rollup_v6 (
+          day TEXT NOT NULL, server INTEGER NOT NULL, log_type TEXT NOT NULL, connector INTEGER NOT NULL,
+          remote_ip INTEGER NOT NULL, outcome TEXT NOT NULL, suite INTEGER NOT NULL, error INTEGER NOT NULL,
+          activity TEXT NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (day, server, log_type, connector, remote_ip, outcome, suite, error, activity)
+        ) WITHOUT ROWID;
+        INSERT INTO session_rollup_v6
+          SELECT r.day, s.id, r.log_type, c.id, a.id, r.outcome, u.id, e.id, r.activity, r.sessions, r.first_seen, r.last_seen
+          FROM session_rollup r
+          JOIN dictionary s ON s.value = r.server JOIN dictionary c ON c.value = r.connector
+          JOIN dictionary a ON a.value = r.remote_ip JOIN dictionary e ON e.value = r.error
+          JOIN suite u ON u.protocol = r.protocol AND u.role = r.role AND u.cipher = r.cipher
+            AND u.cipher_bits = r.cipher_bits AND u.mac = r.mac AND u.mac_bits = r.mac_bits
+            AND u.key_exchange = r.key_exchange AND u.key_exchange_bits = r.key_exchange_bits;
+        DROP TABLE session_rollup;
+        ALTER TABLE session_rollup_v6 RENAME TO session_rollup;
 
-        DROP VIEW IF EXISTS connector_history;
-        CREATE VIEW connector_history AS
-        SELECT CASE WHEN c.server <> '' THEN c.server END AS server, c.direction, c.name, c.require_tls,
-               CASE WHEN c.tls_auth_level <> '' THEN c.tls_auth_level END AS tls_auth_level, c.domain_secure,
-               CASE WHEN c.auth_mechanisms <> '' THEN c.auth_mechanisms END AS auth_mechanisms,
-               \(iso("i.imported_at")) AS imported_at, c.current, i.source
-        FROM connector_config c JOIN connector_import i ON i.id = c.import_id;
+        CREATE TABLE identity_rollup_v6 (
+          day TEXT NOT NULL, server INTEGER NOT NULL, log_type TEXT NOT NULL, connector INTEGER NOT NULL,
+          remote_ip INTEGER NOT NULL, outcome TEXT NOT NULL, protocol TEXT NOT NULL,
+          ehlo INTEGER NOT NULL, sender_domain INTEGER NOT NULL, auth_user INTEGER NOT NULL,
+          cert_subject INTEGER NOT NULL, cert_thumbprint INTEGER NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (day, server, log_type, connector, remote_ip, outcome, protocol, ehlo,
+                       sender_domain, auth_user, cert_subject, cert_thumbprint)
+        ) WITHOUT ROWID;
+        INSERT INTO identity_rollup_v6
+          SELECT r.day, s.id, r.log_type, c.id, a.id, r.outcome, r.protocol, e.id, d.id, au.id, cs.id, ct.id,
+                 r.sessions, r.first_seen, r.last_seen
+          FROM identity_rollup r
+          JOIN dictionary s ON s.value = r.server JOIN dictionary c ON c.value = r.connector
+          JOIN dictionary a ON a.value = r.remote_ip JOIN dictionary e ON e.value = r.ehlo
+          JOIN dictionary d ON d.value = r.sender_domain JOIN dictionary au ON au.value = r.auth_user
+          JOIN dictionary cs ON cs.value = r.cert_subject JOIN dictionary ct ON ct.value = r.cert_thumbprint;
+        DROP TABLE identity_rollup;
+        ALTER TABLE identity_rollup_v6 RENAME TO identity_rollup;
 
-        DROP VIEW IF EXISTS domain_secure_domains;
-        CREATE VIEW domain_secure_domains AS
-        SELECT d.direction, d.domain, \(iso("i.imported_at")) AS imported_at
-        FROM domain_secure_domain d JOIN connector_import i ON i.id = d.import_id WHERE d.current = 1;
-
-        DROP VIEW IF EXISTS ingest_log;
-        CREATE VIEW ingest_log AS
-        SELECT path, member, server, size, consumed_bytes, records, malformed_rows,
-               first_ingested, last_ingested, fingerprint
-        FROM ingested_inputs;
+        CREATE TABLE auth_failure_rollup_v6 (
+          day TEXT NOT NULL, server INTEGER NOT NULL, log_type TEXT NOT NULL, connector INTEGER NOT NULL,
+          remote_ip INTEGER NOT NULL, user INTEGER NOT NULL, mechanism INTEGER NOT NULL, error INTEGER NOT NULL,
+          sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
+          PRIMARY KEY (day, server, log_type, connector, remote_ip, user, mechanism, error)
+        ) WITHOUT ROWID;
+        INSERT INTO auth_failure_rollup_v6
+          SELECT r.day, s.id, r.log_type, c.id, a.id, u.id, m.id, e.id, r.sessions, r.first_seen, r.last_seen
+          FROM auth_failure_rollup r
+          JOIN dictionary s ON s.value = r.server JOIN dictionary c ON c.value = r.connector
+          JOIN dictionary a ON a.value = r.remote_ip JOIN dictionary u ON u.value = r.user
+          JOIN dictionary m ON m.value = r.mechanism JOIN dictionary e ON e.value = r.error;
+        DROP TABLE auth_failure_rollup;
+        ALTER TABLE auth_failure_rollup_v6 RENAME TO auth_failure_rollup;
         """
 }

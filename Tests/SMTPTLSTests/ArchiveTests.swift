@@ -143,14 +143,13 @@ struct ArchiveTests {
         let serial = dir.file("s.sqlite"), parallel = dir.file("p.sqlite")
         _ = try ingest([logs.path], db: serial, jobs: 1)
         _ = try ingest([logs.path], db: parallel, jobs: 3)
-        for sql in ["SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15",
-                    "SELECT * FROM identity_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12",
+        for sql in [RollupDump.sessions, RollupDump.identities,
                     "SELECT fingerprint, path, member, consumed_bytes FROM ingested_inputs ORDER BY 1"] {
             let a = try ReadOnlyQuery(path: serial).run(sql).rows
             #expect(!a.isEmpty)
             #expect(a == (try ReadOnlyQuery(path: parallel).run(sql).rows), "\(sql)")
         }
-        let servers = try ReadOnlyQuery(path: serial).run("SELECT DISTINCT server FROM session_rollup ORDER BY 1").rows
+        let servers = try ReadOnlyQuery(path: serial).run("SELECT DISTINCT server FROM hourly_coverage ORDER BY 1").rows
         #expect(servers == [[.text("EX01")], [.text("EX02")], [.text("EX10")]], "labels from member paths")
     }
 

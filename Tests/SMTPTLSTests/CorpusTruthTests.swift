@@ -79,8 +79,7 @@ struct CorpusTruthTests {
         let serial = dir.file("serial.sqlite"), parallel = dir.file("parallel.sqlite")
         _ = try ingest([logs], db: serial, jobs: 1)
         _ = try ingest([logs], db: parallel, jobs: 4)
-        for sql in ["SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15",
-                    "SELECT * FROM identity_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12",
+        for sql in [RollupDump.sessions, RollupDump.identities,
                     "SELECT server, log_type, connector, session_id, state FROM open_sessions ORDER BY 1,2,3,4",
                     "SELECT fingerprint, consumed_bytes, records, malformed_rows FROM ingested_inputs ORDER BY 1"] {
             let a = try ReadOnlyQuery(path: serial).run(sql).rows

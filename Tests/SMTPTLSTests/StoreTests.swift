@@ -9,7 +9,7 @@ import TestSupport
 struct StoreTests {
     static func totals(_ db: String) throws -> [[SQLValue]] {
         try ReadOnlyQuery(path: db).run("""
-            SELECT outcome, protocol, SUM(sessions) FROM session_rollup GROUP BY 1, 2 ORDER BY 1, 2
+            SELECT r.outcome, u.protocol, SUM(r.sessions) FROM session_rollup r JOIN suite u ON u.id = r.suite GROUP BY 1, 2 ORDER BY 1, 2
             """).rows
     }
 
@@ -159,5 +159,53 @@ extension StoreTests {
         #expect(try q.run("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_remote'").rows.isEmpty)
         #expect(try q.run("SELECT remote_ip, protocol, sessions FROM negotiations").rows
             == [[.text("192.0.2.7"), .text("TLS1.0"), .integer(5)]])
+    }
+}
+
+extension StoreTests {
+    @Test("a version-5 database migrates to integer-keyed rollups: views answer as before, and later ingests add to the same rows")
+    func migrationFromVersion5() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = dir.file("v5.sqlite")
+        let connector = "EX01\\Default Frontend EX01"
+        do {
+            let old = try SQLiteDatabase(path: db, mode: .readWrite)
+            try Schema.migrate(old, to: 5)
+            try old.execute("""
+                INSERT INTO session_rollup VALUES ('S','2024-03-01','receive','\(connector)','198.51.100.7','tls','TLS1.0','server',
+                  'CALG_AES_128',128,'CALG_SHA1',160,'CALG_RSA_KEYX',2048,'','mail',5,1709251200000,1709254800000);
+                INSERT INTO session_rollup VALUES ('S','2024-03-01','receive','\(connector)','198.51.100.8','failed','','',
+                  '',-1,'',-1,'',-1,'0x80090327','greeted',2,1709251200000,1709251200000);
+                INSERT INTO identity_rollup VALUES ('S','2024-03-01','receive','\(connector)','198.51.100.7','tls','TLS1.0',
+                  'old.example','example.org','','','',5,1709251200000,1709254800000);
+                INSERT INTO auth_failure_rollup VALUES ('S','2024-03-01','receive','\(connector)','198.51.100.9','bob@example.org',
+                  'LOGIN','535 5.7.3 Authentication unsuccessful',1,1709251200000,1709251200000);
+                """)
+        }
+        _ = try SQLiteStore(path: db)
+        let q = ReadOnlyQuery(path: db)
+        #expect(try q.run("PRAGMA user_version").rows == [[.integer(Int64(Schema.currentVersion))]])
+        #expect(try q.run("SELECT remote_ip, protocol, cipher, cipher_bits, weak_reasons, legacy, sessions FROM negotiations").rows
+            == [[.text("198.51.100.7"), .text("TLS1.0"), .text("CALG_AES_128"), .integer(128),
+                 .text("no_forward_secrecy,weak_mac"), .integer(1), .integer(5)]])
+        #expect(try q.run("SELECT remote_ip, error, sessions FROM tls_failures").rows
+            == [[.text("198.51.100.8"), .text("0x80090327"), .integer(2)]])
+        #expect(try q.run("SELECT remote_ip, ehlo, sender_domain, auth_user FROM identities").rows
+            == [[.text("198.51.100.7"), .text("old.example"), .text("example.org"), .null]])
+        #expect(try q.run("SELECT remote_ip, user, mechanism FROM auth_failures").rows
+            == [[.text("198.51.100.9"), .text("bob@example.org"), .text("LOGIN")]])
+        #expect(try q.run("SELECT remote_ip, protocols, legacy_sessions, ehlo_names FROM legacy_senders").rows
+            == [[.text("198.51.100.7"), .text("TLS1.0"), .integer(5), .text("old.example")]])
+
+        // The same party on the same day again: its texts are found in the dictionary, so the
+        // sessions add to the migrated rows instead of starting new ones.
+        var log = LogText()
+        log.header()
+        log.session("01", remote: "198.51.100.7:50001", at: "2024-03-01T11:00:00.000Z", ehlo: "old.example", tls: "SP_PROT_TLS1_0_SERVER")
+        _ = try ingest([try dir.write("more.LOG", log.bytes())], db: db, server: "S")
+        #expect(try q.run("SELECT remote_ip, SUM(sessions), COUNT(*) FROM negotiations GROUP BY 1").rows
+            == [[.text("198.51.100.7"), .integer(6), .integer(1)]])
+        #expect(try q.run("SELECT COUNT(*) FROM dictionary WHERE value = '198.51.100.7'").rows == [[.integer(1)]])
     }
 }

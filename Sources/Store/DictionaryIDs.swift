@@ -1,0 +1,134 @@
+import LogScanner
+import TLSSessions
+
+/// Text values and suites to their ids in the store's `dictionary` and `suite` tables (schema
+/// version 6): the committer turns a delta's values into the integers its rollup keys store.
+///
+/// Each value is looked up (and, the first time the database sees it, inserted) once per store
+/// and then answered from memory: a value already met costs a hash and a compare, no statement.
+/// The empty text is id 0 and no negotiation is suite 0, as the migration writes them.
+///
+/// Ids inserted inside a transaction vanish when it rolls back, so after any failure the store
+/// calls ``forget()`` and the next commit asks the database again. The cache is bounded: past
+/// ``limit`` values it starts over (a year of a fleet's addresses need not stay in memory).
+final class DictionaryIDs {
+    static let limit = 250_000
+
+    private var texts = NameInterner()
+    /// `dictionary.id` by the interner's dense id.
+    private var textIDs: [Int64] = []
+    private var addresses: [RemoteAddress: Int64] = [:]
+    private var suites: [Negotiation: Int64] = [:]
+    private var scratch: [UInt8] = []
+
+    private let selectText: Statement
+    private let insertText: Statement
+    private let selectSuite: Statement
+    private let insertSuite: Statement
+    private let db: SQLiteDatabase
+
+    init(_ db: SQLiteDatabase) throws {
+        self.db = db
+        selectText = try db.prepare("SELECT id FROM dictionary WHERE value = ?1")
+        insertText = try db.prepare("INSERT OR IGNORE INTO dictionary (value) VALUES (?1)")
+        let columns = "protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits"
+        selectSuite = try db.prepare("""
+            SELECT id FROM suite WHERE protocol = ?1 AND role = ?2 AND cipher = ?3 AND cipher_bits = ?4
+              AND mac = ?5 AND mac_bits = ?6 AND key_exchange = ?7 AND key_exchange_bits = ?8
+            """)
+        insertSuite = try db.prepare("INSERT INTO suite (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+    }
+
+    /// Drops every cached id (after a rolled-back transaction).
+    func forget() {
+        texts = NameInterner()
+        textIDs = []
+        addresses = [:]
+        suites = [:]
+    }
+
+    /// Stores every value of `values` the cache does not know yet, in byte order, before a
+    /// commit's rows are written: ids given in one commit then follow the texts' order, so the
+    /// views' lists (ordered by id) come out the same whichever order the inputs were merged in.
+    func store(_ values: inout [[UInt8]]) throws {
+        values.sort { $0.lexicographicallyPrecedes($1) }
+        for v in values { _ = try v.withUnsafeBytes { try id($0) } }
+    }
+
+    /// The address's text when its id is not cached yet (for ``store(_:)``).
+    func uncachedText(_ address: RemoteAddress) -> [UInt8]? {
+        if addresses[address] != nil { return nil }
+        var text: [UInt8] = []
+        address.appendText(to: &text)
+        return text
+    }
+
+    /// The id of a text given as bytes (stored exactly as given, even when not UTF-8).
+    func id(_ bytes: UnsafeRawBufferPointer) throws -> Int64 {
+        if bytes.isEmpty { return 0 }
+        if textIDs.count >= Self.limit { forget() }
+        let dense = Int(texts.id(bytes))
+        if dense < textIDs.count { return textIDs[dense] }
+        // Insert first: most values a commit has not met yet are new to the database too.
+        let value = Array(bytes)
+        insertText.bind(1, bytes: value)
+        try insertText.run()
+        var id = db.lastInsertRowID
+        if db.changes == 0 {
+            selectText.bind(1, bytes: value)
+            guard let stored = try selectText.singleInteger() else {
+                throw StoreError(code: 1, message: "the dictionary table lost a value it had a moment ago", path: db.path)
+            }
+            id = stored
+        }
+        textIDs.append(id)
+        return id
+    }
+
+    func id(_ value: ByteString) throws -> Int64 {
+        try value.bytes.withUnsafeBytes { try id($0) }
+    }
+
+    func id(_ value: String) throws -> Int64 {
+        var value = value
+        return try value.withUTF8 { try id(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The id of an address's text (`192.0.2.7`, `2001:db8::1`); 0 when none was logged.
+    func id(_ address: RemoteAddress) throws -> Int64 {
+        if let id = addresses[address] { return id }
+        if addresses.count >= Self.limit { addresses = [:] }
+        scratch.removeAll(keepingCapacity: true)
+        address.appendText(to: &scratch)
+        let id = try scratch.withUnsafeBytes { try self.id($0) }
+        addresses[address] = id
+        return id
+    }
+
+    /// The suite id of a negotiation; 0 for none.
+    func id(_ negotiation: Negotiation?) throws -> Int64 {
+        guard let n = negotiation else { return 0 }
+        if let id = suites[n] { return id }
+        Self.bind(n, to: selectSuite)
+        if let id = try selectSuite.singleInteger() {
+            suites[n] = id
+            return id
+        }
+        Self.bind(n, to: insertSuite)
+        try insertSuite.run()
+        let id = db.lastInsertRowID
+        suites[n] = id
+        return id
+    }
+
+    private static func bind(_ n: Negotiation, to statement: Statement) {
+        statement.bind(1, n.protocolVersion.name)
+        statement.bind(2, n.role.rawValue)
+        statement.bind(3, n.cipher)
+        statement.bind(4, n.cipherBits)
+        statement.bind(5, n.mac)
+        statement.bind(6, n.macBits)
+        statement.bind(7, n.keyExchange)
+        statement.bind(8, n.keyExchangeBits)
+    }
+}

@@ -79,7 +79,7 @@ def fill(path, rows, seed=1):
         return suite_ids[suite]
 
     session_sql = """INSERT OR IGNORE INTO session_rollup (day, server, log_type, connector, remote_ip, outcome, suite, error,
-        activity, sessions, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"""
+        activity, protocol, sessions, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"""
     identity_sql = """INSERT OR IGNORE INTO identity_rollup (day, server, log_type, connector, remote_ip, outcome, protocol, ehlo,
         sender_domain, auth_user, cert_subject, cert_thumbprint, sessions, first_seen, last_seen)
         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"""
@@ -113,7 +113,7 @@ def fill(path, rows, seed=1):
                     if tls else ("", "", "", -1, "", -1, "", -1)
                 party = (dt, tid(server), log_type, tid(connector), tid(ip))
                 sessions.append(party + (outcome, sid(suite), tid("UnknownCredentials" if outcome == "failed" else ""),
-                                         activity, n, first, last))
+                                         activity, protocol, n, first, last))
                 host = "mx" + ip.replace(".", "-") + ".example.net"
                 identities.append(party + (outcome, protocol, tid(host), tid(host.split(".", 1)[1]), 0, 0, 0,
                                            n, first, last))

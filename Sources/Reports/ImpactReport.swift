@@ -65,9 +65,9 @@ public struct ImpactReport: Sendable {
         var unlogged: Int64 = 0
         var plaintext: Int64 = 0
         var failed: Int64 = 0
-        var oldProtocols = FirstSeenSet()
-        var ehloNames = FirstSeenSet()
-        var senderDomains = FirstSeenSet()
+        var oldProtocols = FirstSeenSet<String>()
+        var ehloNames = FirstSeenSet<String>()
+        var senderDomains = FirstSeenSet<String>()
         /// The first user it logged on as, and whether it presented a certificate.
         var user: String?
         var certificate = false
@@ -100,7 +100,8 @@ public struct ImpactReport: Sendable {
         let below = Set(TLSProtocol.below(floor).map(\.name))
         let (clauses, parameters) = filter.conditions("v")
         let filtered = (["1"] + clauses).joined(separator: " AND ")
-        let party = "v.server, v.log_type, v.connector, v.remote_ip"
+        // Ids only: no dictionary lookup per row (PartyIndex).
+        let party = "v.server_id, v.log_type, v.connector_id, v.remote_id"
         var parties = PartyIndex()
         var tallies: [Tally] = []
         func tally(_ row: Snapshot.Cursor) -> Int {
@@ -143,15 +144,33 @@ public struct ImpactReport: Sendable {
             tallies[id].failed += row.int(4)
             tallies[id].seen(row, first: 5, last: 6)
         }
+        // Names as ids (no lookup per row); the listed parties' names are read once each below.
+        var ehloIDs = [FirstSeenSet<Int64>](repeating: FirstSeenSet(), count: tallies.count)
+        var domainIDs = ehloIDs
+        var userIDs = [Int64](repeating: 0, count: tallies.count)
         try db.scan("""
-            SELECT \(party), v.ehlo, v.sender_domain, v.auth_user, v.certificate_subject FROM identities v WHERE \(filtered)
+            SELECT \(party), v.ehlo_id, v.sender_domain_id, v.auth_user_id, v.certificate_subject_id
+            FROM identities v WHERE \(filtered)
             """, parameters
         ) { row in
             guard let id = parties.find(row), tallies[id].category != nil else { return }
-            tallies[id].ehloNames.insert(row.optionalText(4))
-            tallies[id].senderDomains.insert(row.optionalText(5))
-            if tallies[id].user == nil { tallies[id].user = row.optionalText(6) }
-            if row.optionalText(7) != nil { tallies[id].certificate = true }
+            // Id 0 is the empty text: not logged.
+            if row.int(4) != 0 { ehloIDs[id].insert(row.int(4)) }
+            if row.int(5) != 0 { domainIDs[id].insert(row.int(5)) }
+            if userIDs[id] == 0 { userIDs[id] = row.int(6) }
+            if row.int(7) != 0 { tallies[id].certificate = true }
+        }
+        var wanted = Set<Int64>()
+        for id in tallies.indices where tallies[id].category != nil {
+            wanted.formUnion(ehloIDs[id].values)
+            wanted.formUnion(domainIDs[id].values)
+            if userIDs[id] != 0 { wanted.insert(userIDs[id]) }
+        }
+        let names = try db.texts(wanted)
+        for id in tallies.indices where tallies[id].category != nil {
+            for e in ehloIDs[id].values { tallies[id].ehloNames.insert(names[e]) }
+            for d in domainIDs[id].values { tallies[id].senderDomains.insert(names[d]) }
+            if userIDs[id] != 0 { tallies[id].user = names[userIDs[id]] }
         }
         return (parties, tallies)
     }
@@ -168,7 +187,8 @@ public struct ImpactReport: Sendable {
     /// The listed parties (those in a category), each with its consequence: by category, then by
     /// the sessions that put them there (most first), then by address and connector.
     func entries(_ db: Snapshot) throws -> [Entry] {
-        let (parties, tallies) = try tally(db)
+        var (parties, tallies) = try tally(db)
+        try parties.resolve(tallies.indices.filter { tallies[$0].category != nil }, in: db)
         let policy = try ConnectorPolicy(db)
         let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
         let listed = tallies.indices.compactMap { id -> Entry? in

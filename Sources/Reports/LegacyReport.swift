@@ -10,23 +10,36 @@ public struct LegacyReport: Sendable {
     /// The columns a terminal table shows without `--wide` (CSV and JSON carry all of them).
     public static let narrowColumns = ["remote_ip", "direction", "connector", "protocols", "sessions", "ehlo_names", "last_seen"]
 
-    /// The SQL and its parameters, on the public `identities` view; filters apply to the day of
-    /// each legacy session.
+    /// The SQL and its parameters, on the public `identities` and `texts` views; filters apply
+    /// to the day of each legacy session. Rows are grouped by ids (no dictionary lookup per row
+    /// for the party) and the names of the legacy rows joined for the lists; the party's texts
+    /// are joined once per group.
     public func query() -> (sql: String, parameters: [String]) {
-        let (clauses, parameters) = filter.conditions("i")
-        let conditions = ["i.legacy = 1"] + clauses
+        let (clauses, parameters) = filter.conditions("v")
+        let conditions = ["v.legacy = 1"] + clauses
+        let rows = Snapshot.scanOnly("""
+            SELECT v.server_id, v.log_type, v.connector_id, v.remote_id, v.protocol, v.sessions, v.ehlo_id,
+                   v.sender_domain_id, v.auth_user_id, v.first_seen_ms, v.last_seen_ms
+            FROM identities v WHERE \(conditions.joined(separator: " AND "))
+            """)
         let sql = """
-            SELECT i.remote_ip, i.log_type AS direction, i.connector,
-                   group_concat(DISTINCT i.protocol) AS protocols, SUM(i.sessions) AS sessions,
-                   group_concat(DISTINCT i.ehlo) AS ehlo_names,
-                   group_concat(DISTINCT i.sender_domain) AS sender_domains,
-                   group_concat(DISTINCT i.auth_user) AS auth_users,
-                   \(Schema.iso("MIN(i.first_seen_ms)")) AS first_seen, \(Schema.iso("MAX(i.last_seen_ms)")) AS last_seen,
-                   i.server
-            FROM identities i
-            WHERE \(conditions.joined(separator: " AND "))
-            GROUP BY i.server, i.log_type, i.connector, i.remote_ip
-            ORDER BY sessions DESC, i.remote_ip, i.connector
+            SELECT CASE WHEN ip.value <> '' THEN ip.value END AS remote_ip, g.log_type AS direction, cn.value AS connector,
+                   g.protocols, g.sessions, g.ehlo_names, g.sender_domains, g.auth_users,
+                   \(Schema.iso("g.first_seen_ms")) AS first_seen, \(Schema.iso("g.last_seen_ms")) AS last_seen,
+                   sv.value AS server
+            FROM (
+              SELECT i.server_id, i.log_type, i.connector_id, i.remote_id,
+                     group_concat(DISTINCT i.protocol) AS protocols, SUM(i.sessions) AS sessions,
+                     group_concat(DISTINCT eh.value) AS ehlo_names, group_concat(DISTINCT sd.value) AS sender_domains,
+                     group_concat(DISTINCT au.value) AS auth_users,
+                     MIN(i.first_seen_ms) AS first_seen_ms, MAX(i.last_seen_ms) AS last_seen_ms
+              FROM \(rows) i
+              LEFT JOIN texts eh ON eh.id = NULLIF(i.ehlo_id, 0) LEFT JOIN texts sd ON sd.id = NULLIF(i.sender_domain_id, 0)
+              LEFT JOIN texts au ON au.id = NULLIF(i.auth_user_id, 0)
+              GROUP BY i.server_id, i.log_type, i.connector_id, i.remote_id
+            ) g
+            JOIN texts sv ON sv.id = g.server_id JOIN texts cn ON cn.id = g.connector_id JOIN texts ip ON ip.id = g.remote_id
+            ORDER BY g.sessions DESC, remote_ip, connector
             """
         return (sql, parameters)
     }

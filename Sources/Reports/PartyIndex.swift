@@ -1,3 +1,4 @@
+import LogScanner
 import Store
 
 /// A remote party as reports count it: one remote address on one connector of one server, in one
@@ -13,36 +14,32 @@ public struct Party: Hashable, Sendable {
 /// so that a report groups millions of rollup rows with a hash lookup per row instead of an
 /// SQLite sort on four text columns (the cost that made `impact --all` take minutes on a year).
 ///
-/// Rows must start with `server, log_type, connector, remote_ip` (columns 0–3). Rows come in key
-/// order (day, server, log type, connector, …), so the three scope columns nearly always repeat
-/// the previous row's: they are compared as bytes and only turned into strings when they change.
+/// Rows must start with `server_id, log_type, connector_id, remote_id` (columns 0–3): a party is
+/// a few integers, and a query that selects no text of the party lets SQLite skip the views'
+/// dictionary joins for every row. The texts of the parties a report lists are read once each
+/// afterwards (``resolve(_:)``).
 struct PartyIndex {
-    private struct Scope: Hashable {
-        var server: String
-        var logType: String
-        var connector: String
-    }
     private struct Key: Hashable {
-        var scope: Int32
-        var remoteIP: String?
+        var server: Int64
+        var connector: Int64
+        var remote: Int64
+        var send: Bool
     }
 
-    private var scopes: [Scope] = []
-    private var scopeIDs: [Scope: Int32] = [:]
-    private var last: (server: [UInt8], logType: [UInt8], connector: [UInt8], id: Int32)?
     private var ids: [Key: Int] = [:]
     private var keys: [Key] = []
+    private var texts: [Int64: String] = [:]
 
     var count: Int { keys.count }
 
-    func party(_ id: Int) -> Party {
-        let key = keys[id], scope = scopes[Int(key.scope)]
-        return Party(server: scope.server, logType: scope.logType, connector: scope.connector, remoteIP: key.remoteIP)
+    private static func key(_ row: Snapshot.Cursor) -> Key {
+        Key(server: row.int(0), connector: row.int(2), remote: row.int(3), send: row.textEquals(1, Self.send))
     }
+    private static let send = Array(LogType.send.name.utf8)
 
     /// The number of the row's party, assigned on first sight.
     mutating func add(_ row: Snapshot.Cursor) -> Int {
-        let key = Key(scope: scope(row), remoteIP: row.optionalText(3))
+        let key = Self.key(row)
         if let id = ids[key] { return id }
         ids[key] = keys.count
         keys.append(key)
@@ -50,35 +47,35 @@ struct PartyIndex {
     }
 
     /// The number of the row's party when it was seen before, nil otherwise.
-    mutating func find(_ row: Snapshot.Cursor) -> Int? {
-        ids[Key(scope: scope(row), remoteIP: row.optionalText(3))]
+    func find(_ row: Snapshot.Cursor) -> Int? { ids[Self.key(row)] }
+
+    /// Reads the texts of the parties numbered `numbers` (one lookup per distinct id).
+    mutating func resolve(_ numbers: [Int], in db: Snapshot) throws {
+        var wanted = Set<Int64>()
+        for n in numbers {
+            let k = keys[n]
+            for id in [k.server, k.connector, k.remote] where texts[id] == nil { wanted.insert(id) }
+        }
+        texts.merge(try db.texts(wanted)) { a, _ in a }
     }
 
-    private mutating func scope(_ row: Snapshot.Cursor) -> Int32 {
-        if let last, row.textEquals(0, last.server), row.textEquals(1, last.logType), row.textEquals(2, last.connector) {
-            return last.id
-        }
-        let scope = Scope(server: row.text(0), logType: row.text(1), connector: row.text(2))
-        let id: Int32
-        if let known = scopeIDs[scope] {
-            id = known
-        } else {
-            id = Int32(scopes.count)
-            scopes.append(scope)
-            scopeIDs[scope] = id
-        }
-        last = (Array(scope.server.utf8), Array(scope.logType.utf8), Array(scope.connector.utf8), id)
-        return id
+    /// Party `number`, whose texts ``resolve(_:in:)`` has read.
+    func party(_ number: Int) -> Party {
+        let k = keys[number]
+        let remote = texts[k.remote] ?? ""
+        return Party(
+            server: texts[k.server] ?? "", logType: (k.send ? LogType.send : .receive).name,
+            connector: texts[k.connector] ?? "", remoteIP: remote.isEmpty ? nil : remote)
     }
 }
 
 /// Distinct values in the order first seen (what `group_concat(DISTINCT …)` printed).
-struct FirstSeenSet {
-    private(set) var values: [String] = []
+struct FirstSeenSet<Value: Hashable> {
+    private(set) var values: [Value] = []
     /// Beside `values` once there are many (a bulk sender's domains over a year).
-    private var seen: Set<String>?
+    private var seen: Set<Value>?
 
-    mutating func insert(_ value: String?) {
+    mutating func insert(_ value: Value?) {
         guard let value else { return }
         if seen == nil {
             guard !values.contains(value) else { return }
@@ -87,7 +84,9 @@ struct FirstSeenSet {
         if seen != nil, seen!.insert(value).inserted == false { return }
         values.append(value)
     }
+}
 
+extension FirstSeenSet where Value == String {
     /// Comma-separated, NULL when empty.
     var sqlValue: SQLValue { values.isEmpty ? .null : .text(values.joined(separator: ",")) }
 }

@@ -102,17 +102,20 @@ public struct ReadinessReport: Sendable {
         // (The filter's `?` placeholders number on after ?1 and ?2.)
         let recent = (["v.day BETWEEN ?1 AND ?2"] + clauses).joined(separator: " AND ")
         let window = [recentStart.description, asOf.description] + parameters
+        // Ids, turned into text once each (no dictionary lookup per row in SQLite).
+        let names = try db.textLookup()
         try db.scan("""
-            SELECT v.server, v.log_type, v.connector, v.remote_ip, v.day, v.sessions, v.last_seen_ms
+            SELECT v.server_id, v.log_type, v.connector_id, v.remote_id, v.day, v.sessions, v.last_seen_ms
             FROM negotiations v WHERE \(recent) AND v.legacy = 1
             """, window
         ) { r in
-            let scope = Scope(server: r.text(0), direction: r.text(1), connector: r.text(2))
+            let scope = Scope(server: try names.text(r.int(0)), direction: r.text(1), connector: try names.text(r.int(2)))
             var current = row(scope)
             let day = UTCDay(r.text(4))?.number ?? asOf.number
             let age = asOf.number - day
             let sessions = r.int(5)
-            let ip = r.optionalText(3) ?? "(no address)"
+            let address = try names.text(r.int(3))
+            let ip = address.isEmpty ? "(no address)" : address
             if age < 1 { current.legacySessions1d += sessions }
             if age < 7 { current.legacySessions7d += sessions }
             if age < 30 {
@@ -176,9 +179,13 @@ public struct ReadinessReport: Sendable {
         _ db: Snapshot, _ recentStart: UTCDay, clauses: [String], parameters: [String], into rows: inout [Scope: Row]
     ) throws {
         let older = (["v.day >= ?1 AND v.day < ?2"] + clauses).joined(separator: " AND ")
+        let legacyRows = Snapshot.scanOnly("""
+            SELECT v.server_id, v.log_type, v.connector_id, v.last_seen_ms FROM negotiations v WHERE \(older) AND v.legacy = 1
+            """)
         for r in try db.rows("""
-            SELECT v.server, v.log_type, v.connector, MAX(v.last_seen_ms) FROM negotiations v
-            WHERE \(older) AND v.legacy = 1 GROUP BY v.server, v.log_type, v.connector
+            SELECT sv.value, g.log_type, cn.value, g.last
+            FROM (SELECT server_id, log_type, connector_id, MAX(last_seen_ms) AS last FROM \(legacyRows) GROUP BY 1, 2, 3) g
+            JOIN texts sv ON sv.id = g.server_id JOIN texts cn ON cn.id = g.connector_id
             """, [asOf.adding(days: Int64(1 - lookBack)).description, recentStart.description] + parameters, { $0 })
         {
             let scope = Scope(server: r.text(0), direction: r.text(1), connector: r.text(2))

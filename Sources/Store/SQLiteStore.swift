@@ -31,7 +31,8 @@ public final class SQLiteStore: RollupStore {
         init(_ db: SQLiteDatabase) throws {
             upsertSession = try db.prepare(SQLiteStore.upsert(
                 "session_rollup",
-                key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "suite", "error", "activity"]))
+                key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "suite", "error", "activity"],
+                payload: ["protocol"]))
             upsertIdentity = try db.prepare(SQLiteStore.upsert(
                 "identity_rollup",
                 key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo",
@@ -72,10 +73,11 @@ public final class SQLiteStore: RollupStore {
         }
     }
 
-    /// An upsert into a rollup table: the key columns, then `sessions`, `first_seen`, `last_seen`,
-    /// bound in that order (parameters 1…key.count+3), whatever the table's column order.
-    static func upsert(_ table: String, key: [String]) -> String {
-        let columns = key + ["sessions", "first_seen", "last_seen"]
+    /// An upsert into a rollup table: the key columns, then the `payload` columns (set once, as
+    /// they follow from the key), then `sessions`, `first_seen`, `last_seen`, bound in that order
+    /// (parameters 1…), whatever the table's column order.
+    static func upsert(_ table: String, key: [String], payload: [String] = []) -> String {
+        let columns = key + payload + ["sessions", "first_seen", "last_seen"]
         return """
             INSERT INTO \(table) (\(columns.joined(separator: ", ")))
             VALUES (\(columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
@@ -167,6 +169,7 @@ public final class SQLiteStore: RollupStore {
             row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
             row.append(k.error.map { texts[Int($0)] } ?? 0)
             row.append(k.activity.name)
+            row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
             appendTally(t)
             try st.upsertSession.run(row)
         }

@@ -212,7 +212,9 @@ public enum Schema {
     /// none), and the rollups hold their ids. An upsert compares a few integers instead of up to
     /// twelve texts; the views join the texts back. The day stays text and first, so day ranges
     /// stay index ranges; log type, outcome, activity and the identity rollup's protocol stay
-    /// short texts (a closed vocabulary, cheap to compare and readable in the views).
+    /// short texts (a closed vocabulary, cheap to compare and readable in the views). The session
+    /// rollup keeps its suite's protocol beside the key as well: the question most reports ask
+    /// (legacy or not) then needs no join.
     static let version6 = """
         DROP VIEW IF EXISTS negotiations;
         DROP VIEW IF EXISTS plaintext_sessions;
@@ -250,12 +252,13 @@ public enum Schema {
         CREATE TABLE session_rollup_v6 (
           day TEXT NOT NULL, server INTEGER NOT NULL, log_type TEXT NOT NULL, connector INTEGER NOT NULL,
           remote_ip INTEGER NOT NULL, outcome TEXT NOT NULL, suite INTEGER NOT NULL, error INTEGER NOT NULL,
-          activity TEXT NOT NULL,
+          activity TEXT NOT NULL, protocol TEXT NOT NULL,
           sessions INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,
           PRIMARY KEY (day, server, log_type, connector, remote_ip, outcome, suite, error, activity)
         ) WITHOUT ROWID;
         INSERT INTO session_rollup_v6
-          SELECT r.day, s.id, r.log_type, c.id, a.id, r.outcome, u.id, e.id, r.activity, r.sessions, r.first_seen, r.last_seen
+          SELECT r.day, s.id, r.log_type, c.id, a.id, r.outcome, u.id, e.id, r.activity, r.protocol,
+                 r.sessions, r.first_seen, r.last_seen
           FROM session_rollup r
           JOIN dictionary s ON s.value = r.server JOIN dictionary c ON c.value = r.connector
           JOIN dictionary a ON a.value = r.remote_ip JOIN dictionary e ON e.value = r.error

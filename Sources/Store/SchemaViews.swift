@@ -33,10 +33,13 @@ extension Schema {
     }
 
     /// The party's texts for rollup alias `r`: `sv` server, `cn` connector, `ip` address.
+    /// Every join to `dictionary` and `suite` is a LEFT JOIN on its primary key (each id is
+    /// there, so it matches exactly one row): SQLite then leaves out the joins whose columns a
+    /// query does not use, and a query on the id columns reads the rollup alone.
     static func partyJoins(_ r: String) -> String {
         """
-        JOIN dictionary sv ON sv.id = \(r).server JOIN dictionary cn ON cn.id = \(r).connector
-        JOIN dictionary ip ON ip.id = \(r).remote_ip
+        LEFT JOIN dictionary sv ON sv.id = \(r).server LEFT JOIN dictionary cn ON cn.id = \(r).connector
+        LEFT JOIN dictionary ip ON ip.id = \(r).remote_ip
         """
     }
 
@@ -50,19 +53,19 @@ extension Schema {
         DROP VIEW IF EXISTS negotiations;
         CREATE VIEW negotiations AS
         SELECT r.day, r.log_type, cn.value AS connector, \(orNull("ip.value", as: "remote_ip")),
-               \(orNull("u.protocol", as: "protocol")), \(orNull("u.role", as: "role")),
+               \(orNull("r.protocol", as: "protocol")), \(orNull("u.role", as: "role")),
                \(orNull("u.cipher", as: "cipher")), CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN u.cipher_bits END AS cipher_bits,
                \(orNull("u.mac", as: "mac")), CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN u.mac_bits END AS mac_bits,
                \(orNull("u.key_exchange", as: "key_exchange")),
                CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN u.key_exchange_bits END AS key_exchange_bits,
                r.sessions, \(iso("r.first_seen")) AS first_seen, \(iso("r.last_seen")) AS last_seen,
                sv.value AS server,
-               CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN u.protocol IN \(legacyProtocols) END AS legacy,
+               CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN r.protocol IN \(legacyProtocols) END AS legacy,
                \(weakReasons) AS weak_reasons,
                r.outcome = \(OutcomeKind.tlsUnlogged.sql) AS protocol_unlogged,
                \(orNull("r.activity", as: "activity")), r.first_seen AS first_seen_ms, r.last_seen AS last_seen_ms,
                \(partyIDs("r")), r.suite AS suite_id
-        FROM session_rollup r \(partyJoins("r")) JOIN suite u ON u.id = r.suite
+        FROM session_rollup r \(partyJoins("r")) LEFT JOIN suite u ON u.id = r.suite
         WHERE r.outcome IN (\(OutcomeKind.tls.sql), \(OutcomeKind.tlsUnlogged.sql));
 
         DROP VIEW IF EXISTS plaintext_sessions;
@@ -80,7 +83,7 @@ extension Schema {
                \(iso("r.first_seen")) AS first_seen, \(iso("r.last_seen")) AS last_seen, sv.value AS server,
                r.first_seen AS first_seen_ms, r.last_seen AS last_seen_ms,
                \(partyIDs("r")), r.error AS error_id
-        FROM session_rollup r \(partyJoins("r")) JOIN dictionary er ON er.id = r.error
+        FROM session_rollup r \(partyJoins("r")) LEFT JOIN dictionary er ON er.id = r.error
         WHERE r.outcome = \(OutcomeKind.failed.sql);
 
         DROP VIEW IF EXISTS senders;
@@ -91,7 +94,7 @@ extension Schema {
         FROM (SELECT server, log_type, connector, remote_ip, ehlo, SUM(sessions) AS sessions,
                      MIN(first_seen) AS first_seen, MAX(last_seen) AS last_seen
               FROM identity_rollup GROUP BY server, log_type, connector, remote_ip, ehlo) g
-        \(partyJoins("g")) JOIN dictionary eh ON eh.id = g.ehlo;
+        \(partyJoins("g")) LEFT JOIN dictionary eh ON eh.id = g.ehlo;
 
         DROP VIEW IF EXISTS legacy_senders;
         CREATE VIEW legacy_senders AS
@@ -105,15 +108,15 @@ extension Schema {
                  group_concat(DISTINCT CASE WHEN cs.value <> '' THEN cs.value END) AS certificate_subjects,
                  group_concat(DISTINCT CASE WHEN ct.value <> '' THEN ct.value END) AS certificate_thumbprints
           FROM identity_rollup i
-          JOIN dictionary eh ON eh.id = i.ehlo JOIN dictionary sd ON sd.id = i.sender_domain
-          JOIN dictionary au ON au.id = i.auth_user JOIN dictionary cs ON cs.id = i.cert_subject
-          JOIN dictionary ct ON ct.id = i.cert_thumbprint
+          LEFT JOIN dictionary eh ON eh.id = i.ehlo LEFT JOIN dictionary sd ON sd.id = i.sender_domain
+          LEFT JOIN dictionary au ON au.id = i.auth_user LEFT JOIN dictionary cs ON cs.id = i.cert_subject
+          LEFT JOIN dictionary ct ON ct.id = i.cert_thumbprint
           WHERE i.outcome = \(OutcomeKind.tls.sql) AND i.protocol IN \(legacyProtocols)
           GROUP BY i.server, i.log_type, i.connector, i.remote_ip
         ), m AS (
           SELECT r.server, r.log_type, r.connector, r.remote_ip, SUM(r.sessions) AS modern_sessions
-          FROM session_rollup r JOIN suite u ON u.id = r.suite
-          WHERE r.outcome = \(OutcomeKind.tls.sql) AND u.protocol NOT IN \(legacyProtocols)
+          FROM session_rollup r
+          WHERE r.outcome = \(OutcomeKind.tls.sql) AND r.protocol NOT IN \(legacyProtocols)
           GROUP BY r.server, r.log_type, r.connector, r.remote_ip
         )
         SELECT l.log_type, cn.value AS connector, \(orNull("ip.value", as: "remote_ip")), l.protocols, l.legacy_sessions,
@@ -131,7 +134,7 @@ extension Schema {
                \(iso("r.first_seen")) AS first_seen, \(iso("r.last_seen")) AS last_seen, sv.value AS server,
                r.first_seen AS first_seen_ms, r.last_seen AS last_seen_ms, \(partyIDs("r"))
         FROM auth_failure_rollup r \(partyJoins("r"))
-        JOIN dictionary us ON us.id = r.user JOIN dictionary me ON me.id = r.mechanism JOIN dictionary er ON er.id = r.error;
+        LEFT JOIN dictionary us ON us.id = r.user LEFT JOIN dictionary me ON me.id = r.mechanism LEFT JOIN dictionary er ON er.id = r.error;
 
         DROP VIEW IF EXISTS identities;
         CREATE VIEW identities AS
@@ -142,11 +145,15 @@ extension Schema {
                r.sessions, \(iso("r.first_seen")) AS first_seen, \(iso("r.last_seen")) AS last_seen, sv.value AS server,
                CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN r.protocol IN \(legacyProtocols) END AS legacy,
                r.first_seen AS first_seen_ms, r.last_seen AS last_seen_ms,
-               \(partyIDs("r")), r.ehlo AS ehlo_id, r.sender_domain AS sender_domain_id
+               \(partyIDs("r")), r.ehlo AS ehlo_id, r.sender_domain AS sender_domain_id, r.auth_user AS auth_user_id,
+               r.cert_subject AS certificate_subject_id, r.cert_thumbprint AS certificate_thumbprint_id
         FROM identity_rollup r \(partyJoins("r"))
-        JOIN dictionary eh ON eh.id = r.ehlo JOIN dictionary sd ON sd.id = r.sender_domain
-        JOIN dictionary au ON au.id = r.auth_user JOIN dictionary cs ON cs.id = r.cert_subject
-        JOIN dictionary ct ON ct.id = r.cert_thumbprint;
+        LEFT JOIN dictionary eh ON eh.id = r.ehlo LEFT JOIN dictionary sd ON sd.id = r.sender_domain
+        LEFT JOIN dictionary au ON au.id = r.auth_user LEFT JOIN dictionary cs ON cs.id = r.cert_subject
+        LEFT JOIN dictionary ct ON ct.id = r.cert_thumbprint;
+
+        DROP VIEW IF EXISTS texts;
+        CREATE VIEW texts AS SELECT id, value FROM dictionary;
 
         DROP VIEW IF EXISTS unfinished_sessions;
         CREATE VIEW unfinished_sessions AS

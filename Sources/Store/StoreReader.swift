@@ -109,6 +109,25 @@ public struct Snapshot {
         public func bytes(_ i: Int32) -> [UInt8] { statement.bytes(i) }
     }
 
+    /// The texts of stored ids (the `texts` view), read once each: reports group rows by the
+    /// views' id columns and turn only the groups they show into text.
+    public func texts(_ ids: Set<Int64>) throws -> [Int64: String] {
+        let lookup = try textLookup()
+        var result: [Int64: String] = [:]
+        for id in ids { result[id] = try lookup.text(id) }
+        return result
+    }
+
+    /// A cache of id → text over this snapshot, for rows read by id one at a time.
+    public func textLookup() throws -> TextLookup { try TextLookup(db) }
+
+    /// `select` (a plain SELECT on a view) as a subquery SQLite will not merge into an enclosing
+    /// aggregate: it then runs as a scan of its own, and SQLite leaves out the view's joins to
+    /// `dictionary` whose columns it does not use (it keeps them all inside an aggregate).
+    /// `LIMIT -1` is what prevents the merge (a subquery with a LIMIT is never flattened into an
+    /// aggregate query); it limits nothing.
+    public static func scanOnly(_ select: String) -> String { "(\(select) LIMIT -1)" }
+
     /// Hands each row of a read-only statement to `body` as it comes, keeping none: for reports
     /// that aggregate millions of rows in one pass instead of asking SQLite to sort them.
     public func scan(_ sql: String, _ parameters: [String] = [], _ body: (Cursor) throws -> Void) throws {
@@ -136,5 +155,25 @@ public struct Snapshot {
         var rows: [[SQLValue]] = []
         while try statement.step() { rows.append((0..<n).map { statement.value($0) }) }
         return ReadOnlyQuery.Result(columns: columns, rows: rows)
+    }
+}
+
+/// Texts of stored ids, each read once (the `texts` view) and then answered from memory.
+public final class TextLookup {
+    private let statement: Statement
+    private var cache: [Int64: String] = [0: ""]
+
+    init(_ db: SQLiteDatabase) throws {
+        statement = try db.prepare("SELECT value FROM texts WHERE id = ?1")
+    }
+
+    /// The text of `id` ("" for 0, the empty text, and for an id the database does not have).
+    public func text(_ id: Int64) throws -> String {
+        if let known = cache[id] { return known }
+        statement.bind(1, id)
+        defer { statement.reset() }
+        let text = try statement.step() ? statement.text(0) : ""
+        cache[id] = text
+        return text
     }
 }

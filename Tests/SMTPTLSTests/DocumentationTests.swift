@@ -36,7 +36,7 @@ struct DocumentationTests {
         // The generator logs no refused logins: add the hand-written ones.
         _ = try ingest([try dir.write("EX09/RECV.LOG", RealLogShapesTests.authLog().bytes())], db: db, server: "EX09")
         let blocks = try Self.sqlBlocks("docs/schema.md")
-        #expect(blocks.count == 6)
+        #expect(blocks.count == 7)
         for sql in blocks {
             let result = try ReadOnlyQuery(path: db).run(sql)
             #expect(!result.rows.isEmpty, "\(sql)")
@@ -69,7 +69,7 @@ struct DocumentationTests {
             "identities": ["day", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo", "sender_domain",
                            "auth_user", "certificate_subject", "certificate_thumbprint", "sessions", "first_seen",
                            "last_seen", "server", "legacy", "first_seen_ms", "last_seen_ms", "server_id", "connector_id", "remote_id", "ehlo_id",
-                           "sender_domain_id"],
+                           "sender_domain_id", "auth_user_id", "certificate_subject_id", "certificate_thumbprint_id"],
             "unfinished_sessions": ["log_type", "connector", "remote_ip", "protocol", "last_seen", "server", "legacy"],
             "connectors": ["server", "direction", "name", "bindings", "remote_ip_ranges", "auth_mechanisms", "require_tls",
                            "tls_auth_level", "domain_secure", "tls_certificate_name", "fqdn", "imported_at", "connector",
@@ -77,6 +77,7 @@ struct DocumentationTests {
             "connector_history": ["server", "direction", "name", "require_tls", "tls_auth_level", "domain_secure",
                                   "auth_mechanisms", "imported_at", "current", "source"],
             "domain_secure_domains": ["direction", "domain", "imported_at"],
+            "texts": ["id", "value"],
         ]
         for (view, columns) in expected {
             #expect(try ReadOnlyQuery(path: db).run("SELECT * FROM \(view) LIMIT 0").columns == columns, "\(view)")

@@ -138,10 +138,13 @@ extension SummaryData {
         let inWindow = "day >= ?1 AND day <= ?2"
         let legacy = "legacy = 1"
         var totals = Totals()
+        // The window's negotiations as a scan of the columns these sums need (ids, no texts).
+        let negotiationRows = Snapshot.scanOnly(
+            "SELECT day, protocol, protocol_unlogged, connector_id, log_type, sessions FROM negotiations WHERE \(inWindow)")
 
         let outcomes = try db.rows("""
             SELECT CASE WHEN protocol_unlogged THEN \(OutcomeKind.tlsUnlogged.sql) ELSE \(OutcomeKind.tls.sql) END, SUM(sessions)
-              FROM negotiations WHERE \(inWindow) GROUP BY 1
+              FROM \(negotiationRows) GROUP BY 1
             UNION ALL SELECT \(OutcomeKind.failed.sql), SUM(sessions) FROM tls_failures WHERE \(inWindow) HAVING COUNT(*) > 0
             UNION ALL SELECT \(OutcomeKind.plaintext.sql), SUM(sessions) FROM plaintext_sessions WHERE \(inWindow) HAVING COUNT(*) > 0
             ORDER BY 1
@@ -151,13 +154,16 @@ extension SummaryData {
 
         let protocolName = "COALESCE(protocol, 'not logged')"
         let protocols = try db.rows(
-            "SELECT \(protocolName), SUM(sessions) FROM negotiations WHERE \(inWindow) GROUP BY 1", window
+            "SELECT \(protocolName), SUM(sessions) FROM \(negotiationRows) GROUP BY 1", window
         ) { Count(name: $0.text(0), sessions: $0.int(1)) }.sorted { order($0.name) < order($1.name) }
 
         var mixes: [String: Mix] = [:]
-        for r in try db.rows(
-            "SELECT connector, log_type, \(protocolName), SUM(sessions) FROM negotiations WHERE \(inWindow) GROUP BY 1, 2, 3",
-            window, { $0 })
+        for r in try db.rows("""
+            SELECT t.value, g.log_type, g.protocol, g.sessions
+            FROM (SELECT connector_id, log_type, \(protocolName) AS protocol, SUM(sessions) AS sessions
+                  FROM \(negotiationRows) GROUP BY 1, 2, 3) g
+            JOIN texts t ON t.id = g.connector_id
+            """, window, { $0 })
         {
             mixes[r.text(0) + "\u{0}" + r.text(1), default: Mix(connector: r.text(0), direction: r.text(1), protocols: [])]
                 .protocols.append(Count(name: r.text(2), sessions: r.int(3)))
@@ -303,7 +309,7 @@ extension SummaryData {
 
         var trend: [String: [Count]] = [:]
         for r in try db.rows("""
-            SELECT day, \(protocolName), SUM(sessions) FROM negotiations WHERE day >= ?1 AND day <= ?2 GROUP BY 1, 2
+            SELECT day, \(protocolName), SUM(sessions) FROM \(negotiationRows) GROUP BY 1, 2
             """, [until.adding(days: -29).description, until.description], { $0 })
         {
             trend[r.text(0), default: []].append(Count(name: r.text(1), sessions: r.int(2)))

@@ -18,9 +18,9 @@ public final class SQLiteStore: RollupStore {
     /// The statements of a commit, prepared once when the store opens. Each names its columns,
     /// so it does not depend on the table's column order.
     struct Statements {
-        let upsertSession: Statement
-        let upsertIdentity: Statement
-        let upsertAuthFailure: Statement
+        let upsertSession: RollupUpsert
+        let upsertIdentity: RollupUpsert
+        let upsertAuthFailure: RollupUpsert
         let upsertUnrecognized: Statement
         let upsertCoverage: Statement
         let upsertOpen: Statement
@@ -29,17 +29,17 @@ public final class SQLiteStore: RollupStore {
         let insertMalformed: Statement
 
         init(_ db: SQLiteDatabase) throws {
-            upsertSession = try db.prepare(SQLiteStore.upsert(
-                "session_rollup",
+            upsertSession = try RollupUpsert(
+                db, table: "session_rollup",
                 key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "suite", "error", "activity"],
-                payload: ["protocol"]))
-            upsertIdentity = try db.prepare(SQLiteStore.upsert(
-                "identity_rollup",
+                payload: ["protocol"])
+            upsertIdentity = try RollupUpsert(
+                db, table: "identity_rollup",
                 key: ["day", "server", "log_type", "connector", "remote_ip", "outcome", "protocol", "ehlo",
-                      "sender_domain", "auth_user", "cert_subject", "cert_thumbprint"]))
-            upsertAuthFailure = try db.prepare(SQLiteStore.upsert(
-                "auth_failure_rollup",
-                key: ["day", "server", "log_type", "connector", "remote_ip", "user", "mechanism", "error"]))
+                      "sender_domain", "auth_user", "cert_subject", "cert_thumbprint"])
+            upsertAuthFailure = try RollupUpsert(
+                db, table: "auth_failure_rollup",
+                key: ["day", "server", "log_type", "connector", "remote_ip", "user", "mechanism", "error"])
             upsertUnrecognized = try db.prepare("""
                 INSERT INTO unrecognized_tls (server, log_type, text, occurrences, first_seen, last_seen)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -71,19 +71,6 @@ public final class SQLiteStore: RollupStore {
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """)
         }
-    }
-
-    /// An upsert into a rollup table: the key columns, then the `payload` columns (set once, as
-    /// they follow from the key), then `sessions`, `first_seen`, `last_seen`, bound in that order
-    /// (parameters 1…), whatever the table's column order.
-    static func upsert(_ table: String, key: [String], payload: [String] = []) -> String {
-        let columns = key + payload + ["sessions", "first_seen", "last_seen"]
-        return """
-            INSERT INTO \(table) (\(columns.joined(separator: ", ")))
-            VALUES (\(columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))
-            ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET sessions = sessions + excluded.sessions,
-              first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-            """
     }
 
     /// Opens (creating and migrating as needed) the database at `path` for writing.
@@ -135,6 +122,7 @@ public final class SQLiteStore: RollupStore {
         } catch {
             // Ids inserted by the rolled-back transaction are gone from the database.
             ids.forget()
+            for upsert in [statements.upsertSession, statements.upsertIdentity, statements.upsertAuthFailure] { upsert.discard() }
             throw error
         }
     }
@@ -164,42 +152,52 @@ public final class SQLiteStore: RollupStore {
         func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
         for (prehashed, t) in d.sessionCounts {
             let k = prehashed.fields.key
-            try startParty(k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], k.remote)
-            row.append(k.outcome.name)
-            row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
-            row.append(k.error.map { texts[Int($0)] } ?? 0)
-            row.append(k.activity.name)
-            row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-            appendTally(t)
-            try st.upsertSession.run(row)
+            let remote = try ids.id(k.remote)
+            try st.upsertSession.add { row in
+                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
+                row.append(k.outcome.name)
+                row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
+                row.append(k.error.map { texts[Int($0)] } ?? 0)
+                row.append(k.activity.name)
+                row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
+                Self.appendTally(&row, t)
+            }
         }
+        try st.upsertSession.flush()
         for (prehashed, t) in d.identityCounts {
             let k = prehashed.fields.key
-            try startParty(k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], k.remote)
-            row.append(k.outcome.name)
-            row.append(k.protocolVersion?.name ?? "")
-            row.append(name(k.ehlo))
-            row.append(name(k.senderDomain))
-            row.append(name(k.authUser))
-            row.append(name(k.certificateSubject))
-            row.append(name(k.certificateThumbprint))
-            appendTally(t)
-            try st.upsertIdentity.run(row)
+            let remote = try ids.id(k.remote)
+            try st.upsertIdentity.add { row in
+                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
+                row.append(k.outcome.name)
+                row.append(k.protocolVersion?.name ?? "")
+                row.append(name(k.ehlo))
+                row.append(name(k.senderDomain))
+                row.append(name(k.authUser))
+                row.append(name(k.certificateSubject))
+                row.append(name(k.certificateThumbprint))
+                Self.appendTally(&row, t)
+            }
         }
+        try st.upsertIdentity.flush()
         for (k, t) in d.authFailures {
-            try startParty(k.day, ids.id(k.server), k.logType, ids.id(k.connector), k.remote)
-            row.append(try ids.id(k.user))
-            row.append(try ids.id(k.mechanism))
-            row.append(try ids.id(k.error))
-            appendTally(t)
-            try st.upsertAuthFailure.run(row)
+            let (server, connector, remote) = (try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote))
+            let (user, mechanism, error) = (try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error))
+            try st.upsertAuthFailure.add { row in
+                appendParty(&row, k.day, server, k.logType, connector, remote)
+                row.append(user)
+                row.append(mechanism)
+                row.append(error)
+                Self.appendTally(&row, t)
+            }
         }
+        try st.upsertAuthFailure.flush()
         for (k, t) in c.delta.unrecognized {
             row.removeAll()
             row.append(k.server)
             row.append(k.logType.name)
             row.append(k.text)
-            appendTally(t)
+            Self.appendTally(&row, t)
             try st.upsertUnrecognized.run(row)
         }
         for (k, n) in c.delta.coverage {
@@ -257,9 +255,8 @@ public final class SQLiteStore: RollupStore {
         }
     }
 
-    /// Starts a rollup row with its party: day, then the ids of server, connector and address.
-    private func startParty(_ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: RemoteAddress) throws {
-        row.removeAll()
+    /// Appends a rollup row's party: day, then the ids of server, connector and address.
+    private func appendParty(_ row: inout ParameterRow, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
         if day != dayText.day {
             dayText = (day, [])
             UTCDay(number: day).appendText(to: &dayText.text)
@@ -268,10 +265,10 @@ public final class SQLiteStore: RollupStore {
         row.append(server)
         row.append(logType.name)
         row.append(connector)
-        row.append(try ids.id(remote))
+        row.append(remote)
     }
 
-    private func appendTally(_ t: Tally) {
+    private static func appendTally(_ row: inout ParameterRow, _ t: Tally) {
         row.append(t.sessions)
         row.append(t.firstSeen)
         row.append(t.lastSeen)

@@ -11,7 +11,8 @@ extension SMTPTLSCommand {
                 The database is opened read-only: a statement that would write is refused and \
                 changes nothing. Views: negotiations, plaintext_sessions, tls_failures, senders, \
                 legacy_senders, identities, auth_failures, unfinished_sessions, hourly_coverage, \
-                ingest_log (docs/schema.md).
+                ingest_log, connectors, connector_history, domain_secure_domains, texts (the text of \
+                each *_id column) (docs/schema.md).
                 """)
 
         @OptionGroup var database: DatabaseOption

@@ -1,9 +1,11 @@
 import Foundation
 import Ingest
 import LogGenerator
-import Store
+import LogScanner
+@testable import Store
 import Testing
 import TestSupport
+import TLSSessions
 
 @Suite("Store: ledger, sessions across runs, crash consistency, read-only queries")
 struct StoreTests {
@@ -207,5 +209,49 @@ extension StoreTests {
         #expect(try q.run("SELECT remote_ip, SUM(sessions), COUNT(*) FROM negotiations GROUP BY 1").rows
             == [[.text("198.51.100.7"), .integer(6), .integer(1)]])
         #expect(try q.run("SELECT COUNT(*) FROM dictionary WHERE value = '198.51.100.7'").rows == [[.integer(1)]])
+    }
+}
+
+extension StoreTests {
+    @Test("stored ids: the empty text is 0, a text keeps its id, a commit's new texts are numbered in byte order, and ids of a rolled-back transaction are asked for again")
+    func dictionaryIDs() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(path: dir.file("t.sqlite"))
+        let db = store.db
+        let ids = try DictionaryIDs(db)
+        #expect(try ids.id("") == 0)
+        var values: [[UInt8]] = [Array("mail.b.example".utf8), Array("mail.a.example".utf8), [0xFF, 0x41]]
+        try db.transaction { try ids.store(&values) }
+        let a = try ids.id("mail.a.example"), b = try ids.id("mail.b.example")
+        #expect(a < b, "new texts in byte order")
+        let raw = try ids.id(ByteString([0xFF, 0x41]))
+        #expect(raw > b, "bytes that are not UTF-8 are stored as they are, after ASCII")
+        let address = try ids.id(RemoteAddress.ipv4(0xC000_0207)), text = try ids.id("192.0.2.7")
+        #expect(address == text)
+        #expect(try ids.id(nil as Negotiation?) == 0)
+        let suite = Negotiation(protocolVersion: .tls10, role: .server, cipher: "CALG_AES_128", cipherBits: 128, mac: "CALG_SHA1",
+                                macBits: 160, keyExchange: "CALG_RSA_KEYX", keyExchangeBits: 2048)
+        let suiteID = try ids.id(suite)
+        let suiteAgain = try ids.id(suite)
+        #expect(suiteID > 0 && suiteAgain == suiteID)
+
+        // A value first stored inside a transaction that rolls back is gone from the table;
+        // after forget() the cache asks the database again and stores it anew.
+        struct Rollback: Error {}
+        var lost: Int64 = 0
+        #expect(throws: Rollback.self) {
+            try db.transaction {
+                lost = try ids.id("rolled.back.example")
+                throw Rollback()
+            }
+        }
+        #expect(try ReadOnlyQuery(path: dir.file("t.sqlite")).run("SELECT COUNT(*) FROM dictionary WHERE id = \(lost)").rows == [[.integer(0)]])
+        ids.forget()
+        let again = try ids.id("rolled.back.example")
+        #expect(try ReadOnlyQuery(path: dir.file("t.sqlite")).run("SELECT value FROM dictionary WHERE id = \(again)").rows
+            == [[.text("rolled.back.example")]])
+        let aAgain = try ids.id("mail.a.example")
+        #expect(aAgain == a, "a text stored before keeps its id after forget()")
     }
 }

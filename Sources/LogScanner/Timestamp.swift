@@ -123,24 +123,33 @@ public enum Timestamp {
 
     /// The UTC day of a log time as `YYYY-MM-DD`.
     public static func day(_ millis: Int64) -> String {
-        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
-        let (y, m, d) = civil(fromDays: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        var out: [UInt8] = []
+        out.reserveCapacity(10)
+        UTCDay(millis: millis).appendText(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// A log time as ISO-8601 UTC with milliseconds: `2023-01-11T16:00:01.010Z`.
+    /// A log time as ISO-8601 UTC with milliseconds: `2023-01-11T16:00:01.010Z`. Written as
+    /// bytes (string interpolation of padded numbers cost 7,500 instructions a time, and reports
+    /// print two per row).
     public static func iso(_ millis: Int64) -> String {
-        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
-        let rest = millis - days * 86_400_000
-        let h = rest / 3_600_000, mi = rest / 60_000 % 60, s = rest / 1000 % 60, ms = rest % 1000
-        return "\(day(millis))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(s, 2)).\(pad(ms, 3))Z"
+        let day = UTCDay(millis: millis)
+        let rest = millis - day.number * 86_400_000
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        day.appendText(to: &out)
+        out.append(0x54)  // T
+        UTCDay.appendDigits(rest / 3_600_000, 2, &out)
+        out.append(0x3A)
+        UTCDay.appendDigits(rest / 60_000 % 60, 2, &out)
+        out.append(0x3A)
+        UTCDay.appendDigits(rest / 1000 % 60, 2, &out)
+        out.append(0x2E)
+        UTCDay.appendDigits(rest % 1000, 3, &out)
+        out.append(0x5A)  // Z
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD` to the log time of its midnight, UTC.
     public static func parseDay(_ text: String) -> Int64? { UTCDay(text)?.startMillis }
-
-    private static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
 }

@@ -200,14 +200,20 @@ public struct ImpactReport: Sendable {
             let (consequence, reason) = policy.decide(category, party: party, evidence: evidence, floor: floor, sessionsAtOrAbove: t.atOrAbove)
             return Entry(party: party, tally: t, category: category, consequence: consequence, reason: reason)
         }
-        return listed.sorted { a, b in
-            if a.category != b.category { return rank[a.category]! < rank[b.category]! }
-            if a.tally.weight != b.tally.weight { return a.tally.weight > b.tally.weight }
-            let ia = a.party.remoteIP ?? "", ib = b.party.remoteIP ?? ""
+        // Sorted by number (entries are large: moving them in the sort cost more than comparing),
+        // category and weight first as integers, the texts only to break ties.
+        let ranks = listed.map { rank[$0.category]! }
+        let order = listed.indices.sorted { i, j in
+            if ranks[i] != ranks[j] { return ranks[i] < ranks[j] }
+            let wi = listed[i].tally.weight, wj = listed[j].tally.weight
+            if wi != wj { return wi > wj }
+            let a = listed[i].party, b = listed[j].party
+            let ia = a.remoteIP ?? "", ib = b.remoteIP ?? ""
             if ia != ib { return ia.utf8.lexicographicallyPrecedes(ib.utf8) }
-            if a.party.connector != b.party.connector { return a.party.connector.utf8.lexicographicallyPrecedes(b.party.connector.utf8) }
-            return (a.party.server, a.party.logType) < (b.party.server, b.party.logType)
+            if a.connector != b.connector { return a.connector.utf8.lexicographicallyPrecedes(b.connector.utf8) }
+            return (a.server, a.logType) < (b.server, b.logType)
         }
+        return order.map { listed[$0] }
     }
 
     /// The entries as rows of ``columns``.

@@ -25,7 +25,9 @@ enum TableRenderer {
 
     /// Terminal columns a string takes: East Asian wide characters take two.
     static func displayWidth(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { width, scalar in
+        // ASCII (most cells): one column per byte.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.count }
+        return s.unicodeScalars.reduce(0) { width, scalar in
             let v = scalar.value
             let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
                 || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
@@ -37,10 +39,15 @@ enum TableRenderer {
 
     /// Control characters (from attacker-controlled EHLO names) never reach the terminal.
     static func sanitize(_ s: String) -> String {
-        String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return s }
+        return String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
     }
 
-    static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(59)) + "…" : s }
+    static func clip(_ s: String) -> String {
+        // A string of at most 60 bytes has at most 60 characters: no need to count them.
+        if s.utf8.count <= 60 { return s }
+        return s.count > 60 ? String(s.prefix(59)) + "…" : s
+    }
 }
 
 extension String {

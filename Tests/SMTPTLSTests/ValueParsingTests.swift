@@ -1,3 +1,4 @@
+import Foundation
 import LogGenerator
 import LogScanner
 import Testing
@@ -38,6 +39,23 @@ struct ValueParsingTests {
         #expect(Timestamp.day(1_709_287_201_123) == "2024-03-01")
         #expect(Timestamp.parseDay("2024-03-01") == 1_709_251_200_000)
         #expect(Timestamp.iso(1_709_287_201_123) == "2024-03-01T10:00:01.123Z")
+    }
+
+    @Test("ISO times agree with Foundation's formatter from 1970 to 2100, and parse back")
+    func isoAgainstFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let millis = Int64.random(in: 0..<4_102_444_800_000, using: &random)
+            let text = Timestamp.iso(millis)
+            // Whole seconds from Foundation (its fractions go through a Double), milliseconds by hand.
+            let seconds = formatter.string(from: Date(timeIntervalSince1970: Double(millis / 1000)))
+            #expect(text == seconds.dropLast() + "." + String(1000 + millis % 1000).dropFirst() + "Z", "\(millis)")
+            #expect(Timestamp.day(millis) == String(text.prefix(10)))
+            Self.field(text) { #expect(Timestamp.parse($0) == millis, "\(text)") }
+        }
     }
 }
 

@@ -130,3 +130,11 @@ enum SummaryText {
 extension String {
     init(format2 v: Int) { self = v < 10 ? "0\(v)" : String(v) }
 }
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -216,13 +216,18 @@ public struct ImpactReport: Sendable {
         return order.map { listed[$0] }
     }
 
+    /// Protocol names oldest first (`SSL3,TLS1.0`), whatever order the rows came in; NULL for none.
+    static func protocolList(_ names: [String]) -> SQLValue {
+        names.isEmpty ? .null : .text(TLSProtocol.oldestFirst(names).joined(separator: ","))
+    }
+
     /// The entries as rows of ``columns``.
     static func table(_ entries: [Entry]) -> ResultTable {
         let rows: [[SQLValue]] = entries.map { e in
             let t = e.tally, p = e.party
             return [
                 .text(e.category.rawValue), .text(e.consequence.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType),
-                .text(p.connector), t.oldProtocols.sqlValue, .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
+                .text(p.connector), Self.protocolList(t.oldProtocols.values), .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
                 .integer(t.failed), t.ehloNames.sqlValue, t.senderDomains.sqlValue, .text(Timestamp.iso(t.firstSeen)),
                 .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged), .text(e.reason),
             ]

@@ -12,7 +12,7 @@ extension SMTPTLSCommand {
                 changes nothing. Views: negotiations, plaintext_sessions, tls_failures, senders, \
                 legacy_senders, identities, auth_failures, unfinished_sessions, hourly_coverage, \
                 ingest_log, connectors, connector_history, domain_secure_domains, texts (the text of \
-                each *_id column) (docs/schema.md).
+                each *_id column), suites (docs/schema.md).
                 """)
 
         @OptionGroup var database: DatabaseOption

@@ -15,15 +15,18 @@ extension Schema {
 
     static let legacyProtocols = TLSProtocol.sqlList(TLSProtocol.legacy)
 
-    /// The weak-suite rule (docs/schema.md): comma-separated reasons, empty when none applies.
-    /// Reads `outcome` from the session rollup and the suite's columns.
-    static let weakReasons = """
+    /// The weak-suite rule (docs/schema.md): comma-separated reasons, empty when none applies,
+    /// on the suite `u`; `negotiated` says whether its sessions negotiated (a strength below 128
+    /// bits counts only then).
+    static func weakReasons(negotiated: String) -> String {
+        """
         substr(
           (CASE WHEN u.cipher IN ('CALG_RC4','CALG_RC2','CALG_DES','CALG_3DES','CALG_3DES_112','CALG_NULLCIPHER')
-                  OR (r.outcome = \(OutcomeKind.tls.sql) AND u.cipher_bits < 128) THEN ',weak_cipher' ELSE '' END) ||
+                  OR (\(negotiated) AND u.cipher_bits < 128) THEN ',weak_cipher' ELSE '' END) ||
           (CASE WHEN u.key_exchange = 'CALG_RSA_KEYX' THEN ',no_forward_secrecy' ELSE '' END) ||
           (CASE WHEN u.mac IN ('CALG_MD5','CALG_SHA1') THEN ',weak_mac' ELSE '' END), 2)
         """
+    }
 
     /// `expression AS name`, with empty text read as NULL. `CASE WHEN x <> '' THEN x END` rather
     /// than `NULLIF(x, '')`: a function call copies its text argument for every row, which made
@@ -61,7 +64,7 @@ extension Schema {
                r.sessions, \(iso("r.first_seen")) AS first_seen, \(iso("r.last_seen")) AS last_seen,
                sv.value AS server,
                CASE WHEN r.outcome = \(OutcomeKind.tls.sql) THEN r.protocol IN \(legacyProtocols) END AS legacy,
-               \(weakReasons) AS weak_reasons,
+               \(weakReasons(negotiated: "r.outcome = \(OutcomeKind.tls.sql)")) AS weak_reasons,
                r.outcome = \(OutcomeKind.tlsUnlogged.sql) AS protocol_unlogged,
                \(orNull("r.activity", as: "activity")), r.first_seen AS first_seen_ms, r.last_seen AS last_seen_ms,
                \(partyIDs("r")), r.suite AS suite_id
@@ -151,6 +154,14 @@ extension Schema {
         LEFT JOIN dictionary eh ON eh.id = r.ehlo LEFT JOIN dictionary sd ON sd.id = r.sender_domain
         LEFT JOIN dictionary au ON au.id = r.auth_user LEFT JOIN dictionary cs ON cs.id = r.cert_subject
         LEFT JOIN dictionary ct ON ct.id = r.cert_thumbprint;
+
+        DROP VIEW IF EXISTS suites;
+        CREATE VIEW suites AS
+        SELECT u.id, \(orNull("u.protocol", as: "protocol")), \(orNull("u.role", as: "role")),
+               \(orNull("u.cipher", as: "cipher")), u.cipher_bits, \(orNull("u.mac", as: "mac")), u.mac_bits,
+               \(orNull("u.key_exchange", as: "key_exchange")), u.key_exchange_bits,
+               \(weakReasons(negotiated: "1")) AS weak_reasons
+        FROM suite u WHERE u.id <> 0;
 
         DROP VIEW IF EXISTS texts;
         CREATE VIEW texts AS SELECT id, value FROM dictionary;

@@ -29,6 +29,19 @@ public enum TLSProtocol: String, Sendable, Hashable, Codable, CaseIterable, Comp
 
     public static func < (a: TLSProtocol, b: TLSProtocol) -> Bool { a.rank < b.rank }
 
+    /// Protocol names oldest first (`SSL3`, `TLS1.0`), other texts after them in byte order: lists
+    /// read back in whatever order rows came print the same every time.
+    public static func oldestFirst(_ names: [String]) -> [String] {
+        names.sorted { a, b in
+            switch (TLSProtocol(rawValue: a), TLSProtocol(rawValue: b)) {
+            case let (x?, y?): return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+        }
+    }
+
     /// By case, not by name (a raw-value enum would otherwise hash its string).
     public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: rank)) }
 

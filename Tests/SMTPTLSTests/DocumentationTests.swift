@@ -78,6 +78,8 @@ struct DocumentationTests {
                                   "auth_mechanisms", "imported_at", "current", "source"],
             "domain_secure_domains": ["direction", "domain", "imported_at"],
             "texts": ["id", "value"],
+            "suites": ["id", "protocol", "role", "cipher", "cipher_bits", "mac", "mac_bits", "key_exchange",
+                       "key_exchange_bits", "weak_reasons"],
         ]
         for (view, columns) in expected {
             #expect(try ReadOnlyQuery(path: db).run("SELECT * FROM \(view) LIMIT 0").columns == columns, "\(view)")

@@ -85,6 +85,13 @@ struct ReportTests {
         #expect(data.legacy.rows.first { $0.remoteIP == "192.0.2.1" }?.ehloNames == "a.example")
         #expect(data.failures.map(\.error) == ["UnknownCredentials"])
         #expect(data.weakSuites.first?.reasons == "no_forward_secrecy,weak_mac")
+        // Every negotiated session of the day used the fixture's RSA/SHA1 suite: the weak suites
+        // (one per protocol) hold all of them, most sessions first, each with its parties.
+        let negotiated = data.protocols.filter { $0.name != "not logged" }.reduce(0) { $0 + $1.sessions }
+        #expect(data.weakSuites.reduce(0) { $0 + $1.sessions } == negotiated && negotiated > 0)
+        #expect(Set(data.weakSuites.map(\.protocolName)) == Set(data.protocols.map(\.name)).subtracting(["not logged"]))
+        #expect(data.weakSuites.map(\.sessions) == data.weakSuites.map(\.sessions).sorted(by: >))
+        #expect(data.weakSuites.allSatisfy { $0.parties >= 1 && $0.parties <= $0.sessions && $0.cipher == "CALG_AES_128" })
         #expect(data.coverage.count == 1 && data.coverage[0].hours[10] == 7 && data.coverage[0].missingHours.count == 23)
         #expect(data.trend.map(\.day) == ["2024-03-01", "2024-03-02"])
         let html = try SummaryReport.render(data, as: .html)

@@ -138,39 +138,29 @@ extension SummaryData {
         let inWindow = "day >= ?1 AND day <= ?2"
         let legacy = "legacy = 1"
         var totals = Totals()
-        // The window's negotiations as a scan of the columns these sums need (ids, no texts).
-        let negotiationRows = Snapshot.scanOnly(
-            "SELECT day, protocol, protocol_unlogged, connector_id, log_type, sessions FROM negotiations WHERE \(inWindow)")
-
-        let outcomes = try db.rows("""
-            SELECT CASE WHEN protocol_unlogged THEN \(OutcomeKind.tlsUnlogged.sql) ELSE \(OutcomeKind.tls.sql) END, SUM(sessions)
-              FROM \(negotiationRows) GROUP BY 1
-            UNION ALL SELECT \(OutcomeKind.failed.sql), SUM(sessions) FROM tls_failures WHERE \(inWindow) HAVING COUNT(*) > 0
+        // Outcome and protocol totals, the mix per connector, the trend and the weak suites: one
+        // pass over the window's negotiations.
+        let pass = try NegotiationPass(db, since: since, until: until, trendSince: until.adding(days: -29))
+        var outcomes = pass.outcomes.map { Count(name: $0.key, sessions: $0.value) }
+        outcomes += try db.rows("""
+            SELECT \(OutcomeKind.failed.sql), SUM(sessions) FROM tls_failures WHERE \(inWindow) HAVING COUNT(*) > 0
             UNION ALL SELECT \(OutcomeKind.plaintext.sql), SUM(sessions) FROM plaintext_sessions WHERE \(inWindow) HAVING COUNT(*) > 0
-            ORDER BY 1
             """, window) { Count(name: $0.text(0), sessions: $0.int(1)) }
+        outcomes.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         totals.sessions = outcomes.reduce(0) { $0 + $1.sessions }
         totals.failedSessions = outcomes.first { $0.name == OutcomeKind.failed.name }?.sessions ?? 0
 
-        let protocolName = "COALESCE(protocol, 'not logged')"
-        let protocols = try db.rows(
-            "SELECT \(protocolName), SUM(sessions) FROM \(negotiationRows) GROUP BY 1", window
-        ) { Count(name: $0.text(0), sessions: $0.int(1)) }.sorted { order($0.name) < order($1.name) }
-
-        var mixes: [String: Mix] = [:]
-        for r in try db.rows("""
-            SELECT t.value, g.log_type, g.protocol, g.sessions
-            FROM (SELECT connector_id, log_type, \(protocolName) AS protocol, SUM(sessions) AS sessions
-                  FROM \(negotiationRows) GROUP BY 1, 2, 3) g
-            JOIN texts t ON t.id = g.connector_id
-            """, window, { $0 })
-        {
-            mixes[r.text(0) + "\u{0}" + r.text(1), default: Mix(connector: r.text(0), direction: r.text(1), protocols: [])]
-                .protocols.append(Count(name: r.text(2), sessions: r.int(3)))
+        let protocols = pass.protocols.map { Count(name: $0.key, sessions: $0.value) }.sorted { order($0.name) < order($1.name) }
+        let connectorNames = try db.texts(Set(pass.mix.keys))
+        var mix: [Mix] = []
+        for (connector, directions) in pass.mix {
+            for (direction, counts) in directions {
+                mix.append(Mix(
+                    connector: connectorNames[connector] ?? "", direction: direction,
+                    protocols: counts.map { Count(name: $0.key, sessions: $0.value) }.sorted { order($0.name) < order($1.name) }))
+            }
         }
-        let mix = mixes.values.map { m in
-            Mix(connector: m.connector, direction: m.direction, protocols: m.protocols.sorted { order($0.name) < order($1.name) })
-        }.sorted { ($0.direction, $0.connector) < ($1.direction, $1.connector) }
+        mix.sort { ($0.direction, $0.connector) < ($1.direction, $1.connector) }
 
         let previous = since.adding(days: -1).description
         // A party is (server, log_type, connector, address) as the views' ids: integers to group
@@ -212,7 +202,8 @@ extension SummaryData {
                 total = r.int(8)
                 sessions = r.int(9)
                 return Party(remoteIP: r.text(0), direction: r.text(1), connector: r.text(2), server: r.text(3),
-                             protocols: r.text(4), sessions: r.int(5), ehloNames: r.text(6), senderDomains: r.text(7))
+                             protocols: TLSProtocol.oldestFirst(r.text(4).split(separator: ",").map(String.init)).joined(separator: ","),
+                             sessions: r.int(5), ehloNames: r.text(6), senderDomains: r.text(7))
             }
             return PartyList(rows: rows, total: total, sessions: sessions)
         }
@@ -298,13 +289,10 @@ extension SummaryData {
             totals.unfinishedLegacyAddresses = open.int(1)
         }
 
-        let weak = try db.rows("""
-            SELECT COALESCE(protocol, ''), cipher, mac, key_exchange, weak_reasons, SUM(sessions),
-                   COUNT(DISTINCT server || '/' || log_type || '/' || connector || '/' || COALESCE(remote_ip, ''))
-            FROM negotiations WHERE \(inWindow) AND weak_reasons <> '' GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC
-            """, window) {
-            WeakSuite(protocolName: $0.text(0), cipher: $0.text(1), mac: $0.text(2), keyExchange: $0.text(3),
-                      reasons: $0.text(4), sessions: $0.int(5), parties: $0.int(6))
+        // Most sessions first; ties in the order of the suite's texts.
+        let weak = pass.weakSessions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { key, sessions in
+            WeakSuite(protocolName: key.protocolName, cipher: key.cipher, mac: key.mac, keyExchange: key.keyExchange,
+                      reasons: key.reasons, sessions: sessions, parties: pass.parties(key))
         }
 
         var coverage: [String: Coverage] = [:]
@@ -319,13 +307,7 @@ extension SummaryData {
             first: days.flatMap { $0[0] == .null ? nil : $0.text(0) }, last: days.flatMap { $0[1] == .null ? nil : $0.text(1) },
             count: days?.int(2) ?? 0)
 
-        var trend: [String: [Count]] = [:]
-        for r in try db.rows("""
-            SELECT day, \(protocolName), SUM(sessions) FROM \(negotiationRows) GROUP BY 1, 2
-            """, [until.adding(days: -29).description, until.description], { $0 })
-        {
-            trend[r.text(0), default: []].append(Count(name: r.text(1), sessions: r.int(2)))
-        }
+        let trend = pass.trend.mapValues { counts in counts.map { Count(name: $0.key, sessions: $0.value) } }
         var data = SummaryData(
             since: since.description, until: until.description,
             generatedAt: Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000)),

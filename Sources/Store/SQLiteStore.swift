@@ -129,69 +129,8 @@ public final class SQLiteStore: RollupStore {
 
     private func write(_ c: InputCommit) throws {
         let st = statements
-        let d = c.delta
-        // New texts first, in byte order; then the delta's values once each; then its keys as integers.
-        var values = d.servers.values.map { Array($0.utf8) } + d.tables.connectors.values.map(\.bytes)
-            + d.tables.names.values.map(\.bytes) + d.tables.texts.values.map { Array($0.utf8) }
-        var seen = Set<RemoteAddress>()
-        func address(_ a: RemoteAddress) {
-            if let text = ids.uncachedText(a), seen.insert(a).inserted { values.append(text) }
-        }
-        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
-        for k in d.identityCounts.keys { address(k.fields.key.remote) }
-        for k in d.authFailures.keys {
-            address(k.remote)
-            values += [Array(k.server.utf8), k.connector.bytes, k.user.bytes, Array(k.mechanism.utf8), Array(k.error.utf8)]
-        }
-        try ids.store(&values)
-        let servers = try d.servers.values.map { try ids.id($0) }
-        let connectors = try d.tables.connectors.values.map { try ids.id($0) }
-        let names = try d.tables.names.values.map { try ids.id($0) }
-        let texts = try d.tables.texts.values.map { try ids.id($0) }
-        let suites = try d.tables.negotiations.values.map { try ids.id($0) }
-        func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
-        for (prehashed, t) in d.sessionCounts {
-            let k = prehashed.fields.key
-            let remote = try ids.id(k.remote)
-            try st.upsertSession.add { row in
-                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
-                row.append(k.outcome.name)
-                row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
-                row.append(k.error.map { texts[Int($0)] } ?? 0)
-                row.append(k.activity.name)
-                row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-                Self.appendTally(&row, t)
-            }
-        }
-        try st.upsertSession.flush()
-        for (prehashed, t) in d.identityCounts {
-            let k = prehashed.fields.key
-            let remote = try ids.id(k.remote)
-            try st.upsertIdentity.add { row in
-                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
-                row.append(k.outcome.name)
-                row.append(k.protocolVersion?.name ?? "")
-                row.append(name(k.ehlo))
-                row.append(name(k.senderDomain))
-                row.append(name(k.authUser))
-                row.append(name(k.certificateSubject))
-                row.append(name(k.certificateThumbprint))
-                Self.appendTally(&row, t)
-            }
-        }
-        try st.upsertIdentity.flush()
-        for (k, t) in d.authFailures {
-            let (server, connector, remote) = (try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote))
-            let (user, mechanism, error) = (try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error))
-            try st.upsertAuthFailure.add { row in
-                appendParty(&row, k.day, server, k.logType, connector, remote)
-                row.append(user)
-                row.append(mechanism)
-                row.append(error)
-                Self.appendTally(&row, t)
-            }
-        }
-        try st.upsertAuthFailure.flush()
+        try storeNewTexts(of: c.delta)
+        try writeRollups(c.delta)
         for (k, t) in c.delta.unrecognized {
             row.removeAll()
             row.append(k.server)
@@ -253,6 +192,76 @@ public final class SQLiteStore: RollupStore {
             row.append(m.excerpt)
             try st.insertMalformed.run(row)
         }
+    }
+
+    /// Stores the texts of `d` the cache does not know yet, in byte order (`DictionaryIDs.store`).
+    private func storeNewTexts(of d: RollupDelta) throws {
+        var values = d.servers.values.map { Array($0.utf8) } + d.tables.connectors.values.map(\.bytes)
+            + d.tables.names.values.map(\.bytes) + d.tables.texts.values.map { Array($0.utf8) }
+        var seen = Set<RemoteAddress>()
+        func address(_ a: RemoteAddress) {
+            if let text = ids.uncachedText(a), seen.insert(a).inserted { values.append(text) }
+        }
+        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
+        for k in d.identityCounts.keys { address(k.fields.key.remote) }
+        for k in d.authFailures.keys {
+            address(k.remote)
+            values += [Array(k.server.utf8), k.connector.bytes, k.user.bytes, Array(k.mechanism.utf8), Array(k.error.utf8)]
+        }
+        try ids.store(&values)
+    }
+
+    /// The delta's values once each, then its keys as integers, 64 rows per statement.
+    private func writeRollups(_ d: RollupDelta) throws {
+        let st = statements
+        let servers = try d.servers.values.map { try ids.id($0) }
+        let connectors = try d.tables.connectors.values.map { try ids.id($0) }
+        let names = try d.tables.names.values.map { try ids.id($0) }
+        let texts = try d.tables.texts.values.map { try ids.id($0) }
+        let suites = try d.tables.negotiations.values.map { try ids.id($0) }
+        func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
+        for (prehashed, t) in d.sessionCounts {
+            let k = prehashed.fields.key
+            let remote = try ids.id(k.remote)
+            try st.upsertSession.add { row in
+                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
+                row.append(k.outcome.name)
+                row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
+                row.append(k.error.map { texts[Int($0)] } ?? 0)
+                row.append(k.activity.name)
+                row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
+                Self.appendTally(&row, t)
+            }
+        }
+        try st.upsertSession.flush()
+        for (prehashed, t) in d.identityCounts {
+            let k = prehashed.fields.key
+            let remote = try ids.id(k.remote)
+            try st.upsertIdentity.add { row in
+                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
+                row.append(k.outcome.name)
+                row.append(k.protocolVersion?.name ?? "")
+                row.append(name(k.ehlo))
+                row.append(name(k.senderDomain))
+                row.append(name(k.authUser))
+                row.append(name(k.certificateSubject))
+                row.append(name(k.certificateThumbprint))
+                Self.appendTally(&row, t)
+            }
+        }
+        try st.upsertIdentity.flush()
+        for (k, t) in d.authFailures {
+            let (server, connector, remote) = (try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote))
+            let (user, mechanism, error) = (try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error))
+            try st.upsertAuthFailure.add { row in
+                appendParty(&row, k.day, server, k.logType, connector, remote)
+                row.append(user)
+                row.append(mechanism)
+                row.append(error)
+                Self.appendTally(&row, t)
+            }
+        }
+        try st.upsertAuthFailure.flush()
     }
 
     /// Appends a rollup row's party: day, then the ids of server, connector and address.

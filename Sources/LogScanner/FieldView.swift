@@ -23,7 +23,7 @@ public struct FieldView {
     @inline(__always) public subscript(i: Int) -> UInt8 { bytes[i] }
 
     /// Whether the field starts with `prefix` (exact bytes).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func hasPrefix(_ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         guard bytes.count >= n, let base = bytes.baseAddress else { return n == 0 }
@@ -65,7 +65,7 @@ public struct FieldView {
     }
 }
 
-@inline(__always)
+@usableFromInline @inline(__always)
 func memoryEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     memcmp(a, b, n) == 0
 }

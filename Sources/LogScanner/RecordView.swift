@@ -14,7 +14,7 @@ public struct RecordView {
     public let layout: FieldLayout
     /// The `date-time` column as milliseconds since the epoch (UTC).
     public let timestamp: Int64
-    let bounds: FieldBounds
+    @usableFromInline let bounds: FieldBounds
 
     init(line: UnsafeRawBufferPointer, lineNumber: Int, offset: UInt64, logType: LogType,
          layout: FieldLayout, timestamp: Int64, bounds: FieldBounds) {
@@ -28,33 +28,36 @@ public struct RecordView {
     }
 
     /// Field `index` (a column index from ``layout``); an absent column (-1) reads as empty.
-    @inline(__always)
+    // Inlinable, with the field bounds: the tracker reads four fields of every row, and as
+    // calls across the module boundary they cost 55 instructions each (docs/performance.md).
+    @inlinable @inline(__always)
     public subscript(field index: Int) -> FieldView {
         guard index >= 0, index < bounds.count, index < FieldLayout.maximumFields else { return .empty }
         return bounds.field(index, in: line)
     }
 
-    public var connectorID: FieldView { self[field: layout.connectorID] }
-    public var sessionID: FieldView { self[field: layout.sessionID] }
-    public var localEndpoint: FieldView { self[field: layout.localEndpoint] }
-    public var remoteEndpoint: FieldView { self[field: layout.remoteEndpoint] }
-    public var event: FieldView { self[field: layout.event] }
-    public var data: FieldView { self[field: layout.data] }
-    public var context: FieldView { self[field: layout.context] }
+    @inlinable public var connectorID: FieldView { self[field: layout.connectorID] }
+    @inlinable public var sessionID: FieldView { self[field: layout.sessionID] }
+    @inlinable public var localEndpoint: FieldView { self[field: layout.localEndpoint] }
+    @inlinable public var remoteEndpoint: FieldView { self[field: layout.remoteEndpoint] }
+    @inlinable public var event: FieldView { self[field: layout.event] }
+    @inlinable public var data: FieldView { self[field: layout.data] }
+    @inlinable public var context: FieldView { self[field: layout.context] }
 }
 
 /// Field boundaries of one line, as the C kernel found them (indexes from the line's first
 /// byte): what a record carries, without the kernel's own struct (a record is copied per row).
+@usableFromInline
 struct FieldBounds {
     /// Index of the comma or LF that ends each of the first 16 fields (same layout as the C
     /// `int32_t[16]`).
-    var ends: InlineArray<16, Int32>
+    @usableFromInline var ends: InlineArray<16, Int32>
     /// Bit i (i < 32): field i contains a quote character.
-    var quoted: UInt32
+    @usableFromInline var quoted: UInt32
     /// Fields found on the line (may exceed 16; only the first 16 have bounds).
-    var count: Int
+    @usableFromInline var count: Int
     /// Where field 0 starts: 3 after a byte-order mark, else 0.
-    var firstStart: Int
+    @usableFromInline var firstStart: Int
 
     init(_ raw: borrowing smtptls_line_fields, firstStart: Int) {
         ends = unsafeBitCast(raw.field_end, to: InlineArray<16, Int32>.self)
@@ -64,12 +67,12 @@ struct FieldBounds {
     }
 
     /// The index of the comma or LF that ends field `i` (`i` < 16).
-    @inline(__always)
+    @inlinable @inline(__always)
     func end(_ i: Int) -> Int { Int(ends[i]) }
 
     /// Field `i` of `line` (`i` < min(count, 16)); the line's CR, if any, is already cut off,
     /// so the last field is clamped to the line.
-    @inline(__always)
+    @inlinable @inline(__always)
     func field(_ i: Int, in line: UnsafeRawBufferPointer) -> FieldView {
         let e = min(end(i), line.count)
         var s = min(i == 0 ? firstStart : end(i &- 1) &+ 1, e)

@@ -41,12 +41,17 @@ enum CSVRenderer {
         default: formula = false
         }
         let quoted = utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
-        if quoted { out.append(0x22) }
+        if formula && !quoted { out.append(0x27) }
+        guard quoted else {
+            out.append(contentsOf: utf8)  // most cells: one copy
+            return
+        }
+        out.append(0x22)
         if formula { out.append(0x27) }
         for b in utf8 {
             out.append(b)
             if b == 0x22 { out.append(0x22) }
         }
-        if quoted { out.append(0x22) }
+        out.append(0x22)
     }
 }

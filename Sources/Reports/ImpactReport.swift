@@ -257,10 +257,13 @@ public struct ImpactReport: Sendable {
             let counts = Category.allCases.map { c in "\(c.rawValue) \(entries.filter { $0.category == c }.count)" }
             var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]
             let (clauses, filterParameters) = filter.conditions("v")
-            let probes = try db.row("""
-                SELECT COALESCE(SUM(v.sessions), 0), COUNT(DISTINCT COALESCE(v.remote_ip, '')) FROM plaintext_sessions v
+            // Addresses by id (id 0: none logged), in a scan SQLite keeps out of the aggregate.
+            let probeRows = Snapshot.scanOnly("""
+                SELECT v.sessions, v.remote_id FROM plaintext_sessions v
                 WHERE \(([SessionActivity.probe("v.activity")] + clauses).joined(separator: " AND "))
-                """, filterParameters)
+                """)
+            let probes = try db.row(
+                "SELECT COALESCE(SUM(sessions), 0), COUNT(DISTINCT remote_id) FROM \(probeRows)", filterParameters)
             if let probes, probes.int(0) > 0 {
                 notes.append("\(probes.int(0)) probe sessions from \(probes.int(1)) addresses (connected without sending mail, no TLS) are not listed")
             }

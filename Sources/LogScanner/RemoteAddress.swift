@@ -124,25 +124,17 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
     public func appendText(to out: inout [UInt8]) {
         switch self {
         case .ipv4(let v):
-            // Into 15 bytes on the stack, then one append (an array literal of shifts and an
-            // append per digit cost 1,700 instructions per address).
-            var text: (UInt64, UInt64) = (0, 0)
-            let count = withUnsafeMutableBytes(of: &text) { b -> Int in
-                var n = 0
-                var shift: UInt32 = 24
-                while true {
-                    let octet = UInt8(truncatingIfNeeded: v >> shift)
-                    if octet >= 100 { b[n] = 0x30 + octet / 100; n += 1 }
-                    if octet >= 10 { b[n] = 0x30 + octet / 10 % 10; n += 1 }
-                    b[n] = 0x30 + octet % 10
-                    n += 1
-                    if shift == 0 { return n }
-                    b[n] = 0x2E
-                    n += 1
-                    shift -= 8
-                }
+            // A loop over the shifts (an array literal of them cost an allocation per address).
+            var shift: UInt32 = 24
+            while true {
+                let octet = UInt8(truncatingIfNeeded: v >> shift)
+                if octet >= 100 { out.append(0x30 + octet / 100) }
+                if octet >= 10 { out.append(0x30 + octet / 10 % 10) }
+                out.append(0x30 + octet % 10)
+                if shift == 0 { break }
+                out.append(0x2E)
+                shift -= 8
             }
-            withUnsafeBytes(of: &text) { out.append(contentsOf: $0.prefix(count)) }
         case .ipv6:
             out.append(contentsOf: description.utf8)
         case .text(let s):

@@ -96,7 +96,7 @@ public struct ImpactReport: Sendable {
     /// order, and groups them by party in memory (``PartyIndex``): the cost grows with the rows
     /// in the window, and no step sorts them. Then the names of the listed parties, in one pass
     /// over `identities`.
-    func tally(_ db: Snapshot) throws -> (parties: PartyIndex, tallies: [Tally]) {
+    func tally(_ db: Snapshot, names: TextLookup) throws -> (parties: PartyIndex, tallies: [Tally]) {
         let below = Set(TLSProtocol.below(floor).map(\.name))
         let (clauses, parameters) = filter.conditions("v")
         let filtered = (["1"] + clauses).joined(separator: " AND ")
@@ -160,17 +160,10 @@ public struct ImpactReport: Sendable {
             if userIDs[id] == 0 { userIDs[id] = row.int(6) }
             if row.int(7) != 0 { tallies[id].certificate = true }
         }
-        var wanted = Set<Int64>()
         for id in tallies.indices where tallies[id].category != nil {
-            wanted.formUnion(ehloIDs[id].values)
-            wanted.formUnion(domainIDs[id].values)
-            if userIDs[id] != 0 { wanted.insert(userIDs[id]) }
-        }
-        let names = try db.texts(wanted)
-        for id in tallies.indices where tallies[id].category != nil {
-            for e in ehloIDs[id].values { tallies[id].ehloNames.insert(names[e]) }
-            for d in domainIDs[id].values { tallies[id].senderDomains.insert(names[d]) }
-            if userIDs[id] != 0 { tallies[id].user = names[userIDs[id]] }
+            for e in ehloIDs[id].values { tallies[id].ehloNames.insert(try names.text(e)) }
+            for d in domainIDs[id].values { tallies[id].senderDomains.insert(try names.text(d)) }
+            if userIDs[id] != 0 { tallies[id].user = try names.text(userIDs[id]) }
         }
         return (parties, tallies)
     }
@@ -187,14 +180,14 @@ public struct ImpactReport: Sendable {
     /// The listed parties (those in a category), each with its consequence: by category, then by
     /// the sessions that put them there (most first), then by address and connector.
     func entries(_ db: Snapshot) throws -> [Entry] {
-        var (parties, tallies) = try tally(db)
-        try parties.resolve(tallies.indices.filter { tallies[$0].category != nil }, in: db)
+        let names = try db.textLookup()
+        let (parties, tallies) = try tally(db, names: names)
         let policy = try ConnectorPolicy(db)
         let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
-        let listed = tallies.indices.compactMap { id -> Entry? in
+        let listed = try tallies.indices.compactMap { id -> Entry? in
             let t = tallies[id]
             guard let category = t.category else { return nil }
-            let party = parties.party(id)
+            let party = try parties.party(id, names: names)
             let evidence = ConnectorPolicy.Evidence(
                 user: t.user, certificate: t.certificate, domains: t.senderDomains.values + t.ehloNames.values)
             let (consequence, reason) = policy.decide(category, party: party, evidence: evidence, floor: floor, sessionsAtOrAbove: t.atOrAbove)

@@ -16,8 +16,8 @@ public struct Party: Hashable, Sendable {
 ///
 /// Rows must start with `server_id, log_type, connector_id, remote_id` (columns 0–3): a party is
 /// a few integers, and a query that selects no text of the party lets SQLite skip the views'
-/// dictionary joins for every row. The texts of the parties a report lists are read once each
-/// afterwards (``resolve(_:)``).
+/// dictionary joins for every row. The texts of the parties a report lists are read afterwards,
+/// once per id (``party(_:names:)``).
 struct PartyIndex {
     private struct Key: Hashable {
         var server: Int64
@@ -28,7 +28,6 @@ struct PartyIndex {
 
     private var ids: [Key: Int] = [:]
     private var keys: [Key] = []
-    private var texts: [Int64: String] = [:]
 
     var count: Int { keys.count }
 
@@ -49,23 +48,13 @@ struct PartyIndex {
     /// The number of the row's party when it was seen before, nil otherwise.
     func find(_ row: Snapshot.Cursor) -> Int? { ids[Self.key(row)] }
 
-    /// Reads the texts of the parties numbered `numbers` (one lookup per distinct id).
-    mutating func resolve(_ numbers: [Int], in db: Snapshot) throws {
-        var wanted = Set<Int64>()
-        for n in numbers {
-            let k = keys[n]
-            for id in [k.server, k.connector, k.remote] where texts[id] == nil { wanted.insert(id) }
-        }
-        texts.merge(try db.texts(wanted)) { a, _ in a }
-    }
-
-    /// Party `number`, whose texts ``resolve(_:in:)`` has read.
-    func party(_ number: Int) -> Party {
+    /// Party `number`, its texts read through `names`.
+    func party(_ number: Int, names: TextLookup) throws -> Party {
         let k = keys[number]
-        let remote = texts[k.remote] ?? ""
+        let remote = try names.text(k.remote)
         return Party(
-            server: texts[k.server] ?? "", logType: (k.send ? LogType.send : .receive).name,
-            connector: texts[k.connector] ?? "", remoteIP: remote.isEmpty ? nil : remote)
+            server: try names.text(k.server), logType: (k.send ? LogType.send : .receive).name,
+            connector: try names.text(k.connector), remoteIP: remote.isEmpty ? nil : remote)
     }
 }
 

@@ -1,4 +1,5 @@
 import LogScanner
+import Rollups
 import TLSSessions
 
 /// Text values and suites to their ids in the store's `dictionary` and `suite` tables (schema
@@ -47,20 +48,52 @@ final class DictionaryIDs {
         suites = [:]
     }
 
-    /// Stores every value of `values` the cache does not know yet, in byte order, before a
-    /// commit's rows are written: ids given in one commit then follow the texts' order, so the
-    /// views' lists (ordered by id) come out the same whichever order the inputs were merged in.
-    func store(_ values: inout [[UInt8]]) throws {
-        values.sort { $0.lexicographicallyPrecedes($1) }
-        for v in values { _ = try v.withUnsafeBytes { try id($0) } }
+    /// The store's ids for every value of `d`'s tables and every address of its keys. The values
+    /// the database does not have yet are stored first, in byte order, so that the ids one commit
+    /// gives follow the texts' order whichever order its inputs were merged in (the views' lists
+    /// are ordered by id). Text made from an address only when its id is not cached.
+    func ids(for d: RollupDelta) throws -> DeltaIDs {
+        var values = d.servers.values.map { Array($0.utf8) } + d.tables.connectors.values.map(\.bytes)
+            + d.tables.names.values.map(\.bytes) + d.tables.texts.values.map { Array($0.utf8) }
+        var newAddresses: [RemoteAddress] = []
+        var seen = Set<RemoteAddress>()
+        func address(_ a: RemoteAddress) {
+            guard addresses[a] == nil, seen.insert(a).inserted else { return }
+            newAddresses.append(a)
+            var text: [UInt8] = []
+            a.appendText(to: &text)
+            values.append(text)
+        }
+        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
+        for k in d.identityCounts.keys { address(k.fields.key.remote) }
+        for k in d.authFailures.keys { address(k.remote) }
+        // Refused logins' texts are looked up by the row; stored here so they are in order too.
+        for k in d.authFailures.keys {
+            values += [Array(k.server.utf8), k.connector.bytes, k.user.bytes, Array(k.mechanism.utf8), Array(k.error.utf8)]
+        }
+        if textIDs.count + values.count >= Self.limit { forget() }
+        let stored = try ids(values)
+        var next = 0
+        func take(_ n: Int) -> [Int64] {
+            defer { next += n }
+            return Array(stored[next..<next + n])
+        }
+        let servers = take(d.servers.values.count), connectors = take(d.tables.connectors.values.count)
+        let names = take(d.tables.names.values.count), texts = take(d.tables.texts.values.count)
+        for (a, id) in zip(newAddresses, take(newAddresses.count)) { addresses[a] = id }
+        return DeltaIDs(
+            servers: servers, connectors: connectors, names: names, texts: texts,
+            suites: try d.tables.negotiations.values.map { try id($0) })
     }
 
-    /// The address's text when its id is not cached yet (for ``store(_:)``).
-    func uncachedText(_ address: RemoteAddress) -> [UInt8]? {
-        if addresses[address] != nil { return nil }
-        var text: [UInt8] = []
-        address.appendText(to: &text)
-        return text
+    /// The ids of `values`, in their order; those the database does not have are stored in byte
+    /// order.
+    func ids(_ values: [[UInt8]]) throws -> [Int64] {
+        var result = [Int64](repeating: 0, count: values.count)
+        for i in values.indices.sorted(by: { values[$0].lexicographicallyPrecedes(values[$1]) }) {
+            result[i] = try values[i].withUnsafeBytes { try id($0) }
+        }
+        return result
     }
 
     /// The id of a text given as bytes (stored exactly as given, even when not UTF-8).
@@ -131,4 +164,18 @@ final class DictionaryIDs {
         statement.bind(7, n.keyExchange)
         statement.bind(8, n.keyExchangeBits)
     }
+}
+
+/// One delta's values as the store's ids, by the delta's own ids: what its keys are written with.
+struct DeltaIDs {
+    let servers: [Int64]
+    let connectors: [Int64]
+    let names: [Int64]
+    let texts: [Int64]
+    let suites: [Int64]
+
+    /// A name (EHLO, sender domain, user, certificate); 0, the empty text, when not logged.
+    func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
+    func text(_ id: Int32?) -> Int64 { id.map { texts[Int($0)] } ?? 0 }
+    func suite(_ id: Int32?) -> Int64 { id.map { suites[Int($0)] } ?? 0 }
 }

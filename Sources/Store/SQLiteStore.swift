@@ -129,7 +129,6 @@ public final class SQLiteStore: RollupStore {
 
     private func write(_ c: InputCommit) throws {
         let st = statements
-        try storeNewTexts(of: c.delta)
         try writeRollups(c.delta)
         for (k, t) in c.delta.unrecognized {
             row.removeAll()
@@ -194,40 +193,18 @@ public final class SQLiteStore: RollupStore {
         }
     }
 
-    /// Stores the texts of `d` the cache does not know yet, in byte order (`DictionaryIDs.store`).
-    private func storeNewTexts(of d: RollupDelta) throws {
-        var values = d.servers.values.map { Array($0.utf8) } + d.tables.connectors.values.map(\.bytes)
-            + d.tables.names.values.map(\.bytes) + d.tables.texts.values.map { Array($0.utf8) }
-        var seen = Set<RemoteAddress>()
-        func address(_ a: RemoteAddress) {
-            if let text = ids.uncachedText(a), seen.insert(a).inserted { values.append(text) }
-        }
-        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
-        for k in d.identityCounts.keys { address(k.fields.key.remote) }
-        for k in d.authFailures.keys {
-            address(k.remote)
-            values += [Array(k.server.utf8), k.connector.bytes, k.user.bytes, Array(k.mechanism.utf8), Array(k.error.utf8)]
-        }
-        try ids.store(&values)
-    }
-
-    /// The delta's values once each, then its keys as integers, 64 rows per statement.
+    /// The delta's values as the store's ids, then its keys as integers, 64 rows per statement.
     private func writeRollups(_ d: RollupDelta) throws {
         let st = statements
-        let servers = try d.servers.values.map { try ids.id($0) }
-        let connectors = try d.tables.connectors.values.map { try ids.id($0) }
-        let names = try d.tables.names.values.map { try ids.id($0) }
-        let texts = try d.tables.texts.values.map { try ids.id($0) }
-        let suites = try d.tables.negotiations.values.map { try ids.id($0) }
-        func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
+        let m = try ids.ids(for: d)
         for (prehashed, t) in d.sessionCounts {
             let k = prehashed.fields.key
             let remote = try ids.id(k.remote)
             try st.upsertSession.add { row in
-                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
+                appendParty(&row, k.day, m.servers[Int(prehashed.fields.server)], k.logType, m.connectors[Int(k.connector)], remote)
                 row.append(k.outcome.name)
-                row.append(k.negotiation.map { suites[Int($0)] } ?? 0)
-                row.append(k.error.map { texts[Int($0)] } ?? 0)
+                row.append(m.suite(k.negotiation))
+                row.append(m.text(k.error))
                 row.append(k.activity.name)
                 row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
                 Self.appendTally(&row, t)
@@ -238,14 +215,14 @@ public final class SQLiteStore: RollupStore {
             let k = prehashed.fields.key
             let remote = try ids.id(k.remote)
             try st.upsertIdentity.add { row in
-                appendParty(&row, k.day, servers[Int(prehashed.fields.server)], k.logType, connectors[Int(k.connector)], remote)
+                appendParty(&row, k.day, m.servers[Int(prehashed.fields.server)], k.logType, m.connectors[Int(k.connector)], remote)
                 row.append(k.outcome.name)
                 row.append(k.protocolVersion?.name ?? "")
-                row.append(name(k.ehlo))
-                row.append(name(k.senderDomain))
-                row.append(name(k.authUser))
-                row.append(name(k.certificateSubject))
-                row.append(name(k.certificateThumbprint))
+                row.append(m.name(k.ehlo))
+                row.append(m.name(k.senderDomain))
+                row.append(m.name(k.authUser))
+                row.append(m.name(k.certificateSubject))
+                row.append(m.name(k.certificateThumbprint))
                 Self.appendTally(&row, t)
             }
         }

@@ -109,16 +109,8 @@ public struct Snapshot {
         public func bytes(_ i: Int32) -> [UInt8] { statement.bytes(i) }
     }
 
-    /// The texts of stored ids (the `texts` view), read once each: reports group rows by the
-    /// views' id columns and turn only the groups they show into text.
-    public func texts(_ ids: Set<Int64>) throws -> [Int64: String] {
-        let lookup = try textLookup()
-        var result: [Int64: String] = [:]
-        for id in ids { result[id] = try lookup.text(id) }
-        return result
-    }
-
-    /// A cache of id → text over this snapshot, for rows read by id one at a time.
+    /// Texts of stored ids over this snapshot, each read once: reports group rows by the views'
+    /// id columns and turn only the groups they show into text.
     public func textLookup() throws -> TextLookup { try TextLookup(db) }
 
     /// `select` (a plain SELECT on a view) as a subquery SQLite will not merge into an enclosing

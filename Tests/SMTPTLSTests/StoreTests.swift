@@ -221,9 +221,10 @@ extension StoreTests {
         let db = store.db
         let ids = try DictionaryIDs(db)
         #expect(try ids.id("") == 0)
-        var values: [[UInt8]] = [Array("mail.b.example".utf8), Array("mail.a.example".utf8), [0xFF, 0x41]]
-        try db.transaction { try ids.store(&values) }
+        let values: [[UInt8]] = [Array("mail.b.example".utf8), Array("mail.a.example".utf8), [0xFF, 0x41]]
+        let stored = try db.transaction { try ids.ids(values) }
         let a = try ids.id("mail.a.example"), b = try ids.id("mail.b.example")
+        #expect(stored == [b, a, try ids.id(ByteString([0xFF, 0x41]))], "ids in the order asked")
         #expect(a < b, "new texts in byte order")
         let raw = try ids.id(ByteString([0xFF, 0x41]))
         #expect(raw > b, "bytes that are not UTF-8 are stored as they are, after ASCII")

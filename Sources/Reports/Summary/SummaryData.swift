@@ -150,14 +150,16 @@ extension SummaryData {
         totals.sessions = outcomes.reduce(0) { $0 + $1.sessions }
         totals.failedSessions = outcomes.first { $0.name == OutcomeKind.failed.name }?.sessions ?? 0
 
-        let protocols = pass.protocols.map { Count(name: $0.key, sessions: $0.value) }.sorted { order($0.name) < order($1.name) }
-        let connectorNames = try db.texts(Set(pass.mix.keys))
+        /// Sessions by protocol name, in chart order.
+        func protocolCounts(_ counts: [String: Int64]) -> [Count] {
+            counts.map { Count(name: $0.key, sessions: $0.value) }.sorted { order($0.name) < order($1.name) }
+        }
+        let protocols = protocolCounts(pass.protocols)
+        let names = try db.textLookup()
         var mix: [Mix] = []
         for (connector, directions) in pass.mix {
             for (direction, counts) in directions {
-                mix.append(Mix(
-                    connector: connectorNames[connector] ?? "", direction: direction,
-                    protocols: counts.map { Count(name: $0.key, sessions: $0.value) }.sorted { order($0.name) < order($1.name) }))
+                mix.append(Mix(connector: try names.text(connector), direction: direction, protocols: protocolCounts(counts)))
             }
         }
         mix.sort { ($0.direction, $0.connector) < ($1.direction, $1.connector) }
@@ -307,7 +309,7 @@ extension SummaryData {
             first: days.flatMap { $0[0] == .null ? nil : $0.text(0) }, last: days.flatMap { $0[1] == .null ? nil : $0.text(1) },
             count: days?.int(2) ?? 0)
 
-        let trend = pass.trend.mapValues { counts in counts.map { Count(name: $0.key, sessions: $0.value) } }
+        let trend = pass.trend.mapValues(protocolCounts)
         var data = SummaryData(
             since: since.description, until: until.description,
             generatedAt: Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000)),
@@ -316,7 +318,7 @@ extension SummaryData {
             outcomes: outcomes, protocols: protocols, mix: mix, legacy: legacyList, newLegacy: newLegacy, upgraded: upgraded,
             plaintext: plaintext, failures: failures, authFailures: authFailures, weakSuites: weak,
             coverage: coverage.values.sorted { ($0.server, $0.direction, $0.day) < ($1.server, $1.direction, $1.day) },
-            trend: trend.keys.sorted().map { DayShare(day: $0, protocols: trend[$0]!.sorted { order($0.name) < order($1.name) }) })
+            trend: trend.keys.sorted().map { DayShare(day: $0, protocols: trend[$0]!) })
         data.consequences = try consequences(db, since: since, until: until)
         var readiness = ReadinessReport(asOf: until, now: Int64(Date().timeIntervalSince1970 * 1000))
         readiness.lookBack = 0  // the summary's table covers the 30-day trend; a year's scan is `readiness`'s

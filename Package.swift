@@ -10,7 +10,9 @@ let package = Package(
         .executable(name: "smtptls", targets: ["smtptls"]),
         .library(
             name: "SMTPTLSKit",
-            targets: ["ByteInput", "LogScanner", "TLSSessions", "Rollups", "Ingest", "Store", "Reports", "LogGenerator"]),
+            targets: [
+                "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Ingest", "Store", "PostgresStore", "Reports", "LogGenerator",
+            ]),
         // What the fuzz targets check, shared by Fuzz/ (libFuzzer) and the regression replay test.
         .library(name: "SMTPTLSFuzzChecks", targets: ["FuzzChecks"]),
     ],
@@ -31,6 +33,9 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
 
         // Bytes in: mapped files, read() fallback, decompressors, archives.
         .target(name: "ByteInput", dependencies: ["CZstd", "CInflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
@@ -44,6 +49,8 @@ let package = Package(
         // Connector configuration out of PowerShell exports (JSON or CSV).
         .target(name: "Connectors", dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")]),
         .target(name: "Store", dependencies: ["CSQLite", "Rollups", "Connectors"]),
+        // PostgreSQL for a fleet's collectors: the same rollups and public views, through libpq.
+        .target(name: "PostgresStore", dependencies: ["CLibPQ", "Store", "Rollups"]),
         // Tables, CSV and JSON for people and scripts.
         .target(name: "Reports", dependencies: ["Store", "LogScanner", "TLSSessions", "Connectors"]),
         // Deterministic synthetic logs with ground truth.
@@ -55,18 +62,18 @@ let package = Package(
         .target(
             name: "SMTPTLSCLI",
             dependencies: [
-                "Ingest", "Store", "Reports", "LogGenerator", "LogScanner", "TLSSessions", "Connectors",
+                "Ingest", "Store", "PostgresStore", "Reports", "LogGenerator", "LogScanner", "TLSSessions", "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "smtptls", dependencies: ["SMTPTLSCLI"]),
 
-        .target(name: "TestSupport", dependencies: ["LogGenerator", "Store"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LogGenerator", "Store", "PostgresStore"], path: "Tests/TestSupport"),
         .target(name: "FuzzChecks", dependencies: ["ByteInput", "LogScanner", "TLSSessions"], path: "Tests/FuzzChecks"),
         .testTarget(
             name: "SMTPTLSTests",
             dependencies: [
                 "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store", "Reports", "LogGenerator",
-                "Ingest", "SMTPTLSCLI", "TestSupport", "FuzzChecks", "CByteSearch", "Connectors",
+                "Ingest", "SMTPTLSCLI", "TestSupport", "FuzzChecks", "CByteSearch", "Connectors", "PostgresStore",
             ]),
     ]
 )

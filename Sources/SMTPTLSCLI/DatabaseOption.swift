@@ -1,10 +1,13 @@
 import ArgumentParser
+import PostgresStore
 import Foundation
 import Store
 
 /// `--db PATH`, else `$SMTPTLS_DB`, else `smtptls.sqlite` in the current directory.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: "SQLite database (default: $SMTPTLS_DB or ./smtptls.sqlite).")
+    @Option(
+        name: .customLong("db"),
+        help: "SQLite database file, or a PostgreSQL URL (postgres://…) for ingest and query (default: $SMTPTLS_DB or ./smtptls.sqlite).")
     var path: String?
 
     var resolved: String {
@@ -18,6 +21,10 @@ struct DatabaseOption: ParsableArguments {
     var forReading: String {
         get throws {
             let path = resolved
+            if PostgresURL.matches(path) {
+                throw PostgresError(
+                    "this report reads SQLite only for now; against PostgreSQL use `smtptls query` or SQL on the views (docs/operations.md)")
+            }
             let location = DatabaseLocation(path: path)
             try location.checkReadable()
             if location.needsImmutableRead {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Ingest
+import PostgresStore
+import Rollups
 import Store
 
 extension SMTPTLSCommand {
@@ -44,7 +46,8 @@ extension SMTPTLSCommand {
 
         func run() throws {
             let db = database.resolved
-            try DatabaseLocation(path: db).checkWritable()
+            let postgres = PostgresURL.matches(db)
+            if !postgres { try DatabaseLocation(path: db).checkWritable() }
             var options = input.ingestOptions
             options.sessionTimeout = Int64(sessionTimeout) * 60_000
             options.finalizeOpenSessions = finalizeOpen
@@ -55,12 +58,17 @@ extension SMTPTLSCommand {
                 for (path, message) in discovery.problems { FileHandleOutput.standardError("error: \(path): \(message)") }
                 throw ExitCode(1)
             }
-            let lock = try IngestLock(database: db) {
+            // SQLite: a lock file beside the database; PostgreSQL: an advisory lock in the server.
+            let lock = postgres ? nil : try IngestLock(database: db) {
                 FileHandleOutput.standardError("waiting for another smtptls ingest on \(db) to finish…")
             }
             defer { withExtendedLifetime(lock) {} }
             if let warning = discovery.unlabeledWarning, !quiet { FileHandleOutput.standardError(warning) }
-            let store = try SQLiteStore(path: db)
+            let store: any RollupStore = try postgres
+                ? PostgresStore(url: db) {
+                    FileHandleOutput.standardError("waiting for another smtptls ingest into \(PostgresURL.redacted(db)) to finish…")
+                }
+                : SQLiteStore(path: db)
             InterruptNotice.install()
             let progress = ProgressDisplay(
                 totalBytes: discovery.inputs.reduce(0) { $0 + $1.size }, quiet: quiet, verbose: verbose)
@@ -69,7 +77,7 @@ extension SMTPTLSCommand {
             let summary = try pipeline.run(discovery)
             progress.clear()
             if !quiet {
-                FileHandleOutput.standardError(summary.render() + "\ndatabase: \(db)")
+                FileHandleOutput.standardError(summary.render() + "\ndatabase: \(PostgresURL.redacted(db))")
             } else {
                 for (path, message) in summary.errors { FileHandleOutput.standardError("error: \(path): \(message)") }
             }

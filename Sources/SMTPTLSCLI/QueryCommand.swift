@@ -1,4 +1,5 @@
 import ArgumentParser
+import PostgresStore
 import Reports
 import LogScanner
 import Store
@@ -29,8 +30,11 @@ extension SMTPTLSCommand {
         }
 
         func run() throws {
+            let db = database.resolved
             try printReport(output.format) {
-                ResultTable(try ReadOnlyQuery(path: database.forReading).run(sql, timeout: timeout))
+                PostgresURL.matches(db)
+                    ? ResultTable(try PostgresQuery.run(url: db, sql, timeout: timeout))
+                    : ResultTable(try ReadOnlyQuery(path: database.forReading).run(sql, timeout: timeout))
             }
         }
     }

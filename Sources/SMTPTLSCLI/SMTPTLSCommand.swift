@@ -1,4 +1,5 @@
 import ArgumentParser
+import PostgresStore
 import Store
 
 /// The `smtptls` command: subcommands over the library targets.
@@ -53,6 +54,9 @@ public struct SMTPTLSCommand: ParsableCommand {
         } catch let error as ExitCode {
             Self.exit(withError: error)
         } catch let error as StoreError {
+            FileHandleOutput.standardError("error: \(error)")
+            Self.exit(withError: ExitCode(1))
+        } catch let error as PostgresError {
             FileHandleOutput.standardError("error: \(error)")
             Self.exit(withError: ExitCode(1))
         } catch let error as OutputFile.Problem {

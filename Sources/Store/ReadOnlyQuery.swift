@@ -10,6 +10,11 @@ public struct ReadOnlyQuery {
     public struct Result: Sendable {
         public var columns: [String]
         public var rows: [[SQLValue]]
+
+        public init(columns: [String], rows: [[SQLValue]]) {
+            self.columns = columns
+            self.rows = rows
+        }
     }
 
     public let path: String

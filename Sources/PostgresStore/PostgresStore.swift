@@ -1,0 +1,279 @@
+import Foundation
+import LogScanner
+import Rollups
+import Store
+import TLSSessions
+
+/// The PostgreSQL implementation of ``RollupStore``, for many collectors writing to one database
+/// (docs/operations.md, "Many collectors, one PostgreSQL").
+///
+/// The layout is SQLite's schema version 6 (texts and suites by id, rollups keyed by integers)
+/// and the public views are the same text (`Schema.views(.postgres)`). A commit is one
+/// transaction of a few statements: the commit's new texts in one `INSERT … SELECT unnest(…)`,
+/// then each rollup as column arrays unpacked by `unnest` into one `INSERT … ON CONFLICT DO
+/// UPDATE` — one round trip per table, not per row.
+///
+/// Collectors take turns: opening the store takes a session-level advisory lock, held until the
+/// connection closes (a killed collector's lock goes with its connection, and its open
+/// transaction is rolled back). The ledger and the open sessions are therefore read by each
+/// collector after the previous one committed its last input, so an input another collector
+/// already took is skipped and a session that crosses files is joined whichever collector reads
+/// the next file.
+public final class PostgresStore: RollupStore {
+    public let db: PostgresConnection
+    /// `dictionary.id` by text, filled as commits meet texts (bounded like SQLite's cache).
+    private var textIDs: [String: Int64] = [:]
+    private var suiteIDs: [Negotiation: Int64] = [:]
+    static let cacheLimit = 250_000
+    /// The advisory lock every ingest into the database holds (an arbitrary constant: "smtptls").
+    static let ingestLock: Int64 = 0x736D_7470_746C_73
+
+    /// Connects to `url`, waits for any other collector's turn to end (saying so through
+    /// `waiting`), then creates or upgrades the schema.
+    public init(url: String, attempts: Int = 4, waiting: () -> Void = {}) throws {
+        db = try PostgresConnection(url: url, attempts: attempts)
+        let free = try db.query("SELECT pg_try_advisory_lock($1)", [String(Self.ingestLock)]).rows.first?[0] == "t"
+        if !free {
+            waiting()
+            try db.query("SELECT pg_advisory_lock($1)", [String(Self.ingestLock)])
+        }
+        try PostgresSchema.migrate(db)
+    }
+
+    public func loadOpenSessions() throws -> [SessionFragment] {
+        try db.query("SELECT state FROM open_sessions ORDER BY last_seen, session_id").rows.map {
+            try OpenSessionCodec.decode($0[0] ?? "")
+        }
+    }
+
+    public func loadLedger() throws -> [UInt64: LedgerEntry] {
+        let rows = try db.query("""
+            SELECT fingerprint, server, path, member, size, mtime, consumed_bytes, records, malformed_rows
+            FROM ingested_inputs
+            """).rows
+        var result: [UInt64: LedgerEntry] = [:]
+        for r in rows {
+            guard let fp = UInt64(r[0] ?? "", radix: 16) else { continue }
+            func int(_ i: Int) -> Int64 { Int64(r[i] ?? "") ?? 0 }
+            result[fp] = LedgerEntry(
+                fingerprint: fp, server: r[1] ?? "", path: r[2] ?? "", member: r[3] ?? "", size: UInt64(max(0, int(4))),
+                modificationTime: int(5), consumedBytes: UInt64(max(0, int(6))), records: int(7), malformedRows: int(8))
+        }
+        return result
+    }
+
+    public func commit(_ commit: InputCommit) throws {
+        do {
+            try db.transaction { try write(commit) }
+        } catch {
+            // Ids inserted by the rolled-back transaction are gone from the database.
+            textIDs = [:]
+            suiteIDs = [:]
+            throw error
+        }
+    }
+
+    // MARK: Writing one commit
+
+    private func write(_ c: InputCommit) throws {
+        let rows = RollupRows(c.delta)
+        try storeTexts(rows.texts)
+        try upsertSessions(rows)
+        try upsertIdentities(rows)
+        try upsertAuthFailures(rows)
+        for (k, t) in c.delta.unrecognized {
+            try db.query("""
+                INSERT INTO unrecognized_tls (server, log_type, text, occurrences, first_seen, last_seen)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (server, log_type, text) DO UPDATE SET
+                  occurrences = unrecognized_tls.occurrences + excluded.occurrences,
+                  first_seen = LEAST(unrecognized_tls.first_seen, excluded.first_seen),
+                  last_seen = GREATEST(unrecognized_tls.last_seen, excluded.last_seen)
+                """, [k.server, k.logType.name, String(postgresText: Array(k.text.utf8)), String(t.sessions), String(t.firstSeen), String(t.lastSeen)])
+        }
+        if !c.delta.coverage.isEmpty {
+            var server = PostgresArray(), logType = PostgresArray(), hour = PostgresArray(), sessions = PostgresArray()
+            for (k, n) in c.delta.coverage {
+                server.append(k.server)
+                logType.append(k.logType.name)
+                hour.append(UTCHour(number: k.hour).description)
+                sessions.append(n)
+            }
+            try db.query("""
+                INSERT INTO coverage (server, log_type, hour, sessions)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+                ON CONFLICT (server, log_type, hour) DO UPDATE SET sessions = coverage.sessions + excluded.sessions
+                """, [server.text, logType.text, hour.text, sessions.text])
+        }
+        for f in c.openSessions.upserted {
+            try db.query("""
+                INSERT INTO open_sessions (server, log_type, connector, session_id, last_seen, state, remote_ip, protocol)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (server, log_type, connector, session_id) DO UPDATE SET last_seen = excluded.last_seen,
+                  state = excluded.state, remote_ip = excluded.remote_ip, protocol = excluded.protocol
+                """, [
+                    f.key.server, f.key.logType.name, String(postgresText: f.key.connector.bytes), f.key.sessionIDText,
+                    String(f.lastTime), try OpenSessionCodec.encode(f), f.remote.description,
+                    f.negotiation?.protocolVersion.name ?? "",
+                ])
+        }
+        for key in c.openSessions.deleted {
+            try db.query(
+                "DELETE FROM open_sessions WHERE server = $1 AND log_type = $2 AND connector = $3 AND session_id = $4",
+                [key.server, key.logType.name, String(postgresText: key.connector.bytes), key.sessionIDText])
+        }
+        let now = Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000))
+        for l in c.ledger {
+            try db.query("""
+                INSERT INTO ingested_inputs (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
+                                             malformed_rows, first_ingested, last_ingested)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                ON CONFLICT (fingerprint) DO UPDATE SET server = excluded.server, path = excluded.path,
+                  member = excluded.member, size = excluded.size, mtime = excluded.mtime,
+                  consumed_bytes = excluded.consumed_bytes, records = excluded.records,
+                  malformed_rows = excluded.malformed_rows, last_ingested = excluded.last_ingested
+                """, [
+                    SQLiteStore.hex(l.fingerprint), l.server, String(postgresText: Array(l.path.utf8)),
+                    String(postgresText: Array(l.member.utf8)), String(l.size), String(l.modificationTime),
+                    String(l.consumedBytes), String(l.records), String(l.malformedRows), now,
+                ])
+        }
+        for m in c.malformedSamples {
+            try db.query("""
+                INSERT INTO malformed_rows (fingerprint, path, member, line, reason, excerpt) VALUES ($1, $2, $3, $4, $5, $6)
+                """, [
+                    SQLiteStore.hex(m.fingerprint), String(postgresText: Array(m.path.utf8)),
+                    String(postgresText: Array(m.member.utf8)), String(m.line), m.reason, String(postgresText: Array(m.excerpt.utf8)),
+                ])
+        }
+    }
+
+    /// Stores the texts the database does not have yet (in byte order, as SQLite does) and
+    /// caches every id.
+    private func storeTexts(_ texts: Set<String>) throws {
+        if textIDs.count + texts.count > Self.cacheLimit { textIDs = [:] }
+        let missing = texts.filter { !$0.isEmpty && textIDs[$0] == nil }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        textIDs[""] = 0
+        guard !missing.isEmpty else { return }
+        var array = PostgresArray()
+        for t in missing { array.append(t) }
+        try db.query("""
+            INSERT INTO dictionary (value) SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS n (v, i) ORDER BY i
+            ON CONFLICT (value) DO NOTHING
+            """, [array.text])
+        for r in try db.query("SELECT id, value FROM dictionary WHERE value = ANY ($1::text[])", [array.text]).rows {
+            if let id = Int64(r[0] ?? ""), let value = r[1] { textIDs[value] = id }
+        }
+    }
+
+    private func id(_ text: String) throws -> Int64 {
+        guard let id = textIDs[text] else {
+            throw PostgresError("the dictionary of the PostgreSQL database at \(db.location) lost a text it had a moment ago")
+        }
+        return id
+    }
+
+    private func suite(_ n: Negotiation?) throws -> Int64 {
+        guard let n else { return 0 }
+        if let id = suiteIDs[n] { return id }
+        let values = [
+            n.protocolVersion.name, n.role.rawValue, n.cipher, String(n.cipherBits), n.mac, String(n.macBits),
+            n.keyExchange, String(n.keyExchangeBits),
+        ]
+        try db.query("""
+            INSERT INTO suite (protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+            """, values)
+        let found = try db.query("""
+            SELECT id FROM suite WHERE protocol = $1 AND role = $2 AND cipher = $3 AND cipher_bits = $4 AND mac = $5
+              AND mac_bits = $6 AND key_exchange = $7 AND key_exchange_bits = $8
+            """, values).rows.first?[0].flatMap { Int64($0) }
+        guard let found else { throw PostgresError("the suite table of the PostgreSQL database at \(db.location) lost a row") }
+        suiteIDs[n] = found
+        return found
+    }
+
+    /// `INSERT … SELECT * FROM unnest(columns…) ON CONFLICT (key) DO UPDATE` adding the tallies.
+    private func upsert(_ table: String, _ columns: [(name: String, type: String)], key: [String], _ arrays: [PostgresArray]) throws {
+        guard let first = arrays.first, first.count > 0 else { return }
+        let names = columns.map { $0.name == "user" ? "\"user\"" : $0.name }
+        let unnest = columns.indices.map { "$\($0 + 1)::\(columns[$0].type)[]" }.joined(separator: ", ")
+        try db.query("""
+            INSERT INTO \(table) (\(names.joined(separator: ", ")), sessions, first_seen, last_seen)
+            SELECT * FROM unnest(\(unnest), $\(columns.count + 1)::bigint[], $\(columns.count + 2)::bigint[], $\(columns.count + 3)::bigint[])
+            ON CONFLICT (\(key.map { $0 == "user" ? "\"user\"" : $0 }.joined(separator: ", "))) DO UPDATE SET
+              sessions = \(table).sessions + excluded.sessions,
+              first_seen = LEAST(\(table).first_seen, excluded.first_seen),
+              last_seen = GREATEST(\(table).last_seen, excluded.last_seen)
+            """, arrays.map(\.text))
+    }
+
+    private func upsertSessions(_ rows: RollupRows) throws {
+        let columns: [(name: String, type: String)] = [
+            ("day", "text"), ("server", "bigint"), ("log_type", "text"), ("connector", "bigint"), ("remote_ip", "bigint"),
+            ("outcome", "text"), ("suite", "bigint"), ("error", "bigint"), ("activity", "text"), ("protocol", "text"),
+        ]
+        var a = [PostgresArray](repeating: PostgresArray(), count: columns.count + 3)
+        for (k, t) in rows.sessions {
+            a[0].append(k.day)
+            a[1].append(try id(k.server))
+            a[2].append(k.logType)
+            a[3].append(try id(k.connector))
+            a[4].append(try id(k.remote))
+            a[5].append(k.outcome)
+            a[6].append(try suite(k.negotiation))
+            a[7].append(try id(k.error))
+            a[8].append(k.activity)
+            a[9].append(k.negotiation?.protocolVersion.name ?? "")
+            Self.append(t, to: &a, at: columns.count)
+        }
+        try upsert("session_rollup", columns, key: columns.dropLast().map(\.name), a)
+    }
+
+    private func upsertIdentities(_ rows: RollupRows) throws {
+        let columns: [(name: String, type: String)] = [
+            ("day", "text"), ("server", "bigint"), ("log_type", "text"), ("connector", "bigint"), ("remote_ip", "bigint"),
+            ("outcome", "text"), ("protocol", "text"), ("ehlo", "bigint"), ("sender_domain", "bigint"), ("auth_user", "bigint"),
+            ("cert_subject", "bigint"), ("cert_thumbprint", "bigint"),
+        ]
+        var a = [PostgresArray](repeating: PostgresArray(), count: columns.count + 3)
+        for (k, t) in rows.identities {
+            a[0].append(k.day)
+            a[1].append(try id(k.server))
+            a[2].append(k.logType)
+            a[3].append(try id(k.connector))
+            a[4].append(try id(k.remote))
+            a[5].append(k.outcome)
+            a[6].append(k.protocolName)
+            for (i, name) in k.names.enumerated() { a[7 + i].append(try id(name)) }
+            Self.append(t, to: &a, at: columns.count)
+        }
+        try upsert("identity_rollup", columns, key: columns.map(\.name), a)
+    }
+
+    private func upsertAuthFailures(_ rows: RollupRows) throws {
+        let columns: [(name: String, type: String)] = [
+            ("day", "text"), ("server", "bigint"), ("log_type", "text"), ("connector", "bigint"), ("remote_ip", "bigint"),
+            ("user", "bigint"), ("mechanism", "bigint"), ("error", "bigint"),
+        ]
+        var a = [PostgresArray](repeating: PostgresArray(), count: columns.count + 3)
+        for (k, t) in rows.authFailures {
+            a[0].append(k.day)
+            a[1].append(try id(k.server))
+            a[2].append(k.logType)
+            a[3].append(try id(k.connector))
+            a[4].append(try id(k.remote))
+            a[5].append(try id(k.user))
+            a[6].append(try id(k.mechanism))
+            a[7].append(try id(k.error))
+            Self.append(t, to: &a, at: columns.count)
+        }
+        try upsert("auth_failure_rollup", columns, key: columns.map(\.name), a)
+    }
+
+    private static func append(_ t: Tally, to a: inout [PostgresArray], at i: Int) {
+        a[i].append(t.sessions)
+        a[i + 1].append(t.firstSeen)
+        a[i + 2].append(t.lastSeen)
+    }
+}

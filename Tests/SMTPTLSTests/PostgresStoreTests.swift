@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+import PostgresStore
+import Store
+import Testing
+import TestSupport
+
+/// PostgreSQL as the store (issue #15), against a cluster the tests start themselves
+/// (`PostgresCluster`): the same inputs give the same public views as SQLite, re-ingesting counts
+/// nothing twice, collectors running at once never double-count, and errors name the server
+/// without a password.
+@Suite("PostgreSQL: many collectors, one database, the same views", .serialized)
+struct PostgresStoreTests {
+    static let views = """
+        negotiations plaintext_sessions tls_failures senders legacy_senders auth_failures identities suites \
+        unfinished_sessions hourly_coverage connectors connector_history domain_secure_domains
+        """.split(separator: " ").map(String.init)
+
+    /// A view's rows as text, sorted, without the id columns (ids depend on the order texts
+    /// were first stored in, which differs between stores and between collectors).
+    static func rows(_ result: ReadOnlyQuery.Result) -> [String] {
+        let keep = result.columns.indices.filter { !result.columns[$0].hasSuffix("_id") && result.columns[$0] != "id" }
+        return result.rows.map { row in keep.map { "\(row[$0])" }.joined(separator: "|") }.sorted()
+    }
+
+    static func sqliteViews(_ path: String) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for v in views { result[v] = rows(try ReadOnlyQuery(path: path).run("SELECT * FROM \(v)", timeout: 0)) }
+        return result
+    }
+
+    static func postgresViews(_ url: String) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for v in views { result[v] = rows(try PostgresQuery.run(url: url, "SELECT * FROM \(v)", timeout: 0)) }
+        return result
+    }
+
+    static var sampleLogs: String { SampleLogsTests.repository.appendingPathComponent("SampleLogs").path }
+
+    @Test("SampleLogs into PostgreSQL and into SQLite: every public view holds the same rows; a second ingest adds nothing")
+    func sameViewsAsSQLite() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, Self.sampleLogs]).status == 0)
+        let first = try Binary.run(["ingest", "--db", url, Self.sampleLogs])
+        #expect(first.status == 0, "\(first.stderr)")
+        let expected = try Self.sqliteViews(sqlite)
+        let stored = try Self.postgresViews(url)
+        #expect(expected["negotiations"]!.count > 50 && expected["legacy_senders"]!.count > 5)
+        for v in Self.views { #expect(stored[v] == expected[v], "view \(v)") }
+        // The ledger: each input once, and a rerun skips them all.
+        let again = try Binary.run(["ingest", "--db", url, Self.sampleLogs])
+        #expect(again.status == 0)
+        #expect(try Self.postgresViews(url) == stored)
+        let ledger = try PostgresQuery.run(url: url, "SELECT COUNT(*), COUNT(DISTINCT fingerprint) FROM ingest_log", timeout: 0)
+        #expect(ledger.rows[0][0] == ledger.rows[0][1])
+        #expect(ledger.rows[0][0] == (try ReadOnlyQuery(path: sqlite).run("SELECT COUNT(*) FROM ingest_log", timeout: 0)).rows[0][0])
+    }
+
+    @Test("collectors at once on overlapping inputs: they take turns, sessions across runs are joined, nothing counted twice")
+    func collectorsAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, Self.sampleLogs]).status == 0)
+        let ex01 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX01").path
+        let ex10 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX10").path
+        // Three collectors, started together: one per server and one with everything.
+        let runs = [[ex01], [ex10], [Self.sampleLogs]]
+        let results = Mutex<[(Int32, String)]>([])
+        DispatchQueue.concurrentPerform(iterations: runs.count) { i in
+            let r = try? Binary.run(["ingest", "-q", "--db", url] + runs[i])
+            results.withLock { $0.append((r?.status ?? -1, r?.stderr ?? "did not run")) }
+        }
+        let finished = results.withLock { $0 }
+        #expect(finished.count == runs.count)
+        for (status, stderr) in finished { #expect(status == 0, "\(stderr)") }
+        #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
+    }
+
+    @Test("errors: an unreachable server is named without its password; reports not yet on PostgreSQL say so; query is read-only")
+    func errors() throws {
+        let r = try Binary.run(["ingest", "--db", "postgres://collector:s3cret@127.0.0.1:1/fleet", Self.sampleLogs],
+                               environment: ["PGCONNECT_TIMEOUT": "2"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("127.0.0.1") && r.stderr.contains("cannot connect to PostgreSQL"))
+        #expect(!r.stderr.contains("s3cret") && !r.stdout.contains("s3cret"))
+        #expect(PostgresURL.redacted("postgres://u:pw@h:5432/db?sslmode=require&password=pw") == "postgres://u@h:5432/db?sslmode=require")
+
+        let url = try PostgresCluster.database()
+        #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
+        let report = try Binary.run(["legacy", "--db", url])
+        #expect(report.status == 1 && report.stderr.contains("SQLite only"))
+        let write = try Binary.run(["query", "--db", url, "DELETE FROM session_rollup"])
+        #expect(write.status == 1 && write.stderr.contains("read-only"))
+        let count = try PostgresQuery.run(url: url, "SELECT COUNT(*) FROM negotiations", timeout: 0)
+        #expect(count.rows[0][0] != .integer(0))
+    }
+}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages smtptls builds and tests with, when missing (Debian/Ubuntu).
-#   libzstd-dev, libsqlite3-dev, zlib1g-dev: the C libraries (found by pkg-config)
+#   libzstd-dev, libsqlite3-dev, zlib1g-dev, libpq-dev: the C libraries (found by pkg-config)
 #   pkg-config: how SwiftPM finds them;  gzip, zstd, tar: the tests build fixtures with them
+#   --postgresql-server: also PostgreSQL's server (`postgresql`), which the tests start a
+#   throwaway cluster of (scripts/postgres-test-cluster.sh); the tool itself never needs it
 set -euo pipefail
 
 missing=()
@@ -13,8 +15,12 @@ if command -v pkg-config >/dev/null 2>&1; then
   pkg-config --exists libzstd || missing+=(libzstd-dev)
   pkg-config --exists sqlite3 || missing+=(libsqlite3-dev)
   pkg-config --exists zlib || missing+=(zlib1g-dev)
+  pkg-config --exists libpq || missing+=(libpq-dev)
 else
-  missing+=(libzstd-dev libsqlite3-dev zlib1g-dev)
+  missing+=(libzstd-dev libsqlite3-dev zlib1g-dev libpq-dev)
+fi
+if [ "${1:-}" = --postgresql-server ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

@@ -215,11 +215,7 @@ public final class PostgresStore: RollupStore {
         ]
         var a = [PostgresArray](repeating: PostgresArray(), count: columns.count + 3)
         for (k, t) in rows.sessions {
-            a[0].append(k.day)
-            a[1].append(try id(k.server))
-            a[2].append(k.logType)
-            a[3].append(try id(k.connector))
-            a[4].append(try id(k.remote))
+            try appendParty(&a, k.day, k.server, k.logType, k.connector, k.remote)
             a[5].append(k.outcome)
             a[6].append(try suite(k.negotiation))
             a[7].append(try id(k.error))
@@ -238,11 +234,7 @@ public final class PostgresStore: RollupStore {
         ]
         var a = [PostgresArray](repeating: PostgresArray(), count: columns.count + 3)
         for (k, t) in rows.identities {
-            a[0].append(k.day)
-            a[1].append(try id(k.server))
-            a[2].append(k.logType)
-            a[3].append(try id(k.connector))
-            a[4].append(try id(k.remote))
+            try appendParty(&a, k.day, k.server, k.logType, k.connector, k.remote)
             a[5].append(k.outcome)
             a[6].append(k.protocolName)
             for (i, name) in k.names.enumerated() { a[7 + i].append(try id(name)) }
@@ -258,17 +250,24 @@ public final class PostgresStore: RollupStore {
         ]
         var a = [PostgresArray](repeating: PostgresArray(), count: columns.count + 3)
         for (k, t) in rows.authFailures {
-            a[0].append(k.day)
-            a[1].append(try id(k.server))
-            a[2].append(k.logType)
-            a[3].append(try id(k.connector))
-            a[4].append(try id(k.remote))
+            try appendParty(&a, k.day, k.server, k.logType, k.connector, k.remote)
             a[5].append(try id(k.user))
             a[6].append(try id(k.mechanism))
             a[7].append(try id(k.error))
             Self.append(t, to: &a, at: columns.count)
         }
         try upsert("auth_failure_rollup", columns, key: columns.map(\.name), a)
+    }
+
+    /// The first five columns of every rollup: day, then the ids of server, connector, address.
+    private func appendParty(
+        _ a: inout [PostgresArray], _ day: String, _ server: String, _ logType: String, _ connector: String, _ remote: String
+    ) throws {
+        a[0].append(day)
+        a[1].append(try id(server))
+        a[2].append(logType)
+        a[3].append(try id(connector))
+        a[4].append(try id(remote))
     }
 
     private static func append(_ t: Tally, to a: inout [PostgresArray], at i: Int) {

@@ -4,10 +4,6 @@ import Store
 import Testing
 import TestSupport
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 @Suite("Crash consistency: a killed ingest, then a rerun, gives the clean totals")
 struct CrashConsistencyTests {
     @Test("SIGKILL at random moments, rerun to completion: integrity ok and totals identical to one clean run")
@@ -25,21 +21,8 @@ struct CrashConsistencyTests {
         #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
 
         let killed = dir.file("killed.sqlite")
-        var random = SeededRandom(seed: 99)
-        var interrupted = 0
-        for _ in 0..<20 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = ["ingest", "-q", "--jobs", "2", "--db", killed, logs]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(random.int(5_000...400_000)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                interrupted += 1
-            }
-            process.waitUntilExit()
-        }
+        let interrupted = try KillLoop.run(
+            ["ingest", "-q", "--jobs", "2", "--db", killed, logs], rounds: 20, delays: 5_000...400_000, seed: 99)
         #expect(try Binary.run(["ingest", "-q", "--db", killed, logs]).status == 0)
         let integrity = try ReadOnlyQuery(path: killed).run("PRAGMA integrity_check").rows
         #expect(integrity == [[.text("ok")]])

@@ -129,21 +129,8 @@ struct PostgresStoreTests {
         let clean = dir.file("clean.sqlite")
         #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
         let url = try PostgresCluster.database()
-        var random = SeededRandom(seed: 5)
-        var interrupted = 0
-        for _ in 0..<8 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Binary.path)
-            process.arguments = ["ingest", "-q", "--jobs", "2", "--db", url, logs]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32(random.int(20_000...600_000)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                interrupted += 1
-            }
-            process.waitUntilExit()
-        }
+        let interrupted = try KillLoop.run(
+            ["ingest", "-q", "--jobs", "2", "--db", url, logs], rounds: 8, delays: 20_000...600_000, seed: 5)
         let last = try Binary.run(["ingest", "-q", "--db", url, logs])
         #expect(last.status == 0, "\(last.stderr)")
         let (stored, expected) = (try Self.postgresViews(url), try Self.sqliteViews(clean))

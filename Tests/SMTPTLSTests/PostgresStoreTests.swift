@@ -137,4 +137,24 @@ struct PostgresStoreTests {
         for v in Self.views { #expect(stored[v] == expected[v], "view \(v): \(Set(stored[v]!).symmetricDifference(expected[v]!).sorted().prefix(4))") }
         #expect(interrupted > 0, "at least one run was killed mid-way")
     }
+
+    @Test("a role with SELECT on the views only (docs/operations.md's grants) reads every view and no table")
+    func readerRole() throws {
+        let url = try PostgresCluster.database()
+        #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
+        let role = "reader\(UInt32.random(in: 0...UInt32.max))"
+        let database = String(url.split(separator: "?")[0].dropFirst("postgresql:///".count))
+        let admin = try PostgresConnection(url: url, attempts: 1)
+        try admin.execute("""
+            CREATE ROLE \(role) LOGIN; GRANT CONNECT ON DATABASE \(database) TO \(role); GRANT USAGE ON SCHEMA public TO \(role);
+            GRANT SELECT ON \(Self.views.joined(separator: ", ")), texts, ingest_log TO \(role);
+            """)
+        let reader = url.replacingOccurrences(of: "user=smtptls", with: "user=\(role)")
+        for v in Self.views + ["texts", "ingest_log"] {
+            #expect(throws: Never.self) { try PostgresQuery.run(url: reader, "SELECT * FROM \(v) LIMIT 1", timeout: 0) }
+        }
+        #expect(try PostgresQuery.run(url: reader, "SELECT COUNT(*) FROM negotiations", timeout: 0).rows[0][0] != .integer(0))
+        let denied = try Binary.run(["query", "--db", reader, "SELECT COUNT(*) FROM session_rollup"])
+        #expect(denied.status == 1 && denied.stderr.contains("permission denied"))
+    }
 }

@@ -1,8 +1,8 @@
 import TLSSessions
 
 /// Where rollups, the ledger and open sessions are kept: the seam between aggregation and
-/// storage. SQLite implements it today; a central PostgreSQL sink for a fleet is planned and
-/// must need no change in aggregation.
+/// storage. SQLite implements it (`Store`), and PostgreSQL for a fleet's collectors
+/// (`PostgresStore`), with no change in aggregation.
 public protocol RollupStore: AnyObject {
     /// Sessions left open by earlier runs.
     func loadOpenSessions() throws -> [SessionFragment]

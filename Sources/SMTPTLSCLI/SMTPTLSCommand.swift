@@ -27,8 +27,8 @@ public struct SMTPTLSCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Ingest.self, Legacy.self, Impact.self, Readiness.self, Summary.self, Connectors.self, Query.self, Scan.self,
-            Generate.self,
+            Ingest.self, Legacy.self, Impact.self, Readiness.self, Summary.self, Connectors.self, Query.self, Copy.self,
+            Scan.self, Generate.self,
         ]
     )
 

@@ -157,4 +157,29 @@ struct PostgresStoreTests {
         let denied = try Binary.run(["query", "--db", reader, "SELECT COUNT(*) FROM session_rollup"])
         #expect(denied.status == 1 && denied.stderr.contains("permission denied"))
     }
+
+    @Test("copy moves an SQLite database into an empty PostgreSQL one: the same views and ledger; ingest there goes on from it")
+    func copyFromSQLite() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sqlite = dir.file("s.sqlite")
+        let ex01 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX01").path
+        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, ex01]).status == 0)
+        let url = try PostgresCluster.database()
+        let copy = try Binary.run(["copy", "--db", sqlite, "--to", url])
+        #expect(copy.status == 0, "\(copy.stderr)")
+        #expect(copy.stderr.contains("session_rollup"))
+        // EX01's logs hold an EHLO name in Latin-1 and a malformed row of binary bytes: stored as ingest stores them.
+        #expect(copy.stderr.contains("texts were not UTF-8"))
+        #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
+        let ledger = "SELECT path, member, server, size, consumed_bytes, records, malformed_rows, first_ingested, fingerprint FROM ingest_log"
+        #expect(Self.rows(try PostgresQuery.run(url: url, ledger, timeout: 0)) == Self.rows(try ReadOnlyQuery(path: sqlite).run(ledger, timeout: 0)))
+        // A second copy is refused: the target is no longer empty.
+        let again = try Binary.run(["copy", "--db", sqlite, "--to", url])
+        #expect(again.status == 1 && again.stderr.contains("already holds smtptls data"))
+        // Both go on with every log: the copied ledger skips EX01, new ids continue after the copied ones.
+        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, Self.sampleLogs]).status == 0)
+        #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
+        #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
+    }
 }

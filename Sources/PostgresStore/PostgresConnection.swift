@@ -40,6 +40,9 @@ public final class PostgresConnection {
             wait *= 2
             attempt += 1
         }
+        // Notices (a server shutting down warns before it closes) are not printed: what matters
+        // reaches the user as the error of the statement that failed.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         try execute("SET client_min_messages = warning")
         try execute("SET TIME ZONE 'UTC'")
     }
@@ -107,7 +110,8 @@ public final class PostgresConnection {
             let primary = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
             let message = primary ?? Self.firstLine(PQerrorMessage(handle))
             let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
-            if PQstatus(handle) != CONNECTION_OK {
+            // An error the server sent has an SQLSTATE; one without is libpq's own: the connection.
+            if PQstatus(handle) != CONNECTION_OK || state.isEmpty {
                 throw PostgresError("lost the connection to PostgreSQL at \(location) (\(message)); nothing of the batch in progress was counted", state: state)
             }
             throw PostgresError("PostgreSQL at \(location) refused a statement: \(message)", state: state, sql: sql)

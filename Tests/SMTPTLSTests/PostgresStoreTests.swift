@@ -182,4 +182,42 @@ struct PostgresStoreTests {
         #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
         #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
     }
+
+    @Test("the server stopped in the middle of an ingest: exit 1 with one sentence, nothing half-counted; the rerun finishes the job")
+    func serverStoppedMidIngest() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var config = GeneratorConfig()
+        config.seed = 29
+        config.hours = 12
+        config.sessionsPerHour = 120
+        config.fileSizeLimit = 24 << 10
+        let logs = dir.url.appendingPathComponent("logs").path
+        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        let clean = dir.file("clean.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
+        let cluster = try OwnPostgresCluster()
+        // One input per commit (the slowest ingest), so that the server goes away between commits.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = ["ingest", "-q", "--jobs", "1", "--db", cluster.url, logs]
+        let errors = dir.file("stderr")
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        try process.run()
+        usleep(400_000)
+        try cluster.halt()
+        process.waitUntilExit()
+        try cluster.resume()
+        let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        if process.terminationStatus != 0 {
+            #expect(process.terminationStatus == 1)
+            #expect(message.contains("PostgreSQL at") && message.contains("nothing of the batch in progress was counted"), "\(message)")
+            #expect(!message.contains("PGRES") && !message.contains("SQLSTATE") && !message.contains("WARNING"))
+        }
+        let rerun = try Binary.run(["ingest", "-q", "--db", cluster.url, logs])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try Self.postgresViews(cluster.url) == (try Self.sqliteViews(clean)))
+        #expect(process.terminationStatus == 1, "the server was stopped while the first ingest ran")
+    }
 }

@@ -24,26 +24,32 @@ public enum PostgresCluster {
 
     private static func start() throws -> String {
         if let given = ProcessInfo.processInfo.environment["SMTPTLS_TEST_POSTGRES"], !given.isEmpty { return given }
-        // Short: a Unix socket's path must fit in 107 bytes.
-        let dir = "/tmp/smtptls-pg-\(UInt32.random(in: 0...UInt32.max))"
-        let script = repository.appendingPathComponent("scripts/postgres-test-cluster.sh").path
-        // `system` with the output to a file: Foundation's `Process` never saw the script end
-        // here (it waits for the server the script leaves running), and a pipe's write end,
-        // inherited by the server, would never reach its end either.
-        let output = dir + ".out"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let status = system("/bin/bash '\(script)' start '\(dir)' >'\(output)' 2>&1 </dev/null")
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0, let url = text.split(separator: "\n").last(where: { $0.hasPrefix("postgres") }) else {
-            throw PostgresError("the test PostgreSQL cluster did not start: \(text)")
-        }
+        let dir = newDirectory()
+        let url = try script("start", dir)
         directory = dir
         atexit {
             guard let dir = PostgresCluster.directory else { return }
-            let script = PostgresCluster.repository.appendingPathComponent("scripts/postgres-test-cluster.sh").path
-            _ = system("/bin/bash '\(script)' stop '\(dir)' >/dev/null 2>&1 </dev/null")
+            _ = try? PostgresCluster.script("stop", dir)
         }
-        return String(url)
+        return url
+    }
+
+    /// Short: a Unix socket's path must fit in 107 bytes.
+    static func newDirectory() -> String { "/tmp/smtptls-pg-\(UInt32.random(in: 0...UInt32.max))" }
+
+    /// Runs `scripts/postgres-test-cluster.sh command dir`; the last line it printed that is a URL.
+    /// Through `system` with the output to a file: Foundation's `Process` never saw the script
+    /// end here (the server it leaves running), and a pipe's write end, inherited by the server,
+    /// would never reach its end either.
+    @discardableResult
+    static func script(_ command: String, _ dir: String) throws -> String {
+        let script = repository.appendingPathComponent("scripts/postgres-test-cluster.sh").path
+        let output = dir + ".out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let status = system("/bin/bash '\(script)' \(command) '\(dir)' >'\(output)' 2>&1 </dev/null")
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw PostgresError("the test PostgreSQL cluster did not \(command): \(text)") }
+        return text.split(separator: "\n").last(where: { $0.hasPrefix("postgres") }).map(String.init) ?? ""
     }
 
     /// A new, empty database on the cluster; its URL.
@@ -53,4 +59,22 @@ public enum PostgresCluster {
         try PostgresConnection(url: admin, attempts: 1).execute("CREATE DATABASE \(name)")
         return admin.replacingOccurrences(of: "postgresql:///smtptls?", with: "postgresql:///\(name)?")
     }
+}
+
+/// A cluster of one test's own, for what would disturb the shared one: stopping the server.
+public final class OwnPostgresCluster {
+    public let url: String
+    private let dir: String
+
+    public init() throws {
+        dir = PostgresCluster.newDirectory()
+        url = try PostgresCluster.script("start", dir)
+    }
+
+    /// Stops the server at once, as a crash would (its data stays).
+    public func halt() throws { try PostgresCluster.script("halt", dir) }
+    /// Starts a halted server again.
+    public func resume() throws { try PostgresCluster.script("resume", dir) }
+
+    deinit { _ = try? PostgresCluster.script("stop", dir) }
 }

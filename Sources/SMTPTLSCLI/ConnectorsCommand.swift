@@ -2,6 +2,7 @@ import ArgumentParser
 import Connectors
 import Foundation
 import Ingest
+import PostgresStore
 import Reports
 import Store
 
@@ -30,6 +31,9 @@ extension SMTPTLSCommand {
             var files: [String]
 
             func run() throws {
+                if PostgresURL.matches(database.resolved) {
+                    throw PostgresError("connectors import writes SQLite only for now; import into a collector's SQLite database (docs/operations.md)")
+                }
                 var exports: [(String, ConnectorExport)] = []
                 for file in files {
                     do {

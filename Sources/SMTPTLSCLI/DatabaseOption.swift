@@ -1,6 +1,6 @@
 import ArgumentParser
-import PostgresStore
 import Foundation
+import PostgresStore
 import Store
 
 /// `--db PATH`, else `$SMTPTLS_DB`, else `smtptls.sqlite` in the current directory.

@@ -1,7 +1,7 @@
 import ArgumentParser
+import LogScanner
 import PostgresStore
 import Reports
-import LogScanner
 import Store
 
 extension SMTPTLSCommand {

@@ -109,6 +109,8 @@ struct PostgresStoreTests {
         #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
         let report = try Binary.run(["legacy", "--db", url])
         #expect(report.status == 1 && report.stderr.contains("SQLite only"))
+        let connectors = try Binary.run(["connectors", "import", "--db", url, "export.json"])
+        #expect(connectors.status == 1 && connectors.stderr.contains("SQLite only"))
         let write = try Binary.run(["query", "--db", url, "DELETE FROM session_rollup"])
         #expect(write.status == 1 && write.stderr.contains("read-only"))
         let count = try PostgresQuery.run(url: url, "SELECT COUNT(*) FROM negotiations", timeout: 0)

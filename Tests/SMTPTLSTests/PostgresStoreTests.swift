@@ -207,11 +207,19 @@ struct PostgresStoreTests {
         _ = FileManager.default.createFile(atPath: errors, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()
-        usleep(400_000)
+        // Halt the server as soon as the collector has connected and created the schema: it is
+        // then in the middle of its inputs (its commits come later), however slow its start.
+        let admin = try PostgresConnection(url: cluster.url, attempts: 1)
+        var connected = false
+        for _ in 0..<3000 where !connected && process.isRunning {
+            let tables = try? admin.query("SELECT COUNT(*) FROM pg_tables WHERE tablename = 'ingested_inputs'").rows.first?[0]
+            connected = tables.flatMap { $0 } == "1"
+            if !connected { usleep(10_000) }
+        }
         try cluster.halt()
         process.waitUntilExit()
         try cluster.resume()
-        let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        let message = smallFileText(errors)
         if process.terminationStatus != 0 {
             #expect(process.terminationStatus == 1)
             #expect(message.contains("PostgreSQL at") && message.contains("nothing of the batch in progress was counted"), "\(message)")

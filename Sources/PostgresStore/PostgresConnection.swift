@@ -28,8 +28,9 @@ public final class PostgresConnection {
                 break
             }
             let message = Self.firstLine(PQerrorMessage(connection))
-            let unreachable = PQconnectionNeedsPassword(connection) == 0 && !message.contains("authentication")
-                && !message.contains("does not exist") && !message.contains("password")
+            // libpq's own answer to "is a server there": only no response is worth another try;
+            // a server that answered (wrong password, no such database) will answer the same.
+            let unreachable = PQping(url) == PQPING_NO_RESPONSE
             let place = Self.location(connection)
             PQfinish(connection)
             guard unreachable, attempt < attempts else {

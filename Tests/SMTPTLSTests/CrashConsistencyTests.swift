@@ -1,5 +1,4 @@
 import Foundation
-import LogGenerator
 import Store
 import Testing
 import TestSupport
@@ -10,13 +9,7 @@ struct CrashConsistencyTests {
     func killAndRerun() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        var config = GeneratorConfig()
-        config.seed = 21
-        config.hours = 6
-        config.sessionsPerHour = 60
-        config.fileSizeLimit = 24 << 10
-        let logs = dir.url.appendingPathComponent("logs").path
-        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        let logs = try smallFilesCorpus(in: dir, seed: 21, hours: 6, sessionsPerHour: 60)
         let clean = dir.file("clean.sqlite")
         #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
 

@@ -1,5 +1,4 @@
 import Foundation
-import LogGenerator
 import Synchronization
 import PostgresStore
 import Store
@@ -121,13 +120,7 @@ struct PostgresStoreTests {
     func killAndRerun() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        var config = GeneratorConfig()
-        config.seed = 23
-        config.hours = 6
-        config.sessionsPerHour = 60
-        config.fileSizeLimit = 24 << 10
-        let logs = dir.url.appendingPathComponent("logs").path
-        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        let logs = try smallFilesCorpus(in: dir, seed: 23, hours: 6, sessionsPerHour: 60)
         let clean = dir.file("clean.sqlite")
         #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
         let url = try PostgresCluster.database()
@@ -189,13 +182,7 @@ struct PostgresStoreTests {
     func serverStoppedMidIngest() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        var config = GeneratorConfig()
-        config.seed = 29
-        config.hours = 12
-        config.sessionsPerHour = 120
-        config.fileSizeLimit = 24 << 10
-        let logs = dir.url.appendingPathComponent("logs").path
-        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        let logs = try smallFilesCorpus(in: dir, seed: 29, hours: 12, sessionsPerHour: 120)
         let clean = dir.file("clean.sqlite")
         #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
         let cluster = try OwnPostgresCluster()

@@ -98,8 +98,8 @@ public struct ImpactReport: Sendable {
     /// over `identities`.
     func tally(_ db: Snapshot, names: TextLookup) throws -> (parties: PartyIndex, tallies: [Tally]) {
         let below = Set(TLSProtocol.below(floor).map(\.name))
-        let (clauses, parameters) = filter.conditions("v")
-        let filtered = (["1"] + clauses).joined(separator: " AND ")
+        let (clauses, parameters) = filter.conditions("v", db.dialect)
+        let filtered = ([db.dialect.true] + clauses).joined(separator: " AND ")
         // Ids only: no dictionary lookup per row (PartyIndex).
         let party = "v.server_id, v.log_type, v.connector_id, v.remote_id"
         var parties = PartyIndex()
@@ -228,8 +228,13 @@ public struct ImpactReport: Sendable {
         return ResultTable(columns: columns, rows: rows)
     }
 
+    /// The report from the SQLite database at `database`.
     public func run(database: String) throws -> Result {
-        try StoreReader(path: database).read { db in
+        try run(StoreReader(path: database))
+    }
+
+    public func run(_ reader: StoreReader) throws -> Result {
+        try reader.read { db in
             var report = self
             var windowNote: String?
             if let days = defaultWindowDays, filter.since == nil, filter.until == nil,
@@ -249,9 +254,9 @@ public struct ImpactReport: Sendable {
             let table = Self.table(entries)
             let counts = Category.allCases.map { c in "\(c.rawValue) \(entries.filter { $0.category == c }.count)" }
             var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]
-            let (clauses, filterParameters) = filter.conditions("v")
+            let (clauses, filterParameters) = filter.conditions("v", db.dialect)
             // Addresses by id (id 0: none logged), in a scan SQLite keeps out of the aggregate.
-            let probeRows = Snapshot.scanOnly("""
+            let probeRows = db.scanOnly("""
                 SELECT v.sessions, v.remote_id FROM plaintext_sessions v
                 WHERE \(([SessionActivity.probe("v.activity")] + clauses).joined(separator: " AND "))
                 """)

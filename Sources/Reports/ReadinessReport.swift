@@ -74,8 +74,13 @@ public struct ReadinessReport: Sendable {
         "reason",
     ]
 
+    /// The report from the SQLite database at `database`.
     public func run(database: String) throws -> [Row] {
-        try StoreReader(path: database).read { try rows($0) }
+        try run(StoreReader(path: database))
+    }
+
+    public func run(_ reader: StoreReader) throws -> [Row] {
+        try reader.read { try rows($0) }
     }
 
     private struct Scope: Hashable {
@@ -89,7 +94,7 @@ public struct ReadinessReport: Sendable {
         var scoped = filter
         scoped.since = nil
         scoped.until = nil
-        let (clauses, parameters) = scoped.conditions("v")
+        let (clauses, parameters) = scoped.conditions("v", db.dialect)
         let recentStart = asOf.adding(days: Int64(1 - max(Self.trendDays, quietDays)))
         let quietStart = asOf.adding(days: Int64(1 - quietDays))
         var rows: [Scope: Row] = [:]
@@ -179,7 +184,7 @@ public struct ReadinessReport: Sendable {
         _ db: Snapshot, _ recentStart: UTCDay, clauses: [String], parameters: [String], into rows: inout [Scope: Row]
     ) throws {
         let older = (["v.day >= ?1 AND v.day < ?2"] + clauses).joined(separator: " AND ")
-        let legacyRows = Snapshot.scanOnly("""
+        let legacyRows = db.scanOnly("""
             SELECT v.server_id, v.log_type, v.connector_id, v.last_seen_ms FROM negotiations v WHERE \(older) AND v.legacy = 1
             """)
         for r in try db.rows("""

@@ -19,7 +19,7 @@ public struct ReportFilter: Sendable, Equatable {
     }
 
     /// SQL conditions on a rollup table aliased `alias`, with their parameters.
-    func conditions(_ alias: String) -> (clauses: [String], parameters: [String]) {
+    func conditions(_ alias: String, _ dialect: SQLDialect) -> (clauses: [String], parameters: [String]) {
         var clauses: [String] = []
         var parameters: [String] = []
         func add(_ clause: String, _ value: String?) {
@@ -32,7 +32,7 @@ public struct ReportFilter: Sendable, Equatable {
         add("\(alias).connector = ?", connector)
         add("\(alias).log_type = ?", direction)
         // Server labels come from folder names, whose case varies (EX01, ex01).
-        add("\(alias).server = ? COLLATE NOCASE", server)
+        add(dialect.equalsIgnoringCase("\(alias).server"), server)
         return (clauses, parameters)
     }
 

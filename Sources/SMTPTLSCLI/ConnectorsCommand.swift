@@ -31,9 +31,6 @@ extension SMTPTLSCommand {
             var files: [String]
 
             func run() throws {
-                if PostgresURL.matches(database.resolved) {
-                    throw PostgresError("connectors import writes SQLite only for now; import into a collector's SQLite database (docs/operations.md)")
-                }
                 var exports: [(String, ConnectorExport)] = []
                 for file in files {
                     do {
@@ -44,15 +41,22 @@ extension SMTPTLSCommand {
                     }
                 }
                 let db = database.resolved
-                let lock = try IngestLock(database: db) {
-                    FileHandleOutput.standardError("waiting for an smtptls ingest on \(db) to finish…")
+                let waiting = { FileHandleOutput.standardError("waiting for an smtptls ingest on \(PostgresURL.redacted(db)) to finish…") }
+                let importer: (ConnectorExport, String, Int64) throws -> ConnectorImportResult
+                var lock: IngestLock?
+                if PostgresURL.matches(db) {
+                    let store = try PostgresStore(url: db, waiting: waiting)
+                    importer = store.importConnectors
+                } else {
+                    lock = try IngestLock(database: db, waiting: waiting)
+                    let store = try SQLiteStore(path: db)
+                    importer = store.importConnectors
                 }
                 defer { withExtendedLifetime(lock) {} }
-                let store = try SQLiteStore(path: db)
                 let now = Int64(Date().timeIntervalSince1970 * 1000)
                 for (file, export) in exports {
                     for note in export.notes { FileHandleOutput.standardError("note: " + note) }
-                    let result = try store.importConnectors(export, source: file, at: now)
+                    let result = try importer(export, file, now)
                     let receive = export.connectors.filter { $0.direction == .receive }.count
                     var parts = ["\(receive) receive and \(result.connectors - receive) send connectors"]
                     if export.domainSecure != nil { parts.append("\(result.domainSecureDomains) domain-secured domains") }
@@ -71,7 +75,7 @@ extension SMTPTLSCommand {
 
             func run() throws {
                 try printReport(output.format) {
-                    try StoreReader(path: database.forReading).read { db in
+                    try database.reader.read { db in
                         ResultTable(try db.table("""
                             SELECT server, direction, name, require_tls, tls_auth_level, domain_secure, auth_mechanisms,
                                    bindings, fqdn, imported_at, unreadable

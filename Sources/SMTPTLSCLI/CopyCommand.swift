@@ -21,10 +21,11 @@ extension SMTPTLSCommand {
 
         func validate() throws {
             if !PostgresURL.matches(to) { throw ValidationError("--to must be a postgres:// or postgresql:// URL") }
+            if PostgresURL.matches(database.resolved) { throw ValidationError("copy reads an SQLite database: --db must name its file") }
         }
 
         func run() throws {
-            let source = try database.forReading
+            let source = try database.sqliteForReading
             let store = try PostgresStore(url: to) {
                 FileHandleOutput.standardError("waiting for an smtptls ingest into \(PostgresURL.redacted(to)) to finish…")
             }

@@ -7,7 +7,7 @@ import Store
 struct DatabaseOption: ParsableArguments {
     @Option(
         name: .customLong("db"),
-        help: "SQLite database file, or a PostgreSQL URL (postgres://…) for ingest and query (default: $SMTPTLS_DB or ./smtptls.sqlite).")
+        help: "SQLite database file, or a PostgreSQL URL (postgres://…) (default: $SMTPTLS_DB or ./smtptls.sqlite).")
     var path: String?
 
     var resolved: String {
@@ -16,15 +16,21 @@ struct DatabaseOption: ParsableArguments {
         return "smtptls.sqlite"
     }
 
-    /// The path for a read-only command. When the directory is not writable and no ingest is
-    /// running, SQLite reads the file as an immutable snapshot; say so on stderr.
-    var forReading: String {
+    /// A reader for reports: PostgreSQL for a `postgres://` URL, else the SQLite file.
+    var reader: StoreReader {
+        get throws {
+            let location = resolved
+            if PostgresURL.matches(location) { return try PostgresSnapshotSource.reader(url: location) }
+            return try StoreReader(path: sqliteForReading)
+        }
+    }
+
+    /// The SQLite file for a read-only command (`query` and `copy` read PostgreSQL their own
+    /// way). When the directory is not writable and no ingest is running, SQLite reads the file
+    /// as an immutable snapshot; say so on stderr.
+    var sqliteForReading: String {
         get throws {
             let path = resolved
-            if PostgresURL.matches(path) {
-                throw PostgresError(
-                    "this report reads SQLite only for now; against PostgreSQL use `smtptls query` or SQL on the views (docs/operations.md)")
-            }
             let location = DatabaseLocation(path: path)
             try location.checkReadable()
             if location.needsImmutableRead {

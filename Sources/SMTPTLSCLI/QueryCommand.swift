@@ -34,7 +34,7 @@ extension SMTPTLSCommand {
             try printReport(output.format) {
                 PostgresURL.matches(db)
                     ? ResultTable(try PostgresQuery.run(url: db, sql, timeout: timeout))
-                    : ResultTable(try ReadOnlyQuery(path: database.forReading).run(sql, timeout: timeout))
+                    : ResultTable(try ReadOnlyQuery(path: database.sqliteForReading).run(sql, timeout: timeout))
             }
         }
     }

@@ -37,7 +37,7 @@ extension SMTPTLSCommand {
                 let report = ReadinessReport(
                     filter: scope.filter,
                     asOf: asOf ?? UTCDay(millis: now), quietDays: quietDays, now: now)
-                let rows = try report.run(database: database.forReading)
+                let rows = try report.run(database.reader)
                 let counts = ReadinessReport.Verdict.allCases.map { v in "\(v.rawValue) \(rows.filter { $0.verdict == v }.count)" }
                 FileHandleOutput.standardError("as of \(report.asOf): " + counts.joined(separator: ", "))
                 return width.shaped(ReadinessReport.table(rows), format: output.format, narrow: ReadinessReport.narrowColumns)

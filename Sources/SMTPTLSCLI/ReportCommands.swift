@@ -20,7 +20,7 @@ extension SMTPTLSCommand {
 
         func run() throws {
             try printReport(output.format) {
-                let (table, notes) = try LegacyReport(filter: scope.filter).run(database: database.forReading)
+                let (table, notes) = try LegacyReport(filter: scope.filter).run(database.reader)
                 for note in notes { FileHandleOutput.standardError("note: " + note) }
                 return width.shaped(table, format: output.format, narrow: LegacyReport.narrowColumns)
             }
@@ -75,7 +75,7 @@ extension SMTPTLSCommand {
             try printReport(output.format) {
                 let report = ImpactReport(
                     filter: scope.filter, floor: floor.value, defaultWindowDays: all ? nil : Self.defaultWindowDays)
-                let result = try report.run(database: database.forReading)
+                let result = try report.run(database.reader)
                 for note in result.notes { FileHandleOutput.standardError(note) }
                 return width.shaped(result.table, format: output.format, narrow: ImpactReport.narrowColumns)
             }

@@ -53,7 +53,7 @@ extension SMTPTLSCommand {
             let last = day ?? until ?? since ?? yesterday
             let data: SummaryData
             do {
-                data = try SummaryReport(since: first, until: last).load(database: database.forReading)
+                data = try SummaryReport(since: first, until: last).load(database.reader)
             } catch let error as StoreError {
                 FileHandleOutput.standardError("error: \(error)")
                 throw ExitCode(1)

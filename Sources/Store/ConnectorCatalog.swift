@@ -6,6 +6,53 @@ public struct ConnectorImportResult: Sendable {
     /// Servers (and `send connectors`) whose earlier configuration this import replaced.
     public var replaced: [String] = []
     public var domainSecureDomains = 0
+
+    public init() {}
+}
+
+/// What one file's import writes, the same for every store: the scopes whose current
+/// configuration it replaces, one `connector_config` row per connector, and the domain-secure
+/// lists when the file has them (`Get-TransportConfig`).
+public struct ConnectorImportRows: Sendable {
+    /// The `connector_config` columns a row fills, in the order of ``rows``' values (besides
+    /// `import_id` and `current`).
+    public static let columns = [
+        "direction", "server", "name", "log_name", "bindings", "remote_ip_ranges", "auth_mechanisms", "require_tls",
+        "tls_auth_level", "domain_secure", "tls_certificate_name", "fqdn", "address_spaces", "source_servers", "unreadable",
+    ]
+    /// The primary key of `connector_config` besides `import_id`: a second row with the same key
+    /// in one file replaces the first.
+    public static let key = ["direction", "server", "name"]
+
+    /// (direction, server) with `""` for send connectors, which belong to the organisation.
+    public var scopes: [(direction: String, server: String)] = []
+    public var rows: [[SQLValue]] = []
+    /// (direction, domain); nil when the file has no domain-secure lists.
+    public var domains: [(direction: String, domain: String)]?
+
+    public init(_ export: ConnectorExport) {
+        for c in export.connectors where !scopes.contains(where: { $0 == (c.direction.rawValue, c.server ?? "") }) {
+            scopes.append((c.direction.rawValue, c.server ?? ""))
+        }
+        rows = export.connectors.map { c in
+            [
+                .text(c.direction.rawValue), .text(c.server ?? ""), .text(c.name), .text(c.logName),
+                .text(c.bindings.joined(separator: " ")), .text(c.remoteIPRanges.joined(separator: " ")),
+                .text(c.authMechanisms.map(\.rawValue).joined(separator: " ")), .integer(c.requireTLS ? 1 : 0),
+                .text(c.tlsAuthLevel ?? ""), .integer(c.domainSecure ? 1 : 0), .text(c.tlsCertificateName ?? ""),
+                .text(c.fqdn ?? ""), .text(c.addressSpaces.joined(separator: " ")), .text(c.sourceServers.joined(separator: " ")),
+                .text(c.unreadable.joined(separator: " ")),
+            ]
+        }
+        domains = export.domainSecure.map { lists in
+            lists.receive.map { (ConnectorDirection.receive.rawValue, $0) } + lists.send.map { (ConnectorDirection.send.rawValue, $0) }
+        }
+    }
+
+    /// How a replaced scope is named to the user.
+    public static func describe(direction: String, server: String) -> String {
+        server.isEmpty ? "send connectors" : "\(server) (\(direction))"
+    }
 }
 
 extension SQLiteStore {
@@ -13,6 +60,7 @@ extension SQLiteStore {
     /// of the send connectors, which belong to the organisation), in one transaction; what it
     /// replaces stays as history (`connector_history`).
     public func importConnectors(_ export: ConnectorExport, source: String, at millis: Int64) throws -> ConnectorImportResult {
+        let plan = ConnectorImportRows(export)
         var result = ConnectorImportResult()
         try db.transaction {
             let insertImport = try db.prepare("INSERT INTO connector_import (imported_at, source) VALUES (?1, ?2)")
@@ -20,59 +68,42 @@ extension SQLiteStore {
             insertImport.bind(2, source)
             try insertImport.run()
             let importID = db.lastInsertRowID
-            // Scopes this file covers: (direction, server) with '' for send connectors.
-            var scopes: [(ConnectorDirection, String)] = []
-            for c in export.connectors where !scopes.contains(where: { $0 == (c.direction, c.server ?? "") }) {
-                scopes.append((c.direction, c.server ?? ""))
-            }
             let retire = try db.prepare("UPDATE connector_config SET current = 0 WHERE current = 1 AND direction = ?1 AND server = ?2")
-            for (direction, server) in scopes {
-                retire.bind(1, direction.rawValue)
+            for (direction, server) in plan.scopes {
+                retire.bind(1, direction)
                 retire.bind(2, server)
                 try retire.run()
-                if db.changes > 0 { result.replaced.append(server.isEmpty ? "send connectors" : "\(server) (\(direction.rawValue))") }
+                if db.changes > 0 { result.replaced.append(ConnectorImportRows.describe(direction: direction, server: server)) }
             }
+            let columns = ConnectorImportRows.columns
             let insert = try db.prepare("""
-                INSERT OR REPLACE INTO connector_config (import_id, direction, server, name, log_name, bindings,
-                  remote_ip_ranges, auth_mechanisms, require_tls, tls_auth_level, domain_secure, tls_certificate_name,
-                  fqdn, address_spaces, source_servers, unreadable, current)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1)
+                INSERT OR REPLACE INTO connector_config (import_id, current, \(columns.joined(separator: ", ")))
+                VALUES (?1, 1, \(columns.indices.map { "?\($0 + 2)" }.joined(separator: ", ")))
                 """)
-            for c in export.connectors {
+            for row in plan.rows {
                 insert.bind(1, importID)
-                insert.bind(2, c.direction.rawValue)
-                insert.bind(3, c.server ?? "")
-                insert.bind(4, c.name)
-                insert.bind(5, c.logName)
-                insert.bind(6, c.bindings.joined(separator: " "))
-                insert.bind(7, c.remoteIPRanges.joined(separator: " "))
-                insert.bind(8, c.authMechanisms.map(\.rawValue).joined(separator: " "))
-                insert.bind(9, c.requireTLS ? 1 : 0)
-                insert.bind(10, c.tlsAuthLevel ?? "")
-                insert.bind(11, c.domainSecure ? 1 : 0)
-                insert.bind(12, c.tlsCertificateName ?? "")
-                insert.bind(13, c.fqdn ?? "")
-                insert.bind(14, c.addressSpaces.joined(separator: " "))
-                insert.bind(15, c.sourceServers.joined(separator: " "))
-                insert.bind(16, c.unreadable.joined(separator: " "))
+                for (i, value) in row.enumerated() {
+                    switch value {
+                    case .integer(let v): insert.bind(Int32(i + 2), v)
+                    case .text(let s): insert.bind(Int32(i + 2), s)
+                    case .real, .null: insert.bindNull(Int32(i + 2))
+                    }
+                }
                 try insert.run()
                 result.connectors += 1
             }
-            if let lists = export.domainSecure {
+            if let domains = plan.domains {
                 try db.execute("UPDATE domain_secure_domain SET current = 0 WHERE current = 1")
                 let domain = try db.prepare("INSERT OR IGNORE INTO domain_secure_domain VALUES (?1, ?2, ?3, 1)")
-                for (direction, domains) in [(ConnectorDirection.receive, lists.receive), (.send, lists.send)] {
-                    for d in domains {
-                        domain.bind(1, importID)
-                        domain.bind(2, direction.rawValue)
-                        domain.bind(3, d)
-                        try domain.run()
-                        result.domainSecureDomains += 1
-                    }
+                for (direction, d) in domains {
+                    domain.bind(1, importID)
+                    domain.bind(2, direction)
+                    domain.bind(3, d)
+                    try domain.run()
+                    result.domainSecureDomains += 1
                 }
             }
         }
         return result
     }
-
 }

@@ -36,6 +36,15 @@ public enum SQLDialect: Sendable {
         }
     }
 
+    /// `column = ?` compared without regard to ASCII case (server labels come from folder names,
+    /// whose case varies: EX01, ex01).
+    public func equalsIgnoringCase(_ column: String) -> String {
+        switch self {
+        case .sqlite: "\(column) = ? COLLATE NOCASE"
+        case .postgres: "lower(\(column)) = lower(?)"
+        }
+    }
+
     /// The distinct values of `expression` in a group, comma-separated (NULL when none).
     public func concatDistinct(_ expression: String) -> String {
         switch self {

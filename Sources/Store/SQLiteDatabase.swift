@@ -238,4 +238,13 @@ public enum SQLValue: Sendable, Equatable {
         case .text(let s): return s
         }
     }
+
+    /// The value as an integer (reals truncated; 0 for NULL and text).
+    public var int64: Int64 {
+        switch self {
+        case .integer(let v): return v
+        case .real(let v): return Int64(v)
+        case .null, .text: return 0
+        }
+    }
 }

@@ -130,11 +130,17 @@ extension SummaryData {
 
     /// Reads the summary for `since...until` (UTC days, inclusive) from the database at `path`.
     public static func load(database path: String, since: UTCDay, until: UTCDay, limit: Int = 50) throws -> SummaryData {
-        try StoreReader(path: path).read { try load($0, since: since, until: until, limit: limit) }
+        try load(StoreReader(path: path), since: since, until: until, limit: limit)
+    }
+
+    /// Reads the summary for `since...until` (UTC days, inclusive) through `reader`.
+    public static func load(_ reader: StoreReader, since: UTCDay, until: UTCDay, limit: Int = 50) throws -> SummaryData {
+        try reader.read { try load($0, since: since, until: until, limit: limit) }
     }
 
     static func load(_ db: Snapshot, since: UTCDay, until: UTCDay, limit: Int) throws -> SummaryData {
         let window = [since.description, until.description]
+        let d = db.dialect
         let inWindow = "day >= ?1 AND day <= ?2"
         let legacy = "legacy = 1"
         var totals = Totals()
@@ -189,31 +195,31 @@ extension SummaryData {
                   SELECT p.*, ti.value AS ip_text, tc.value AS connector_text, ts.value AS server_text,
                          COUNT(*) OVER () AS total_parties, SUM(p.sessions) OVER () AS total_sessions
                   FROM p JOIN texts ti ON ti.id = p.ip JOIN texts tc ON tc.id = p.connector JOIN texts ts ON ts.id = p.server
-                  ORDER BY p.sessions DESC, ip_text, connector_text LIMIT \(limit)),
+                  ORDER BY p.sessions DESC, ip_text, connector_text, server_text, p.log_type LIMIT \(limit)),
                 names AS MATERIALIZED (
-                  SELECT \(partyKey), group_concat(DISTINCT ehlo) AS ehlo, group_concat(DISTINCT sender_domain) AS domains
+                  SELECT \(partyKey), \(d.concatDistinct("ehlo")) AS ehlo, \(d.concatDistinct("sender_domain")) AS domains
                   FROM identities
                   WHERE \(inWindow) AND \(identity)
                     AND (server_id, log_type, connector_id, remote_id) IN (SELECT server, log_type, connector, ip FROM top)
-                  GROUP BY \(partyGroup))
+                  GROUP BY server_id, log_type, connector_id, remote_id)
                 SELECT p.ip_text, p.log_type, p.connector_text, p.server_text, COALESCE(p.protocols, ''), p.sessions,
                        COALESCE(x.ehlo, ''), COALESCE(x.domains, ''), p.total_parties, p.total_sessions
                 FROM top p LEFT JOIN names x ON \(sameParty)
-                ORDER BY p.sessions DESC, p.ip_text, p.connector_text
+                ORDER BY p.sessions DESC, p.ip_text, p.connector_text, p.server_text, p.log_type
                 """, parameters) { r -> Party in
                 total = r.int(8)
                 sessions = r.int(9)
                 return Party(remoteIP: r.text(0), direction: r.text(1), connector: r.text(2), server: r.text(3),
                              protocols: TLSProtocol.oldestFirst(r.text(4).split(separator: ",").map(String.init)).joined(separator: ","),
-                             sessions: r.int(5), ehloNames: r.text(6), senderDomains: r.text(7))
+                             sessions: r.int(5), ehloNames: DistinctList.sorted(r.text(6)), senderDomains: DistinctList.sorted(r.text(7)))
             }
             return PartyList(rows: rows, total: total, sessions: sessions)
         }
         /// The window's legacy parties as a CTE named `name`.
         func legacyPartiesCTE(_ name: String) -> String {
-            let rows = Snapshot.scanOnly("SELECT \(partyKey), protocol, sessions FROM negotiations WHERE \(inWindow) AND \(legacy)")
+            let rows = db.scanOnly("SELECT \(partyKey), protocol, sessions FROM negotiations WHERE \(inWindow) AND \(legacy)")
             return """
-                \(name) (SELECT \(partyGroup), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions
+                \(name) (SELECT \(partyGroup), \(d.concatDistinct("protocol")) AS protocols, \(d.sum("sessions")) AS sessions
                       FROM \(rows) GROUP BY \(partyGroup))
                 """
         }
@@ -233,28 +239,28 @@ extension SummaryData {
                         IN (SELECT \(partyGroup) FROM w EXCEPT SELECT \(partyGroup) FROM prev))
                 """, identity: legacy, window + [previous])
             : PartyList(rows: [], total: 0, sessions: 0)
-        let previouslyLegacy = Snapshot.scanOnly("""
+        let previouslyLegacy = db.scanOnly("""
             SELECT \(partyKey), protocol, sessions, legacy FROM negotiations
             WHERE \(inWindow) AND protocol IS NOT NULL
               AND (server_id, log_type, connector_id, remote_id) IN (SELECT \(partyGroup) FROM prev)
             """)
         let upgraded = try parties("""
             \(previousLegacy),
-            w AS MATERIALIZED (SELECT \(partyGroup), group_concat(DISTINCT protocol) AS protocols, SUM(sessions) AS sessions,
-                         SUM(CASE WHEN \(legacy) THEN sessions ELSE 0 END) AS legacy_sessions
+            w AS MATERIALIZED (SELECT \(partyGroup), \(d.concatDistinct("protocol")) AS protocols, \(d.sum("sessions")) AS sessions,
+                         \(d.sum("CASE WHEN \(legacy) THEN sessions ELSE 0 END")) AS legacy_sessions
                   FROM \(previouslyLegacy) GROUP BY \(partyGroup)),
             p AS (SELECT w.server, w.log_type, w.connector, w.ip, w.protocols, w.sessions FROM w WHERE w.legacy_sessions = 0)
             """, identity: "outcome = \(OutcomeKind.tls.sql)", window + [previous])
         let mailActivity = SessionActivity.sentMail("activity")
-        let plaintextRows = Snapshot.scanOnly(
+        let plaintextRows = db.scanOnly(
             "SELECT \(partyKey), sessions FROM plaintext_sessions WHERE \(inWindow) AND \(mailActivity)")
         let plaintext = try parties("""
-            p AS (SELECT \(partyGroup), NULL AS protocols, SUM(sessions) AS sessions FROM \(plaintextRows) GROUP BY \(partyGroup))
+            p AS (SELECT \(partyGroup), NULL AS protocols, \(d.sum("sessions")) AS sessions FROM \(plaintextRows) GROUP BY \(partyGroup))
             """, identity: "outcome = \(OutcomeKind.plaintext.sql)", window)
         totals.plaintextSessions = plaintext.sessions
         totals.plaintextParties = plaintext.total
         if let probes = try db.row("""
-            SELECT COALESCE(SUM(sessions), 0), COUNT(DISTINCT remote_id) FROM \(Snapshot.scanOnly(
+            SELECT COALESCE(SUM(sessions), 0), COUNT(DISTINCT remote_id) FROM \(db.scanOnly(
                 "SELECT sessions, remote_id FROM plaintext_sessions WHERE \(inWindow) AND NOT \(mailActivity)"))
             """, window)
         {
@@ -275,10 +281,10 @@ extension SummaryData {
             totals.authFailureAddresses = auth.int(1)
         }
         let authFailures = try db.rows("""
-            SELECT remote_ip, log_type, connector, COALESCE(user, ''), COALESCE(mechanism, ''), error, SUM(sessions), server
+            SELECT remote_ip, log_type, connector, COALESCE("user", ''), COALESCE(mechanism, ''), error, SUM(sessions), server
             FROM auth_failures WHERE \(inWindow)
-            GROUP BY server, log_type, connector, remote_ip, user, mechanism, error
-            ORDER BY 7 DESC, 1, 4 LIMIT \(limit)
+            GROUP BY server, log_type, connector, remote_ip, "user", mechanism, error
+            ORDER BY 7 DESC, 1 NULLS FIRST, 4 LIMIT \(limit)
             """, window) {
             AuthFailureRow(remoteIP: $0.text(0), direction: $0.text(1), connector: $0.text(2), user: $0.text(3),
                            mechanism: $0.text(4), error: $0.text(5), sessions: $0.int(6), server: $0.text(7))

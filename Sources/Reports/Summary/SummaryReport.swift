@@ -1,5 +1,6 @@
 import Foundation
 import LogScanner
+import Store
 
 /// `smtptls summary`: the nightly report for people who never open a terminal.
 public struct SummaryReport: Sendable {
@@ -29,6 +30,10 @@ public struct SummaryReport: Sendable {
 
     public func load(database: String) throws -> SummaryData {
         try SummaryData.load(database: database, since: since, until: until)
+    }
+
+    public func load(_ reader: StoreReader) throws -> SummaryData {
+        try SummaryData.load(reader, since: since, until: until)
     }
 
     public static func render(_ data: SummaryData, as format: Format) throws -> String {

@@ -1,0 +1,79 @@
+import Store
+
+/// Reports against PostgreSQL: the ``SnapshotSource`` a ``StoreReader`` reads through.
+///
+/// Every report runs in one `REPEATABLE READ READ ONLY` transaction, so all its queries see one
+/// snapshot while collectors commit, and a statement that would write is refused by the server.
+/// Statements arrive in SQLite's spelling; placeholders are renumbered
+/// (``PostgresPlaceholders``) and the rest is written through ``SQLDialect``. Values come back
+/// typed as SQLite gives them (``PostgresQuery/value(_:type:)``), large scans through a cursor.
+public final class PostgresSnapshotSource: SnapshotSource {
+    private let connection: PostgresConnection
+
+    /// A reader for the database at `url`, refused in one sentence when smtptls never wrote
+    /// there (no `meta` table) or wrote a layout this build does not know.
+    public static func reader(url: String) throws -> StoreReader {
+        let connection = try PostgresConnection(url: url)
+        // (A query naming a missing table fails as it is planned: ask whether it exists first.)
+        let hasMeta = try connection.query("SELECT to_regclass('meta') IS NOT NULL").rows.first?[0] == "t"
+        let version = hasMeta
+            ? try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").rows.first?[0].flatMap { Int($0) }
+            : nil
+        guard let version else {
+            throw PostgresError("PostgreSQL at \(connection.location) holds no smtptls data yet (run `smtptls ingest --db URL LOGS…` first)")
+        }
+        guard version == PostgresSchema.version else {
+            throw PostgresError(
+                "PostgreSQL at \(connection.location) has smtptls schema version \(version), and this smtptls reads version \(PostgresSchema.version)")
+        }
+        return StoreReader(location: PostgresURL.redacted(url), source: PostgresSnapshotSource(connection))
+    }
+
+    init(_ connection: PostgresConnection) { self.connection = connection }
+
+    public var dialect: SQLDialect { .postgres }
+
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let value = try body()
+            try connection.execute("COMMIT")
+            return value
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func table(_ sql: String, _ parameters: [String]) throws -> ReadOnlyQuery.Result {
+        let result = try connection.query(PostgresPlaceholders.translate(sql), parameters)
+        let rows = result.rows.map { row in row.indices.map { PostgresQuery.value(row[$0], type: result.types[$0]) } }
+        return ReadOnlyQuery.Result(columns: result.columns, rows: rows)
+    }
+
+    /// Rows fetched from a scan's cursor at a time.
+    static let fetchRows = 10_000
+    /// Cursors opened so far: each scan's own name, so a scan may run inside another's rows.
+    private var cursors = 0
+
+    /// Through a cursor, `fetchRows` rows at a time: a result of millions of rows is never held
+    /// whole, and between fetches the connection is free for the queries `body` asks (texts of
+    /// ids). (libpq's single-row mode would hold the connection until the last row.)
+    public func scan(_ sql: String, _ parameters: [String], _ body: (Snapshot.Cursor) throws -> Void) throws {
+        cursors += 1
+        let name = "smtptls_scan_\(cursors)"
+        try connection.query("DECLARE \(name) NO SCROLL CURSOR FOR " + PostgresPlaceholders.translate(sql), parameters)
+        while true {
+            let batch = try connection.query("FETCH FORWARD \(Self.fetchRows) FROM \(name)")
+            for row in batch.rows {
+                try body(Snapshot.Cursor(values: row.indices.map { PostgresQuery.value(row[$0], type: batch.types[$0]) }))
+            }
+            if batch.rows.count < Self.fetchRows { break }
+        }
+        try connection.execute("CLOSE \(name)")
+    }
+
+    public func storedText(_ id: Int64) throws -> String? {
+        try connection.query("SELECT value FROM texts WHERE id = $1", [String(id)]).rows.first?[0] ?? nil
+    }
+}

@@ -14,15 +14,20 @@ public final class PostgresSnapshotSource: SnapshotSource {
     /// there (no `meta` table) or wrote a layout this build does not know.
     public static func reader(url: String) throws -> StoreReader {
         let connection = try PostgresConnection(url: url)
-        // (A query naming a missing table fails as it is planned: ask whether it exists first.)
-        let hasMeta = try connection.query("SELECT to_regclass('meta') IS NOT NULL").rows.first?[0] == "t"
-        let version = hasMeta
-            ? try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").rows.first?[0].flatMap { Int($0) }
-            : nil
-        guard let version else {
+        // (A query naming a missing table fails as it is planned: ask what exists first.) The
+        // version is in `meta`, which a role granted only the views (docs/operations.md) cannot
+        // read: for it, the views being there is the answer.
+        let state = try connection.query("""
+            SELECT to_regclass('negotiations') IS NOT NULL,
+                   to_regclass('meta') IS NOT NULL AND has_table_privilege('meta', 'SELECT')
+            """).rows.first ?? []
+        guard state.first == "t" else {
             throw PostgresError("PostgreSQL at \(connection.location) holds no smtptls data yet (run `smtptls ingest --db URL LOGS…` first)")
         }
-        guard version == PostgresSchema.version else {
+        if state.last == "t",
+            let version = try connection.query("SELECT value FROM meta WHERE key = 'schema_version'").rows.first?[0].flatMap({ Int($0) }),
+            version != PostgresSchema.version
+        {
             throw PostgresError(
                 "PostgreSQL at \(connection.location) has smtptls schema version \(version), and this smtptls reads version \(PostgresSchema.version)")
         }

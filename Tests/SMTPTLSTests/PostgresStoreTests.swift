@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import PostgresStore
+@testable import PostgresStore
 import Store
 import Testing
 import TestSupport
@@ -95,7 +95,7 @@ struct PostgresStoreTests {
         #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
     }
 
-    @Test("errors: an unreachable server is named without its password; reports not yet on PostgreSQL say so; query is read-only")
+    @Test("errors: an unreachable server is named without its password; a database smtptls never wrote is said to be one; query is read-only")
     func errors() throws {
         let r = try Binary.run(["ingest", "--db", "postgres://collector:s3cret@127.0.0.1:1/fleet", Self.sampleLogs],
                                environment: ["PGCONNECT_TIMEOUT": "2"])
@@ -105,11 +105,11 @@ struct PostgresStoreTests {
         #expect(PostgresURL.redacted("postgres://u:pw@h:5432/db?sslmode=require&password=pw") == "postgres://u@h:5432/db?sslmode=require")
 
         let url = try PostgresCluster.database()
+        let empty = try Binary.run(["legacy", "--db", url])
+        #expect(empty.status == 1 && empty.stderr.contains("holds no smtptls data yet"), "\(empty.stderr)")
         #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
-        let report = try Binary.run(["legacy", "--db", url])
-        #expect(report.status == 1 && report.stderr.contains("SQLite only"))
-        let connectors = try Binary.run(["connectors", "import", "--db", url, "export.json"])
-        #expect(connectors.status == 1 && connectors.stderr.contains("SQLite only"))
+        let copyFrom = try Binary.run(["copy", "--db", url, "--to", url])
+        #expect(copyFrom.status == 2 && copyFrom.stderr.contains("SQLite database"))
         let write = try Binary.run(["query", "--db", url, "DELETE FROM session_rollup"])
         #expect(write.status == 1 && write.stderr.contains("read-only"))
         let count = try PostgresQuery.run(url: url, "SELECT COUNT(*) FROM negotiations", timeout: 0)
@@ -131,6 +131,89 @@ struct PostgresStoreTests {
         let (stored, expected) = (try Self.postgresViews(url), try Self.sqliteViews(clean))
         for v in Self.views { #expect(stored[v] == expected[v], "view \(v): \(Set(stored[v]!).symmetricDifference(expected[v]!).sorted().prefix(4))") }
         #expect(interrupted > 0, "at least one run was killed mid-way")
+    }
+
+    /// The reports compared between the stores: each format, filters, windows, the floor.
+    static let reports: [[String]] = [
+        ["legacy"], ["legacy", "--wide", "--format", "csv"], ["legacy", "--server", "ex10", "--direction", "receive", "--format", "json"],
+        ["impact", "--all", "--format", "csv"], ["impact", "--floor", "TLS1.1", "--connector", "Outbound to Internet", "--format", "json"],
+        ["impact", "--since", "2024-03-01", "--until", "2024-03-01", "--server", "EX01", "--wide"],
+        ["readiness", "--as-of", "2024-03-01", "--format", "csv"], ["readiness", "--as-of", "2024-03-02", "--quiet-days", "1"],
+        ["summary", "--day", "2024-03-01", "--format", "json"], ["summary", "--since", "2024-02-01", "--until", "2024-03-31"],
+        ["summary", "--day", "2024-03-01", "--format", "html"], ["summary", "--day", "2024-03-02"],
+    ]
+
+    /// A report's output without the time it was generated.
+    static func withoutGenerationTime(_ text: String) -> String {
+        text.replacing(/(Generated |"generated_at" : ")[0-9T:.\-]+Z/) { "\($0.1)<time>" }
+    }
+
+    /// `connectors list` as JSON objects without `imported_at` (each store was imported into at its own moment).
+    static func connectorList(_ db: String) throws -> [String] {
+        let r = try Binary.run(["connectors", "list", "--format", "json", "--db", db])
+        let objects = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+        return try objects.map { o in
+            var o = o
+            o["imported_at"] = nil
+            return String(decoding: try JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
+        }
+    }
+
+    @Test("every report prints the same from PostgreSQL as from SQLite, connector configuration included, and so for a role granted only the views")
+    func reportsSameAsSQLite() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        let connectors = try FileManager.default.contentsOfDirectory(
+            atPath: SampleLogsTests.repository.appendingPathComponent("contrib/sample-connectors").path
+        ).sorted().map { SampleLogsTests.repository.appendingPathComponent("contrib/sample-connectors/\($0)").path }
+        for db in [sqlite, url] {
+            #expect(try Binary.run(["ingest", "-q", "--db", db, Self.sampleLogs]).status == 0)
+            let imported = try Binary.run(["connectors", "import", "--db", db] + connectors)
+            #expect(imported.status == 0 && imported.stderr.contains("2 send connectors"), "\(imported.stderr)")
+        }
+        // A second import replaces the first in both stores, and says so.
+        let again = try Binary.run(["connectors", "import", "--db", url] + connectors)
+        #expect(again.stderr.contains("replaces the earlier configuration of EX01 (receive)"), "\(again.stderr)")
+        #expect(try Binary.run(["connectors", "import", "--db", sqlite] + connectors).status == 0)
+        let listed = try Self.connectorList(sqlite)
+        #expect(listed.count == 8)
+        #expect(try Self.connectorList(url) == listed)
+
+        let role = "reader\(UInt32.random(in: 0...UInt32.max))"
+        let database = String(url.split(separator: "?")[0].dropFirst("postgresql:///".count))
+        try PostgresConnection(url: url, attempts: 1).execute("""
+            CREATE ROLE \(role) LOGIN; GRANT CONNECT ON DATABASE \(database) TO \(role); GRANT USAGE ON SCHEMA public TO \(role);
+            GRANT SELECT ON \(Self.views.joined(separator: ", ")), texts, ingest_log TO \(role);
+            """)
+        let reader = url.replacingOccurrences(of: "user=smtptls", with: "user=\(role)")
+        var consequences = Set<String>()
+        for report in Self.reports {
+            let expected = try Binary.run(report + ["--db", sqlite])
+            // (A summary of a day without logs exits 4 and says what days there are, from either store.)
+            let noData = report.first == "summary" && report.contains("2024-03-02")
+            #expect(expected.status == (noData ? 4 : 0) && expected.stdout.count > 150, "\(report): \(expected.stderr)")
+            for db in [url, reader] {
+                let r = try Binary.run(report + ["--db", db])
+                #expect(r.status == expected.status, "\(report): \(r.stderr)")
+                #expect(Self.withoutGenerationTime(r.stdout) == Self.withoutGenerationTime(expected.stdout), "\(report)")
+                #expect(r.stderr == expected.stderr, "\(report)")
+            }
+            for c in ["breaks", "falls_back_to_plaintext", "unknown"] where expected.stdout.contains(c) { consequences.insert(c) }
+        }
+        // The configuration decided something: the comparison covered each consequence.
+        #expect(consequences == ["breaks", "falls_back_to_plaintext", "unknown"])
+    }
+
+    @Test("SQLite's placeholders in PostgreSQL's spelling: ?N kept, a bare ? one past the highest so far, quotes and comments untouched")
+    func placeholders() {
+        let t = PostgresPlaceholders.translate
+        #expect(t("day BETWEEN ?1 AND ?2 AND connector = ? AND server = ?") == "day BETWEEN $1 AND $2 AND connector = $3 AND server = $4")
+        #expect(t("a = ? AND b = ?1 AND c = ?") == "a = $1 AND b = $1 AND c = $2")
+        #expect(t("x = '?' AND \"col?\" = ? -- why?\nAND y = ?") == "x = '?' AND \"col?\" = $1 -- why?\nAND y = $2")
+        #expect(t("s = 'it''s ?' OR s = ?") == "s = 'it''s ?' OR s = $1")
+        #expect(t("?12 ?") == "$12 $13")
     }
 
     @Test("a role with SELECT on the views only (docs/operations.md's grants) reads every view and no table")

@@ -8,11 +8,14 @@ fills the private rollup tables with synthetic rows shaped like a fleet: SERVERS
 365 days, four connectors each, a recurring pool of remote parties, a protocol mix with some
 legacy, probes, failures and refused logins. Then it times each report (median of --runs) on
 both and prints the cost ratio: a report whose 10x run costs more than ~12x its 1x run has
-turned quadratic. Not part of the test suite; figures go to docs/performance.md by hand.
+turned quadratic. With --postgres URL, the 1x database is also copied into that (empty) PostgreSQL database and every
+report timed there beside SQLite. Not part of the test suite; figures go to docs/performance.md by
+hand.
 """
 import argparse
 import os
 import random
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -163,6 +166,9 @@ def main():
     p.add_argument("--factor", type=int, default=10)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--dir", default="bench-reports")
+    p.add_argument("--postgres", metavar="URL",
+                   help="also copy the 1x database into this empty PostgreSQL database (smtptls copy) "
+                        "and time every report there beside SQLite, checking that both print the same")
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     sizes = []
@@ -184,6 +190,28 @@ def main():
         small = timed(a.bin, sizes[0][1], args, a.runs)
         big = timed(a.bin, sizes[1][1], args, a.runs)
         print(f"| {name} | {small:.2f} | {big:.2f} | {big / small:.1f}x |", flush=True)
+    if a.postgres:
+        compare_postgres(a, sizes[0])
+
+
+def output(binary, db, args):
+    text = subprocess.run([binary] + args + ["--db", db], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode()
+    return re.sub(r'(Generated |"generated_at" : ")[0-9T:.\-]+Z', r"\1", text)
+
+
+def compare_postgres(a, size):
+    """The 1x database copied into PostgreSQL; each report timed on both stores."""
+    label, path, n = size
+    t = time.perf_counter()
+    subprocess.run([a.bin, "copy", "--db", path, "--to", a.postgres], check=True, stderr=subprocess.DEVNULL)
+    print(f"\ncopied {n:,} rollup rows into PostgreSQL in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    print(f"\n| report ({n:,} rows) | SQLite s | PostgreSQL s | same output |")
+    print("|---|---|---|---|")
+    for name, args in REPORTS:
+        lite = timed(a.bin, path, args, a.runs)
+        pg = timed(a.bin, a.postgres, args, a.runs)
+        same = output(a.bin, path, args) == output(a.bin, a.postgres, args)
+        print(f"| {name} | {lite:.2f} | {pg:.2f} | {'yes' if same else 'NO'} |", flush=True)
 
 
 if __name__ == "__main__":

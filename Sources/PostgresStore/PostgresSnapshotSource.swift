@@ -39,7 +39,9 @@ public final class PostgresSnapshotSource: SnapshotSource {
     public var dialect: SQLDialect { .postgres }
 
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try connection.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        // A scan's cursor is read to its end: plan it for the whole result, as a plain query is
+        // planned (the default plans for the first tenth: a sequential scan where an index fits).
+        try connection.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL cursor_tuple_fraction = 1.0")
         do {
             let value = try body()
             try connection.execute("COMMIT")
@@ -76,6 +78,18 @@ public final class PostgresSnapshotSource: SnapshotSource {
             if batch.rows.count < Self.fetchRows { break }
         }
         try connection.execute("CLOSE \(name)")
+    }
+
+    public func storedTexts(_ ids: [Int64]) throws -> [Int64: String] {
+        var texts: [Int64: String] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: Self.fetchRows).map({ ids[$0..<min($0 + Self.fetchRows, ids.count)] }) {
+            var array = PostgresArray()
+            for id in chunk { array.append(id) }
+            for row in try connection.query("SELECT id, value FROM texts WHERE id = ANY($1::bigint[])", [array.text]).rows {
+                if let id = row[0].flatMap({ Int64($0) }) { texts[id] = row[1] ?? "" }
+            }
+        }
+        return texts
     }
 
     public func storedText(_ id: Int64) throws -> String? {

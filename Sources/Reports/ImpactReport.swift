@@ -160,7 +160,10 @@ public struct ImpactReport: Sendable {
             if userIDs[id] == 0 { userIDs[id] = row.int(6) }
             if row.int(7) != 0 { tallies[id].certificate = true }
         }
-        for id in tallies.indices where tallies[id].category != nil {
+        // The listed parties' texts in one read (one round trip to PostgreSQL, not one per text).
+        let listed = tallies.indices.filter { tallies[$0].category != nil }
+        try names.load(listed.flatMap { parties.textIDs($0) + ehloIDs[$0].values + domainIDs[$0].values + [userIDs[$0]] })
+        for id in listed {
             for e in ehloIDs[id].values { tallies[id].ehloNames.insert(try names.text(e)) }
             for d in domainIDs[id].values { tallies[id].senderDomains.insert(try names.text(d)) }
             if userIDs[id] != 0 { tallies[id].user = try names.text(userIDs[id]) }

@@ -40,7 +40,7 @@ public struct LegacyReport: Sendable {
               GROUP BY i.server_id, i.log_type, i.connector_id, i.remote_id
             ) g
             JOIN texts sv ON sv.id = g.server_id JOIN texts cn ON cn.id = g.connector_id JOIN texts ip ON ip.id = g.remote_id
-            ORDER BY g.sessions DESC, remote_ip NULLS FIRST, connector
+            ORDER BY g.sessions DESC, remote_ip NULLS FIRST, connector, server, direction
             """
         return (sql, parameters)
     }

@@ -106,6 +106,12 @@ struct PartyIndex {
         return slot.number == 0 ? nil : Int(slot.number) - 1
     }
 
+    /// The ids of party `number`'s texts (server, connector, address), to read in one go.
+    func textIDs(_ number: Int) -> [Int64] {
+        let k = keys[number]
+        return [k.server, k.connector, k.remote]
+    }
+
     /// Party `number`, its texts read through `names`.
     func party(_ number: Int, names: TextLookup) throws -> Party {
         let k = keys[number]

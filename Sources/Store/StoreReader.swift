@@ -63,6 +63,8 @@ public protocol SnapshotSource: AnyObject {
     func scan(_ sql: String, _ parameters: [String], _ body: (Snapshot.Cursor) throws -> Void) throws
     /// The text stored under `id` (the `texts` view), nil when there is none.
     func storedText(_ id: Int64) throws -> String?
+    /// The texts stored under `ids`, in one query where the store is across a network.
+    func storedTexts(_ ids: [Int64]) throws -> [Int64: String]
 }
 
 /// The SQLite source: statements SQLite itself reports read-only, rows read in place.
@@ -110,6 +112,12 @@ final class SQLiteSnapshotSource: SnapshotSource {
         statement.bind(1, id)
         defer { statement.reset() }
         return try statement.step() ? statement.text(0) : nil
+    }
+
+    func storedTexts(_ ids: [Int64]) throws -> [Int64: String] {
+        var texts: [Int64: String] = [:]
+        for id in ids { texts[id] = try storedText(id) }
+        return texts
     }
 }
 
@@ -242,5 +250,13 @@ public final class TextLookup {
         let text = try source.storedText(id) ?? ""
         cache[id] = text
         return text
+    }
+
+    /// Reads the texts of `ids` not read yet, together: what a report is about to show.
+    public func load(_ ids: [Int64]) throws {
+        let missing = Array(Set(ids.filter { cache[$0] == nil }))
+        guard !missing.isEmpty else { return }
+        let texts = try source.storedTexts(missing)
+        for id in missing { cache[id] = texts[id] ?? "" }
     }
 }

@@ -97,6 +97,37 @@ public final class PostgresConnection {
         return Rows(columns: columns, types: types, rows: rows)
     }
 
+    /// Sends `data` to a `COPY … FROM STDIN` statement (`sql`), in the format the statement names.
+    public func copyIn(_ sql: String, _ data: [UInt8]) throws {
+        let start = PQexec(handle, sql)
+        guard PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { PQclear(start) }
+            try check(start, sql)
+            throw PostgresError("PostgreSQL at \(location) did not accept COPY data", sql: sql)
+        }
+        PQclear(start)
+        // In pieces of 1 MiB: libpq queues what the socket does not take yet.
+        var sent: Int32 = 1
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count && sent == 1 {
+                let n = min(1 << 20, raw.count - offset)
+                sent = PQputCopyData(handle, raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self), Int32(n))
+                offset += n
+            }
+        }
+        if sent == 1 { sent = PQputCopyEnd(handle, nil) }
+        var failure: (any Error)?
+        while let result = PQgetResult(handle) {
+            if failure == nil {
+                do { try check(result, sql) } catch { failure = error }
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        if sent != 1 { try check(nil, sql) }
+    }
+
     /// C strings for the parameters, alive for the call.
     private func withParameters<T>(_ parameters: [String?], _ body: ([UnsafePointer<CChar>?]) -> T) -> T {
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }

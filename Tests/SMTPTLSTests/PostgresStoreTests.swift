@@ -216,6 +216,19 @@ struct PostgresStoreTests {
         #expect(t("?12 ?") == "$12 $13")
     }
 
+    @Test("COPY text: values by tabs, rows by newlines, and a backslash, tab, newline or CR inside a text escaped")
+    func copyText() {
+        var copy = PostgresCopyText()
+        copy.append("EX01\\Client\tFrontend\nx\ry")
+        copy.append(-12)
+        copy.append(7)
+        copy.endRow()
+        copy.append("")
+        copy.endRow()
+        #expect(String(decoding: copy.bytes, as: UTF8.self) == "EX01\\\\Client\\tFrontend\\nx\\ry\t-12\t7\n\n")
+        #expect(copy.rows == 2)
+    }
+
     @Test("a role with SELECT on the views only (docs/operations.md's grants) reads every view and no table")
     func readerRole() throws {
         let url = try PostgresCluster.database()

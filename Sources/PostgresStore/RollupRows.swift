@@ -26,13 +26,16 @@ struct RollupRows {
     private(set) var authFailures: [AuthFailureKey: Tally] = [:]
     /// Every text a key refers to by id.
     private(set) var texts = Set<String>()
+    /// The first and last day of any row (an empty range of "" when there is none).
+    private(set) var days = "" ... ""
 
-    init(_ d: RollupDelta) {
-        var days: [Int64: String] = [:]
+    /// The rows of `d`; of its refused logins only when `includingSessionsAndIdentities` is false.
+    init(_ d: RollupDelta, includingSessionsAndIdentities: Bool = true) {
+        var dayTexts: [Int64: String] = [:]
         func day(_ n: Int64) -> String {
-            if let t = days[n] { return t }
+            if let t = dayTexts[n] { return t }
             let t = UTCDay(number: n).description
-            days[n] = t
+            dayTexts[n] = t
             return t
         }
         func text(_ bytes: [UInt8]) -> String {
@@ -46,19 +49,21 @@ struct RollupRows {
             a.appendText(to: &bytes)
             return text(bytes)
         }
-        d.forEachSession { k, t in
-            let key = SessionKey(
-                day: day(k.day), server: text(k.server), logType: k.logType.name, connector: text(k.connector.bytes),
-                remote: text(k.remote), outcome: k.outcome.name, negotiation: k.negotiation, error: text(k.error),
-                activity: k.activity.name)
-            sessions[key, default: Tally(sessions: 0, at: t.firstSeen)].add(t)
-        }
-        d.forEachIdentity { k, t in
-            let key = IdentityKey(
-                day: day(k.day), server: text(k.server), logType: k.logType.name, connector: text(k.connector.bytes),
-                remote: text(k.remote), outcome: k.outcome.name, protocolName: k.protocolVersion?.name ?? "",
-                names: [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint].map { text($0.bytes) })
-            identities[key, default: Tally(sessions: 0, at: t.firstSeen)].add(t)
+        if includingSessionsAndIdentities {
+            d.forEachSession { k, t in
+                let key = SessionKey(
+                    day: day(k.day), server: text(k.server), logType: k.logType.name, connector: text(k.connector.bytes),
+                    remote: text(k.remote), outcome: k.outcome.name, negotiation: k.negotiation, error: text(k.error),
+                    activity: k.activity.name)
+                sessions[key, default: Tally(sessions: 0, at: t.firstSeen)].add(t)
+            }
+            d.forEachIdentity { k, t in
+                let key = IdentityKey(
+                    day: day(k.day), server: text(k.server), logType: k.logType.name, connector: text(k.connector.bytes),
+                    remote: text(k.remote), outcome: k.outcome.name, protocolName: k.protocolVersion?.name ?? "",
+                    names: [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint].map { text($0.bytes) })
+                identities[key, default: Tally(sessions: 0, at: t.firstSeen)].add(t)
+            }
         }
         for (k, t) in d.authFailures {
             let key = AuthFailureKey(
@@ -66,5 +71,6 @@ struct RollupRows {
                 remote: text(k.remote), user: text(k.user.bytes), mechanism: text(k.mechanism), error: text(k.error))
             authFailures[key, default: Tally(sessions: 0, at: t.firstSeen)].add(t)
         }
+        if let first = dayTexts.keys.min(), let last = dayTexts.keys.max() { days = dayTexts[first]! ... dayTexts[last]! }
     }
 }

@@ -1,0 +1,112 @@
+import LogScanner
+import Rollups
+import TLSSessions
+
+/// The two big rollups written by the delta's integer keys: each distinct value of the delta
+/// becomes a store id once, and the rows go out as integers (no key of strings is made or hashed
+/// per row). Possible when every text of the delta is already what PostgreSQL stores — UTF-8
+/// without NUL — so that distinct delta keys stay distinct keys in the database; otherwise
+/// ``RollupRows`` re-sums the rows by their converted texts.
+extension PostgresStore {
+    /// The store's ids for a delta's values, by the delta's own ids.
+    struct DeltaIDs {
+        var servers: [Int64]
+        var connectors: [Int64]
+        var names: [Int64]
+        var texts: [Int64]
+        var suites: [Int64]
+        var addresses: [RemoteAddress: Int64]
+
+        func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
+        func text(_ id: Int32?) -> Int64 { id.map { texts[Int($0)] } ?? 0 }
+        func suite(_ id: Int32?) -> Int64 { id.map { suites[Int($0)] } ?? 0 }
+    }
+
+    /// Text as PostgreSQL stores it, nil when storing would change it (not UTF-8, or a NUL).
+    private static func storable(_ bytes: [UInt8]) -> String? {
+        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        return text
+    }
+
+    /// The ids of every value of `d` (new texts stored first), nil when a value is not storable
+    /// as it is.
+    func deltaIDs(_ d: RollupDelta) throws -> DeltaIDs? {
+        var all = Set<String>()
+        func texts(_ values: [[UInt8]]) -> [String]? {
+            var result: [String] = []
+            result.reserveCapacity(values.count)
+            for v in values {
+                guard let t = Self.storable(v) else { return nil }
+                all.insert(t)
+                result.append(t)
+            }
+            return result
+        }
+        var addressTexts: [RemoteAddress: String] = [:]
+        func address(_ a: RemoteAddress) {
+            guard addressTexts[a] == nil else { return }
+            var bytes: [UInt8] = []
+            a.appendText(to: &bytes)
+            let t = String(decoding: bytes, as: UTF8.self)
+            all.insert(t)
+            addressTexts[a] = t
+        }
+        guard let servers = texts(d.servers.values.map { Array($0.utf8) }),
+            let connectors = texts(d.tables.connectors.values.map(\.bytes)),
+            let names = texts(d.tables.names.values.map(\.bytes)),
+            let others = texts(d.tables.texts.values.map { Array($0.utf8) })
+        else { return nil }
+        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
+        for k in d.identityCounts.keys { address(k.fields.key.remote) }
+        try storeTexts(all)
+        return DeltaIDs(
+            servers: try servers.map(id), connectors: try connectors.map(id), names: try names.map(id), texts: try others.map(id),
+            suites: try d.tables.negotiations.values.map { try suite($0) },
+            addresses: try addressTexts.mapValues(id))
+    }
+
+    /// The session and identity rollups of `d` by its integer keys.
+    func upsertByIDs(_ d: RollupDelta, _ m: DeltaIDs) throws {
+        var dayTexts: [Int64: String] = [:]
+        func day(_ n: Int64) -> String {
+            if let t = dayTexts[n] { return t }
+            let t = UTCDay(number: n).description
+            dayTexts[n] = t
+            return t
+        }
+        var sessions = PostgresCopyText()
+        for (prehashed, t) in d.sessionCounts {
+            let k = prehashed.fields.key
+            sessions.append(day(k.day))
+            sessions.append(m.servers[Int(prehashed.fields.server)])
+            sessions.append(k.logType.name)
+            sessions.append(m.connectors[Int(k.connector)])
+            sessions.append(m.addresses[k.remote] ?? 0)
+            sessions.append(k.outcome.name)
+            sessions.append(m.suite(k.negotiation))
+            sessions.append(m.text(k.error))
+            sessions.append(k.activity.name)
+            sessions.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
+            Self.append(t, to: &sessions)
+        }
+        var identities = PostgresCopyText()
+        for (prehashed, t) in d.identityCounts {
+            let k = prehashed.fields.key
+            identities.append(day(k.day))
+            identities.append(m.servers[Int(prehashed.fields.server)])
+            identities.append(k.logType.name)
+            identities.append(m.connectors[Int(k.connector)])
+            identities.append(m.addresses[k.remote] ?? 0)
+            identities.append(k.outcome.name)
+            identities.append(k.protocolVersion?.name ?? "")
+            for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
+                identities.append(m.name(name))
+            }
+            Self.append(t, to: &identities)
+        }
+        guard let first = dayTexts.keys.min(), let last = dayTexts.keys.max() else { return }
+        let days = dayTexts[first]! ... dayTexts[last]!
+        try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions, days: days)
+        try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities, days: days)
+    }
+}

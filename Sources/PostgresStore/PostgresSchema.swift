@@ -10,8 +10,18 @@ import Store
 enum PostgresSchema {
     static let version = 6
 
+    /// Whether the database holds this version's tables and views (then nothing needs the
+    /// database lock to change them).
+    static func isCurrent(_ db: PostgresConnection) throws -> Bool {
+        guard try db.query("SELECT to_regclass('meta') IS NOT NULL").rows.first?[0] == "t" else { return false }
+        let meta = try db.query("SELECT key, value FROM meta WHERE key IN ('schema_version', 'views_sql')").rows
+        let values = Dictionary(meta.map { ($0[0] ?? "", $0[1] ?? "") }, uniquingKeysWith: { a, _ in a })
+        return values["schema_version"] == String(version) && values["views_sql"] == Schema.views(.postgres)
+    }
+
     /// Creates the tables on an empty database, brings an older one up to ``version``, refuses a
-    /// newer one, and writes the views when their definition changed. Callers hold the ingest lock.
+    /// newer one, and writes the views when their definition changed. Callers hold the database
+    /// lock exclusively (``PostgresClaim/everything``).
     static func migrate(_ db: PostgresConnection) throws {
         try db.transaction {
             try db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT COLLATE \"C\" PRIMARY KEY, value TEXT NOT NULL)")

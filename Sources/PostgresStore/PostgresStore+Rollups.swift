@@ -28,10 +28,10 @@ extension PostgresStore {
         return text
     }
 
-    /// The ids of every value of `d` (new texts stored first), nil when a value is not storable
-    /// as it is.
-    func deltaIDs(_ d: RollupDelta) throws -> DeltaIDs? {
-        var all = Set<String>()
+    /// The ids of every value of `d` (new texts stored first, with `extra`), nil when a value is
+    /// not storable as it is.
+    func deltaIDs(_ d: RollupDelta, alsoStoring extra: Set<String>) throws -> DeltaIDs? {
+        var all = extra
         func texts(_ values: [[UInt8]]) -> [String]? {
             var result: [String] = []
             result.reserveCapacity(values.count)
@@ -59,6 +59,7 @@ extension PostgresStore {
         for k in d.sessionCounts.keys { address(k.fields.key.remote) }
         for k in d.identityCounts.keys { address(k.fields.key.remote) }
         try storeTexts(all)
+        try storeSuites(d.tables.negotiations.values)
         return DeltaIDs(
             servers: try servers.map(id), connectors: try connectors.map(id), names: try names.map(id), texts: try others.map(id),
             suites: try d.tables.negotiations.values.map { try suite($0) },

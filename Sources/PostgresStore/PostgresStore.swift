@@ -13,37 +13,47 @@ import TLSSessions
 /// then each rollup as column arrays unpacked by `unnest` into one `INSERT … ON CONFLICT DO
 /// UPDATE` — one round trip per table, not per row.
 ///
-/// Collectors take turns: opening the store takes a session-level advisory lock, held until the
-/// connection closes (a killed collector's lock goes with its connection, and its open
-/// transaction is rolled back). The ledger and the open sessions are therefore read by each
-/// collector after the previous one committed its last input, so an input another collector
-/// already took is skipped and a session that crosses files is joined whichever collector reads
-/// the next file.
+/// Collectors of different servers work at the same time, collectors of one server take turns
+/// (``PostgresClaim``): each reads a server's ledger entries and open sessions after the
+/// previous collector of that server committed, so an input another collector already took is
+/// skipped and a session that crosses files is joined whichever collector reads the next file.
 public final class PostgresStore: RollupStore {
     public let db: PostgresConnection
     /// `dictionary.id` by text, filled as commits meet texts (bounded like SQLite's cache).
     private var textIDs: [String: Int64] = [:]
     private var suiteIDs: [Negotiation: Int64] = [:]
     static let cacheLimit = 250_000
-    /// The advisory lock every ingest into the database holds (an arbitrary constant: "smtptls").
-    static let ingestLock: Int64 = 0x736D_7470_746C_73
+    /// What this process holds (``PostgresClaim``).
+    public let claim: PostgresClaim
 
-    /// Connects to `url`, waits for any other collector's turn to end (saying so through
-    /// `waiting`), then creates or upgrades the schema.
-    public init(url: String, attempts: Int = 4, waiting: () -> Void = {}) throws {
+    /// Connects to `url`, creates or upgrades the schema when it must (holding the database lock
+    /// for it), then takes `claim`, waiting for other collectors where they hold what it needs
+    /// (saying so through `waiting`).
+    public init(url: String, attempts: Int = 4, claim: PostgresClaim = .everything, waiting: () -> Void = {}) throws {
         db = try PostgresConnection(url: url, attempts: attempts)
-        let free = try db.query("SELECT pg_try_advisory_lock($1)", [String(Self.ingestLock)]).rows.first?[0] == "t"
-        if !free {
-            waiting()
-            try db.query("SELECT pg_advisory_lock($1)", [String(Self.ingestLock)])
+        self.claim = claim
+        if try !PostgresSchema.isCurrent(db) {
+            try PostgresClaim.everything.take(on: db, waiting: waiting)
+            try PostgresSchema.migrate(db)
+            try PostgresClaim.releaseAll(on: db)
         }
-        try PostgresSchema.migrate(db)
+        try claim.take(on: db, waiting: waiting)
     }
 
+    /// The open sessions of the servers this process claimed (all of them for `.everything`):
+    /// another collector may be working on the others.
     public func loadOpenSessions() throws -> [SessionFragment] {
-        try db.query("SELECT state FROM open_sessions ORDER BY last_seen, session_id").rows.map {
-            try OpenSessionCodec.decode($0[0] ?? "")
+        let rows: [[String?]]
+        switch claim {
+        case .everything:
+            rows = try db.query("SELECT state FROM open_sessions ORDER BY last_seen, session_id").rows
+        case .servers(let servers):
+            var labels = PostgresArray()
+            for s in servers { labels.append(String(postgresText: Array(s.utf8))) }
+            rows = try db.query(
+                "SELECT state FROM open_sessions WHERE server = ANY ($1::text[]) ORDER BY last_seen, session_id", [labels.text]).rows
         }
+        return try rows.map { try OpenSessionCodec.decode($0[0] ?? "") }
     }
 
     public func loadLedger() throws -> [UInt64: LedgerEntry] {
@@ -76,15 +86,17 @@ public final class PostgresStore: RollupStore {
     // MARK: Writing one commit
 
     private func write(_ c: InputCommit) throws {
-        if let ids = try deltaIDs(c.delta) {
+        // Refused logins are few: by their texts. (All of a commit's new texts go in one
+        // statement, in byte order, and new suites in their order too: collectors inserting the
+        // same new values at once then wait for each other in one order, never in a cycle.)
+        let failures = RollupRows(c.delta, includingSessionsAndIdentities: false)
+        if let ids = try deltaIDs(c.delta, alsoStoring: failures.texts) {
             try upsertByIDs(c.delta, ids)
-            // Refused logins are few: by their texts.
-            let rows = RollupRows(c.delta, includingSessionsAndIdentities: false)
-            try storeTexts(rows.texts)
-            try upsertAuthFailures(rows)
+            try upsertAuthFailures(failures)
         } else {
             let rows = RollupRows(c.delta)
             try storeTexts(rows.texts)
+            try storeSuites(rows.sessions.keys.compactMap(\.negotiation))
             try upsertSessions(rows)
             try upsertIdentities(rows)
             try upsertAuthFailures(rows)
@@ -179,6 +191,15 @@ public final class PostgresStore: RollupStore {
             throw PostgresError("the dictionary of the PostgreSQL database at \(db.location) lost a text it had a moment ago")
         }
         return id
+    }
+
+    /// Stores the suites the database does not have yet, in one order (``suite(_:)`` then finds them cached).
+    func storeSuites(_ negotiations: [Negotiation]) throws {
+        let key = { (n: Negotiation) in
+            [n.protocolVersion.name, n.role.rawValue, n.cipher, String(n.cipherBits), n.mac, String(n.macBits), n.keyExchange, String(n.keyExchangeBits)]
+                .joined(separator: "\u{1}")
+        }
+        for n in Set(negotiations).sorted(by: { key($0) < key($1) }) { _ = try suite(n) }
     }
 
     func suite(_ n: Negotiation?) throws -> Int64 {

@@ -65,8 +65,9 @@ extension SMTPTLSCommand {
             defer { withExtendedLifetime(lock) {} }
             if let warning = discovery.unlabeledWarning, !quiet { FileHandleOutput.standardError(warning) }
             let store: any RollupStore = try postgres
-                ? PostgresStore(url: db) {
-                    FileHandleOutput.standardError("waiting for another smtptls ingest into \(PostgresURL.redacted(db)) to finish…")
+                // Its inputs' servers; all of them to finalize every open session without inputs.
+                ? PostgresStore(url: db, claim: discovery.inputs.isEmpty ? .everything : .servers(Set(discovery.inputs.map(\.server)))) {
+                    FileHandleOutput.standardError("waiting for another smtptls process writing these servers into \(PostgresURL.redacted(db)) to finish…")
                 }
                 : SQLiteStore(path: db)
             InterruptNotice.install()

@@ -95,6 +95,38 @@ struct PostgresStoreTests {
         #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
     }
 
+    @Test("collectors of different servers ingest at the same time; one whose server another holds waits for it, then joins in")
+    func serverTurns() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, Self.sampleLogs]).status == 0)
+        let ex01 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX01").path
+        let ex10 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX10").path
+        #expect(try Binary.run(["ingest", "-q", "--db", url, ex10]).status == 0)
+        // Another process holds EX01 as a collector of EX01 does.
+        var holder: PostgresConnection? = try PostgresConnection(url: url, attempts: 1)
+        try PostgresClaim.servers(["EX01"]).take(on: holder!) {}
+        let other = try Binary.run(["ingest", "--db", url, ex10])
+        #expect(other.status == 0 && !other.stderr.contains("waiting"), "\(other.stderr)")
+        let done = Mutex<(status: Int32, stderr: String)?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let r = try? Binary.run(["ingest", "--db", url, ex01])
+            done.withLock { $0 = (r?.status ?? -1, r?.stderr ?? "did not run") }
+            finished.signal()
+        }
+        #expect(finished.wait(timeout: .now() + 3) == .timedOut, "the EX01 collector did not wait")
+        holder = nil  // the connection closes: its locks go with it
+        #expect(finished.wait(timeout: .now() + 120) == .success)
+        let waited = done.withLock { $0 }
+        #expect(waited?.status == 0 && waited?.stderr.contains("waiting for another smtptls process writing these servers") == true,
+                "\(waited?.stderr ?? "did not run")")
+        _ = holder
+        #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
+    }
+
     @Test("errors: an unreachable server is named without its password; a database smtptls never wrote is said to be one; query is read-only")
     func errors() throws {
         let r = try Binary.run(["ingest", "--db", "postgres://collector:s3cret@127.0.0.1:1/fleet", Self.sampleLogs],

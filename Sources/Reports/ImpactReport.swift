@@ -1,3 +1,4 @@
+import Foundation
 import LogScanner
 import Store
 import TLSSessions
@@ -58,123 +59,12 @@ public struct ImpactReport: Sendable {
         "first_seen", "last_seen", "server", "protocol_unlogged_sessions", "reason",
     ]
 
-    /// What one party did in the window.
-    struct Tally {
-        var belowFloor: Int64 = 0
-        var atOrAbove: Int64 = 0
-        var unlogged: Int64 = 0
-        var plaintext: Int64 = 0
-        var failed: Int64 = 0
-        var oldProtocols = FirstSeenSet<String>()
-        var ehloNames = FirstSeenSet<String>()
-        var senderDomains = FirstSeenSet<String>()
-        /// The first user it logged on as, and whether it presented a certificate.
-        var user: String?
-        var certificate = false
-        var firstSeen = Int64.max
-        var lastSeen = Int64.min
-
-        mutating func seen(_ row: Snapshot.Cursor, first: Int32, last: Int32) {
-            firstSeen = min(firstSeen, row.int(first))
-            lastSeen = max(lastSeen, row.int(last))
-        }
-
-        /// The first category that applies, nil when none does (only at or above the floor).
-        var category: Category? {
-            if belowFloor > 0 { return atOrAbove == 0 ? .legacyOnly : .upgrades }
-            if failed > 0 { return .tlsFailures }
-            if unlogged > 0 && atOrAbove == 0 { return .protocolUnlogged }
-            if plaintext > 0 && atOrAbove == 0 && unlogged == 0 { return .plaintextOnly }
-            return nil
-        }
-
-        /// The sessions that put the party in its category (the report's order within one).
-        var weight: Int64 { belowFloor + plaintext + failed + unlogged }
-    }
-
-    /// Reads the window's negotiations, plaintext mail sessions and failures once each, in key
-    /// order, and groups them by party in memory (``PartyIndex``): the cost grows with the rows
-    /// in the window, and no step sorts them. Then the names of the listed parties, in one pass
-    /// over `identities`.
-    func tally(_ db: Snapshot, names: TextLookup) throws -> (parties: PartyIndex, tallies: [Tally]) {
-        let below = Set(TLSProtocol.below(floor).map(\.name))
-        let (clauses, parameters) = filter.conditions("v", db.dialect)
-        let filtered = ([db.dialect.true] + clauses).joined(separator: " AND ")
-        // Ids only: no dictionary lookup per row (PartyIndex).
-        let party = "v.server_id, v.log_type, v.connector_id, v.remote_id"
-        var parties = PartyIndex()
-        var tallies: [Tally] = []
-        func tally(_ row: Snapshot.Cursor) -> Int {
-            let id = parties.add(row)
-            if id == tallies.count { tallies.append(Tally()) }
-            return id
-        }
-        try db.scan("""
-            SELECT \(party), v.protocol, v.protocol_unlogged, v.sessions, v.first_seen_ms, v.last_seen_ms
-            FROM negotiations v WHERE \(filtered)
-            """, parameters
-        ) { row in
-            let id = tally(row)
-            let sessions = row.int(6)
-            if let name = row.optionalText(4) {
-                if below.contains(name) {
-                    tallies[id].belowFloor += sessions
-                    tallies[id].oldProtocols.insert(name)
-                } else {
-                    tallies[id].atOrAbove += sessions
-                }
-            }
-            if row.int(5) != 0 { tallies[id].unlogged += sessions }
-            tallies[id].seen(row, first: 7, last: 8)
-        }
-        try db.scan("""
-            SELECT \(party), v.sessions, v.first_seen_ms, v.last_seen_ms
-            FROM plaintext_sessions v WHERE \(filtered) AND \(SessionActivity.sentMail("v.activity"))
-            """, parameters
-        ) { row in
-            let id = tally(row)
-            tallies[id].plaintext += row.int(4)
-            tallies[id].seen(row, first: 5, last: 6)
-        }
-        try db.scan("""
-            SELECT \(party), v.sessions, v.first_seen_ms, v.last_seen_ms FROM tls_failures v WHERE \(filtered)
-            """, parameters
-        ) { row in
-            let id = tally(row)
-            tallies[id].failed += row.int(4)
-            tallies[id].seen(row, first: 5, last: 6)
-        }
-        // Names as ids (no lookup per row); the listed parties' names are read once each below.
-        var ehloIDs = [FirstSeenSet<Int64>](repeating: FirstSeenSet(), count: tallies.count)
-        var domainIDs = ehloIDs
-        var userIDs = [Int64](repeating: 0, count: tallies.count)
-        try db.scan("""
-            SELECT \(party), v.ehlo_id, v.sender_domain_id, v.auth_user_id, v.certificate_subject_id
-            FROM identities v WHERE \(filtered)
-            """, parameters
-        ) { row in
-            guard let id = parties.find(row), tallies[id].category != nil else { return }
-            // Id 0 is the empty text: not logged.
-            if row.int(4) != 0 { ehloIDs[id].insert(row.int(4)) }
-            if row.int(5) != 0 { domainIDs[id].insert(row.int(5)) }
-            if userIDs[id] == 0 { userIDs[id] = row.int(6) }
-            if row.int(7) != 0 { tallies[id].certificate = true }
-        }
-        // The listed parties' texts in one read (one round trip to PostgreSQL, not one per text).
-        let listed = tallies.indices.filter { tallies[$0].category != nil }
-        try names.load(listed.flatMap { parties.textIDs($0) + ehloIDs[$0].values + domainIDs[$0].values + [userIDs[$0]] })
-        for id in listed {
-            for e in ehloIDs[id].values { tallies[id].ehloNames.insert(try names.text(e)) }
-            for d in domainIDs[id].values { tallies[id].senderDomains.insert(try names.text(d)) }
-            if userIDs[id] != 0 { tallies[id].user = try names.text(userIDs[id]) }
-        }
-        return (parties, tallies)
-    }
-
     /// One listed party: what it did, its category, and what switching off does to it.
     struct Entry {
         var party: Party
         var tally: Tally
+        var ehloNames: [String]
+        var senderDomains: [String]
         var category: Category
         var consequence: Consequence
         var reason: String
@@ -182,19 +72,27 @@ public struct ImpactReport: Sendable {
 
     /// The listed parties (those in a category), each with its consequence: by category, then by
     /// the sessions that put them there (most first), then by address and connector.
-    func entries(_ db: Snapshot) throws -> [Entry] {
+    func entries(_ db: Snapshot, parts: SnapshotParts) throws -> [Entry] {
+        let (parties, tallies, evidence) = try tally(parts)
         let names = try db.textLookup()
-        let (parties, tallies) = try tally(db, names: names)
+        // The listed parties' texts in one read (one round trip to PostgreSQL, not one per text).
+        let listedIDs = tallies.indices.filter { tallies[$0].category != nil }
+        try names.load(listedIDs.flatMap { id in
+            let e = evidence[id] ?? Evidence()
+            return parties.textIDs(id) + e.ehlo.values + e.domains.values + [e.user]
+        })
         let policy = try ConnectorPolicy(db)
         let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
-        let listed = try tallies.indices.compactMap { id -> Entry? in
+        let listed = try listedIDs.map { id -> Entry in
             let t = tallies[id]
-            guard let category = t.category else { return nil }
+            let e = evidence[id] ?? Evidence()
             let party = try parties.party(id, names: names)
-            let evidence = ConnectorPolicy.Evidence(
-                user: t.user, certificate: t.certificate, domains: t.senderDomains.values + t.ehloNames.values)
-            let (consequence, reason) = policy.decide(category, party: party, evidence: evidence, floor: floor, sessionsAtOrAbove: t.atOrAbove)
-            return Entry(party: party, tally: t, category: category, consequence: consequence, reason: reason)
+            let (ehlo, domains) = (try e.ehlo.values.map(names.text), try e.domains.values.map(names.text))
+            let facts = ConnectorPolicy.Evidence(
+                user: e.user == 0 ? nil : try names.text(e.user), certificate: e.certificate, domains: domains + ehlo)
+            let category = t.category!
+            let (consequence, reason) = policy.decide(category, party: party, evidence: facts, floor: floor, sessionsAtOrAbove: t.atOrAbove)
+            return Entry(party: party, tally: t, ehloNames: ehlo, senderDomains: domains, category: category, consequence: consequence, reason: reason)
         }
         // Sorted by number (entries are large: moving them in the sort cost more than comparing),
         // category and weight first as integers, the texts only to break ties.
@@ -217,14 +115,17 @@ public struct ImpactReport: Sendable {
         names.isEmpty ? .null : .text(TLSProtocol.oldestFirst(names).joined(separator: ","))
     }
 
+    /// Names comma-separated, NULL when there are none.
+    static func list(_ names: [String]) -> SQLValue { names.isEmpty ? .null : .text(names.joined(separator: ",")) }
+
     /// The entries as rows of ``columns``.
     static func table(_ entries: [Entry]) -> ResultTable {
         let rows: [[SQLValue]] = entries.map { e in
             let t = e.tally, p = e.party
             return [
                 .text(e.category.rawValue), .text(e.consequence.rawValue), p.remoteIP.map(SQLValue.text) ?? .null, .text(p.logType),
-                .text(p.connector), Self.protocolList(t.oldProtocols.values), .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
-                .integer(t.failed), t.ehloNames.sqlValue, t.senderDomains.sqlValue, .text(Timestamp.iso(t.firstSeen)),
+                .text(p.connector), Self.protocolList(t.oldProtocolNames), .integer(t.belowFloor), .integer(t.atOrAbove), .integer(t.plaintext),
+                .integer(t.failed), Self.list(e.ehloNames), Self.list(e.senderDomains), .text(Timestamp.iso(t.firstSeen)),
                 .text(Timestamp.iso(t.lastSeen)), .text(p.server), .integer(t.unlogged), .text(e.reason),
             ]
         }
@@ -236,8 +137,12 @@ public struct ImpactReport: Sendable {
         try run(StoreReader(path: database))
     }
 
-    public func run(_ reader: StoreReader) throws -> Result {
-        try reader.read { db in
+    /// The report. A long window is read in day ranges on up to `maximumParts` threads (default:
+    /// the processors, at most four), each on its own snapshot of the same state
+    /// (``SnapshotParts``); the result is the same with one.
+    public func run(_ reader: StoreReader, maximumParts: Int? = nil) throws -> Result {
+        let parts = maximumParts ?? min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        return try reader.read(companions: max(parts, 1) - 1) { db, others in
             var report = self
             var windowNote: String?
             if let days = defaultWindowDays, filter.since == nil, filter.until == nil,
@@ -247,13 +152,15 @@ public struct ImpactReport: Sendable {
                 report.filter.since = first.description
                 windowNote = "window: the last \(days) days of data, \(first) to \(newest) (--since/--until for another, --all for everything)"
             }
-            return try report.classify(db, windowNote: windowNote)
+            let (first, last) = try report.filter.days(db)
+            let parts = SnapshotParts(main: db, companions: others, first: first, last: last)
+            return try report.classify(db, parts: parts, windowNote: windowNote)
         }
     }
 
-    func classify(_ db: Snapshot, windowNote: String?) throws -> Result {
+    func classify(_ db: Snapshot, parts: SnapshotParts, windowNote: String?) throws -> Result {
         do {
-            let entries = try entries(db)
+            let entries = try entries(db, parts: parts)
             let table = Self.table(entries)
             let counts = Category.allCases.map { c in "\(c.rawValue) \(entries.filter { $0.category == c }.count)" }
             var notes = ["if protocols below \(floor.name) were disabled: " + counts.joined(separator: ", ")]

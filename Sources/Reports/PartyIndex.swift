@@ -93,6 +93,12 @@ struct PartyIndex {
         for slot in old where slot.number != 0 { slots[probe(slot.key)] = slot }
     }
 
+    /// Adds the parties of `other` (those not here yet, in `other`'s order) and returns, for
+    /// each of `other`'s numbers, the number here.
+    mutating func adopt(_ other: PartyIndex) -> [Int] {
+        other.keys.map { add($0) }
+    }
+
     /// The number of the row's party when it was seen before, nil otherwise.
     func find(_ row: Snapshot.Cursor) -> Int? { find(Self.key(row)) }
 
@@ -123,7 +129,7 @@ struct PartyIndex {
 }
 
 /// Distinct values in the order first seen (what `group_concat(DISTINCT …)` printed).
-struct FirstSeenSet<Value: Hashable> {
+struct FirstSeenSet<Value: Hashable & Sendable>: Sendable {
     private(set) var values: [Value] = []
     /// Beside `values` once there are many (a bulk sender's domains over a year).
     private var seen: Set<Value>?

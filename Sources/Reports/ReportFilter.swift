@@ -1,4 +1,5 @@
 import Foundation
+import LogScanner
 import Store
 
 /// The window and scope a report covers: days (UTC, inclusive), connector, direction, server.
@@ -34,6 +35,18 @@ public struct ReportFilter: Sendable, Equatable {
         // Server labels come from folder names, whose case varies (EX01, ex01).
         add(dialect.equalsIgnoringCase("\(alias).server"), server)
         return (clauses, parameters)
+    }
+
+    /// The first and last day the window covers: `since`/`until` where given, else the first or
+    /// last day with logs (nil when there is none).
+    func days(_ db: Snapshot) throws -> (first: UTCDay?, last: UTCDay?) {
+        var first = since.flatMap(UTCDay.init)
+        var last = until.flatMap(UTCDay.init)
+        if first == nil || last == nil, let row = try db.row("SELECT MIN(day), MAX(day) FROM hourly_coverage") {
+            if first == nil { first = UTCDay(row.text(0)) }
+            if last == nil { last = UTCDay(row.text(1)) }
+        }
+        return (first, last)
     }
 
     /// When a report came back empty: the stored connector or server names close to what the

@@ -25,7 +25,7 @@ public final class StoreReader {
                 message: "\(path) has schema version \(version), older than this smtptls (\(Schema.currentVersion)); "
                     + "run `smtptls ingest --db \(path) LOGS…` once to upgrade it (logs already ingested are skipped)")
         }
-        self.init(location: path, source: SQLiteSnapshotSource(db))
+        self.init(location: path, source: SQLiteSnapshotSource(db, path: path))
     }
 
     /// A reader over another store (PostgreSQL: `PostgresStore.PostgresSnapshotSource`).
@@ -48,6 +48,17 @@ public final class StoreReader {
     public func read<T>(_ body: (Snapshot) throws -> T) throws -> T {
         try source.readTransaction { try body(Snapshot(source: source)) }
     }
+
+    /// Like ``read(_:)``, with up to `companions` more snapshots of the *same* state on
+    /// connections of their own, for a report that reads parts of a long window on several
+    /// threads. There are none when the store cannot promise the same state (an ingest is
+    /// writing, or the store is not SQLite): the report then reads its parts one after another
+    /// on the first snapshot, with the same result.
+    public func read<T>(companions: Int, _ body: (Snapshot, [Snapshot]) throws -> T) throws -> T {
+        try source.readTogether(companions: companions) { others in
+            try body(Snapshot(source: source), others.map { Snapshot(source: $0) })
+        }
+    }
 }
 
 /// What a ``StoreReader`` reads through: one connection, its queries inside one read-only
@@ -65,14 +76,59 @@ public protocol SnapshotSource: AnyObject {
     func storedText(_ id: Int64) throws -> String?
     /// The texts stored under `ids`, in one query where the store is across a network.
     func storedTexts(_ ids: [Int64]) throws -> [Int64: String]
+    /// Runs `body` in one read transaction with up to `companions` more sources seeing the same
+    /// state, each in a read transaction of its own (none where that cannot be promised).
+    func readTogether<T>(companions: Int, _ body: ([any SnapshotSource]) throws -> T) throws -> T
+}
+
+extension SnapshotSource {
+    public func readTogether<T>(companions: Int, _ body: ([any SnapshotSource]) throws -> T) throws -> T {
+        try readTransaction { try body([]) }
+    }
 }
 
 /// The SQLite source: statements SQLite itself reports read-only, rows read in place.
 final class SQLiteSnapshotSource: SnapshotSource {
     let db: SQLiteDatabase
+    let path: String
     private var textStatement: Statement?
 
-    init(_ db: SQLiteDatabase) { self.db = db }
+    init(_ db: SQLiteDatabase, path: String) {
+        self.db = db
+        self.path = path
+    }
+
+    /// Companions on connections of their own. Two WAL read transactions see the same state when
+    /// nothing commits between their starts; every writer holds the ingest lock
+    /// (`<database>.ingest-lock`) while it writes, so the snapshots are started while this
+    /// process holds that lock *shared* for a moment. If a writer holds it, there are no companions.
+    func readTogether<T>(companions: Int, _ body: ([any SnapshotSource]) throws -> T) throws -> T {
+        guard companions > 0, let pause = WriterPause(database: path) else { return try readTransaction { try body([]) } }
+        var others: [SQLiteSnapshotSource] = []
+        defer { for o in others { try? o.db.execute("COMMIT") } }
+        do {
+            try db.execute("BEGIN")
+            try Self.startReading(db)
+            for _ in 0..<companions {
+                let other = SQLiteSnapshotSource(try StoreReader.open(path), path: path)
+                try other.db.execute("BEGIN")
+                others.append(other)
+                try Self.startReading(other.db)
+            }
+        } catch {
+            pause.end()
+            try? db.execute("COMMIT")
+            throw error
+        }
+        pause.end()
+        defer { try? db.execute("COMMIT") }
+        return try body(others)
+    }
+
+    /// A read transaction takes its snapshot at its first read.
+    private static func startReading(_ db: SQLiteDatabase) throws {
+        _ = try db.prepare("SELECT COUNT(*) FROM sqlite_schema").step()
+    }
 
     var dialect: SQLDialect { .sqlite }
 

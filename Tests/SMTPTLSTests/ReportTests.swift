@@ -1,6 +1,7 @@
 import Foundation
+import Ingest
 import LogScanner
-import Reports
+@testable import Reports
 import Store
 import Testing
 import TestSupport
@@ -202,5 +203,35 @@ struct ReportTests {
         #expect(before == during, "the ingest committed in between, and the report did not see it")
         let after = try StoreReader(path: db).read { try $0.row(count)!.int(0) }
         #expect(after == before + 1)
+    }
+
+    @Test("impact over a long window read in day ranges on several threads = one read; no parts while an ingest holds the lock")
+    func impactInParts() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = try smallFilesCorpus(in: dir, seed: 17, hours: 24 * 12, sessionsPerHour: 12)
+        let db = dir.file("parts.sqlite")
+        _ = try ingest([logs], db: db, jobs: 2)
+        let report = ImpactReport(filter: ReportFilter(), floor: .tls12)
+        let whole = try report.run(StoreReader(path: db), maximumParts: 1)
+        #expect(whole.table.rows.count > 20)
+        for parts in [2, 3, 4] {
+            let parted = try report.run(StoreReader(path: db), maximumParts: parts)
+            #expect(parted.table.rows == whole.table.rows, "\(parts) parts")
+            #expect(parted.notes == whole.notes)
+        }
+        // The day ranges cover the window once each, whatever the part count.
+        let reader = try StoreReader(path: db)
+        let days = try reader.read(companions: 2) { main, others in
+            #expect(others.count == 2)
+            return SnapshotParts(main: main, companions: others, first: UTCDay("2024-03-01"), last: UTCDay("2024-03-12")).ranges.map(\.parameters)
+        }
+        #expect(days == [["2024-03-04"], ["2024-03-04", "2024-03-08"], ["2024-03-08"]])
+        // An ingest holding the lock: no companion snapshots (their state could differ), same report.
+        let lock = try IngestLock(database: db) {}
+        let companions = try StoreReader(path: db).read(companions: 3) { _, others in others.count }
+        #expect(companions == 0)
+        #expect(try report.run(StoreReader(path: db), maximumParts: 4).table.rows == whole.table.rows)
+        withExtendedLifetime(lock) {}
     }
 }

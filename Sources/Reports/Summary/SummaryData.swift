@@ -336,7 +336,8 @@ extension SummaryData {
     static func consequences(_ db: Snapshot, since: UTCDay, until: UTCDay) throws -> [ConnectorConsequences] {
         let impact = ImpactReport(filter: ReportFilter(since: since.description, until: until.description))
         var counts: [String: ConnectorConsequences] = [:]
-        for e in try impact.entries(db) where e.category == .legacyOnly {
+        let parts = SnapshotParts(main: db, companions: [], first: since, last: until)
+        for e in try impact.entries(db, parts: parts) where e.category == .legacyOnly {
             let key = e.party.logType + "\u{1}" + e.party.connector
             var c = counts[key] ?? ConnectorConsequences(direction: e.party.logType, connector: e.party.connector)
             switch e.consequence {

@@ -68,21 +68,19 @@ extension PostgresStore {
 
     /// The session and identity rollups of `d` by its integer keys.
     func upsertByIDs(_ d: RollupDelta, _ m: DeltaIDs) throws {
-        var dayTexts: [Int64: String] = [:]
-        func day(_ n: Int64) -> String {
-            if let t = dayTexts[n] { return t }
-            let t = UTCDay(number: n).description
-            dayTexts[n] = t
-            return t
+        var days = DayTexts()
+        /// Day, then the ids of server and connector, the direction between, then the address.
+        func party(_ copy: inout PostgresCopyText, _ server: Int32, _ day: Int64, _ logType: LogType, _ connector: Int32, _ remote: RemoteAddress) {
+            copy.append(days.text(day))
+            copy.append(m.servers[Int(server)])
+            copy.append(logType.name)
+            copy.append(m.connectors[Int(connector)])
+            copy.append(m.addresses[remote] ?? 0)
         }
         var sessions = PostgresCopyText()
         for (prehashed, t) in d.sessionCounts {
             let k = prehashed.fields.key
-            sessions.append(day(k.day))
-            sessions.append(m.servers[Int(prehashed.fields.server)])
-            sessions.append(k.logType.name)
-            sessions.append(m.connectors[Int(k.connector)])
-            sessions.append(m.addresses[k.remote] ?? 0)
+            party(&sessions, prehashed.fields.server, k.day, k.logType, k.connector, k.remote)
             sessions.append(k.outcome.name)
             sessions.append(m.suite(k.negotiation))
             sessions.append(m.text(k.error))
@@ -93,11 +91,7 @@ extension PostgresStore {
         var identities = PostgresCopyText()
         for (prehashed, t) in d.identityCounts {
             let k = prehashed.fields.key
-            identities.append(day(k.day))
-            identities.append(m.servers[Int(prehashed.fields.server)])
-            identities.append(k.logType.name)
-            identities.append(m.connectors[Int(k.connector)])
-            identities.append(m.addresses[k.remote] ?? 0)
+            party(&identities, prehashed.fields.server, k.day, k.logType, k.connector, k.remote)
             identities.append(k.outcome.name)
             identities.append(k.protocolVersion?.name ?? "")
             for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
@@ -105,9 +99,8 @@ extension PostgresStore {
             }
             Self.append(t, to: &identities)
         }
-        guard let first = dayTexts.keys.min(), let last = dayTexts.keys.max() else { return }
-        let days = dayTexts[first]! ... dayTexts[last]!
-        try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions, days: days)
-        try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities, days: days)
+        guard let range = days.range else { return }
+        try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions, days: range)
+        try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities, days: range)
     }
 }

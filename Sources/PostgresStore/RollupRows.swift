@@ -31,13 +31,8 @@ struct RollupRows {
 
     /// The rows of `d`; of its refused logins only when `includingSessionsAndIdentities` is false.
     init(_ d: RollupDelta, includingSessionsAndIdentities: Bool = true) {
-        var dayTexts: [Int64: String] = [:]
-        func day(_ n: Int64) -> String {
-            if let t = dayTexts[n] { return t }
-            let t = UTCDay(number: n).description
-            dayTexts[n] = t
-            return t
-        }
+        var dayTexts = DayTexts()
+        func day(_ n: Int64) -> String { dayTexts.text(n) }
         func text(_ bytes: [UInt8]) -> String {
             let t = String(postgresText: bytes)
             texts.insert(t)
@@ -71,6 +66,6 @@ struct RollupRows {
                 remote: text(k.remote), user: text(k.user.bytes), mechanism: text(k.mechanism), error: text(k.error))
             authFailures[key, default: Tally(sessions: 0, at: t.firstSeen)].add(t)
         }
-        if let first = dayTexts.keys.min(), let last = dayTexts.keys.max() { days = dayTexts[first]! ... dayTexts[last]! }
+        days = dayTexts.range ?? "" ... ""
     }
 }

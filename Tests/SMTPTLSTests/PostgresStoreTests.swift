@@ -50,6 +50,16 @@ struct PostgresStoreTests {
     }
 
     static var sampleLogs: String { SampleLogsTests.repository.appendingPathComponent("SampleLogs").path }
+    static func sampleServer(_ name: String) -> String { SampleLogsTests.repository.appendingPathComponent("SampleLogs/\(name)").path }
+
+    /// An empty PostgreSQL database, and an SQLite one in `dir` holding SampleLogs: what the
+    /// collectors' results are compared with.
+    static func storesWithSampleLogsInSQLite(_ dir: TemporaryDirectory) throws -> (url: String, sqlite: String) {
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, sampleLogs]).status == 0)
+        return (url, sqlite)
+    }
 
     @Test("SampleLogs into PostgreSQL and into SQLite: every public view holds the same rows; a second ingest adds nothing")
     func sameViewsAsSQLite() throws {
@@ -77,11 +87,8 @@ struct PostgresStoreTests {
     func collectorsAtOnce() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let url = try PostgresCluster.database()
-        let sqlite = dir.file("s.sqlite")
-        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, Self.sampleLogs]).status == 0)
-        let ex01 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX01").path
-        let ex10 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX10").path
+        let (url, sqlite) = try Self.storesWithSampleLogsInSQLite(dir)
+        let (ex01, ex10) = (Self.sampleServer("EX01"), Self.sampleServer("EX10"))
         // Three collectors, started together: one per server and one with everything.
         let runs = [[ex01], [ex10], [Self.sampleLogs]]
         let results = Mutex<[(Int32, String)]>([])
@@ -99,11 +106,8 @@ struct PostgresStoreTests {
     func serverTurns() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let url = try PostgresCluster.database()
-        let sqlite = dir.file("s.sqlite")
-        #expect(try Binary.run(["ingest", "-q", "--db", sqlite, Self.sampleLogs]).status == 0)
-        let ex01 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX01").path
-        let ex10 = SampleLogsTests.repository.appendingPathComponent("SampleLogs/EX10").path
+        let (url, sqlite) = try Self.storesWithSampleLogsInSQLite(dir)
+        let (ex01, ex10) = (Self.sampleServer("EX01"), Self.sampleServer("EX10"))
         #expect(try Binary.run(["ingest", "-q", "--db", url, ex10]).status == 0)
         // Another process holds EX01 as a collector of EX01 does.
         var holder: PostgresConnection? = try PostgresConnection(url: url, attempts: 1)

@@ -9,6 +9,8 @@ import Store
 /// typed as SQLite gives them (``PostgresQuery/value(_:type:)``), large scans through a cursor.
 public final class PostgresSnapshotSource: SnapshotSource {
     private let connection: PostgresConnection
+    /// Where companions connect (the URL as given: libpq needs its password, if any).
+    private let url: String
 
     /// A reader for the database at `url`, refused in one sentence when smtptls never wrote
     /// there (no `meta` table) or wrote a layout this build does not know.
@@ -31,17 +33,42 @@ public final class PostgresSnapshotSource: SnapshotSource {
             throw PostgresError(
                 "PostgreSQL at \(connection.location) has smtptls schema version \(version), and this smtptls reads version \(PostgresSchema.version)")
         }
-        return StoreReader(location: PostgresURL.redacted(url), source: PostgresSnapshotSource(connection))
+        return StoreReader(location: PostgresURL.redacted(url), source: PostgresSnapshotSource(connection, url: url))
     }
 
-    init(_ connection: PostgresConnection) { self.connection = connection }
+    init(_ connection: PostgresConnection, url: String) {
+        self.connection = connection
+        self.url = url
+    }
 
     public var dialect: SQLDialect { .postgres }
 
+    /// Companions on connections of their own that import this transaction's snapshot
+    /// (`pg_export_snapshot()`, `SET TRANSACTION SNAPSHOT`): PostgreSQL's own way for several
+    /// sessions to see one state, whatever collectors commit meanwhile.
+    public func readTogether<T>(companions: Int, _ body: ([any SnapshotSource]) throws -> T) throws -> T {
+        guard companions > 0 else { return try readTransaction { try body([]) } }
+        return try readTransaction {
+            let snapshot = try connection.query("SELECT pg_export_snapshot()").rows.first?[0] ?? ""
+            var others: [PostgresSnapshotSource] = []
+            defer { for o in others { try? o.connection.execute("COMMIT") } }
+            for _ in 0..<companions {
+                let other = PostgresSnapshotSource(try PostgresConnection(url: url, attempts: 1), url: url)
+                try other.connection.execute(Self.begin)
+                others.append(other)
+                try other.connection.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+            }
+            return try body(others)
+        }
+    }
+
+    /// A read-only transaction of one snapshot; a scan's cursor is read to its end, so it is
+    /// planned for the whole result, as a plain query is planned (the default plans for the first
+    /// tenth: a sequential scan where an index fits).
+    static let begin = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL cursor_tuple_fraction = 1.0"
+
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        // A scan's cursor is read to its end: plan it for the whole result, as a plain query is
-        // planned (the default plans for the first tenth: a sequential scan where an index fits).
-        try connection.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL cursor_tuple_fraction = 1.0")
+        try connection.execute(Self.begin)
         do {
             let value = try body()
             try connection.execute("COMMIT")

@@ -79,7 +79,7 @@ public struct ImpactReport: Sendable {
         let listedIDs = tallies.indices.filter { tallies[$0].category != nil }
         try names.load(listedIDs.flatMap { id in
             let e = evidence[id] ?? Evidence()
-            return parties.textIDs(id) + e.ehlo.values + e.domains.values + [e.user]
+            return parties.textIDs(id) + e.ehlo.values + e.domains.values + e.users.values
         })
         let policy = try ConnectorPolicy(db)
         let rank = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
@@ -87,9 +87,11 @@ public struct ImpactReport: Sendable {
             let t = tallies[id]
             let e = evidence[id] ?? Evidence()
             let party = try parties.party(id, names: names)
-            let (ehlo, domains) = (try e.ehlo.values.map(names.text), try e.domains.values.map(names.text))
+            // In byte order: the same whichever order the store returned rows in.
+            func sorted(_ ids: [Int64]) throws -> [String] { try ids.map(names.text).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            let (ehlo, domains) = (try sorted(e.ehlo.values), try sorted(e.domains.values))
             let facts = ConnectorPolicy.Evidence(
-                user: e.user == 0 ? nil : try names.text(e.user), certificate: e.certificate, domains: domains + ehlo)
+                user: try sorted(e.users.values).first, certificate: e.certificate, domains: domains + ehlo)
             let category = t.category!
             let (consequence, reason) = policy.decide(category, party: party, evidence: facts, floor: floor, sessionsAtOrAbove: t.atOrAbove)
             return Entry(party: party, tally: t, ehloNames: ehlo, senderDomains: domains, category: category, consequence: consequence, reason: reason)

@@ -52,18 +52,20 @@ extension ImpactReport {
     }
 
     /// What the logs say about a listed party besides its protocols, as text ids (0: not logged).
+    /// Which of them comes first depends on the order a store returns rows in, so the report
+    /// shows them sorted by text.
     struct Evidence: Sendable {
         var ehlo = FirstSeenSet<Int64>()
         var domains = FirstSeenSet<Int64>()
-        var user: Int64 = 0
+        var users = FirstSeenSet<Int64>()
         var certificate = false
 
-        /// Adds what a later part of the window says (the lists keep first-seen order).
-        mutating func add(_ later: Evidence) {
-            for e in later.ehlo.values { ehlo.insert(e) }
-            for d in later.domains.values { domains.insert(d) }
-            if user == 0 { user = later.user }
-            certificate = certificate || later.certificate
+        /// Adds what another part of the window says.
+        mutating func add(_ other: Evidence) {
+            for e in other.ehlo.values { ehlo.insert(e) }
+            for d in other.domains.values { domains.insert(d) }
+            for u in other.users.values { users.insert(u) }
+            certificate = certificate || other.certificate
         }
     }
 
@@ -149,7 +151,7 @@ extension ImpactReport {
             var e = evidence[id] ?? Evidence()
             if ehlo != 0 { e.ehlo.insert(ehlo) }
             if domain != 0 { e.domains.insert(domain) }
-            if e.user == 0 { e.user = user }
+            if user != 0 { e.users.insert(user) }
             if certificate != 0 { e.certificate = true }
             evidence[id] = e
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 @testable import PostgresStore
+import Reports
 import Store
 import Testing
 import TestSupport
@@ -240,6 +241,27 @@ struct PostgresStoreTests {
         }
         // The configuration decided something: the comparison covered each consequence.
         #expect(consequences == ["breaks", "falls_back_to_plaintext", "unknown"])
+    }
+
+    @Test("impact over twelve days read in day ranges on companion sessions (one exported snapshot) = SQLite's, and = one range")
+    func impactInParts() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = try smallFilesCorpus(in: dir, seed: 17, hours: 24 * 12, sessionsPerHour: 12)
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        for db in [sqlite, url] { #expect(try Binary.run(["ingest", "-q", "--db", db, logs]).status == 0) }
+        let companions = try PostgresSnapshotSource.reader(url: url).read(companions: 2) { _, others in
+            try others.map { try $0.row("SELECT COUNT(*) FROM negotiations")!.int(0) }
+        }
+        let count = try StoreReader(path: sqlite).read { try $0.row("SELECT COUNT(*) FROM negotiations")!.int(0) }
+        #expect(companions == [count, count])
+        let report = ImpactReport()
+        let expected = try report.run(StoreReader(path: sqlite), maximumParts: 1).table.rows
+        #expect(expected.count > 20)
+        for parts in [1, 3] {
+            #expect(try report.run(PostgresSnapshotSource.reader(url: url), maximumParts: parts).table.rows == expected, "\(parts) parts")
+        }
     }
 
     @Test("SQLite's placeholders in PostgreSQL's spelling: ?N kept, a bare ? one past the highest so far, quotes and comments untouched")

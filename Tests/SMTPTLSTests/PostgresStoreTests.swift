@@ -132,7 +132,7 @@ struct PostgresStoreTests {
         #expect(try Self.postgresViews(url) == (try Self.sqliteViews(sqlite)))
     }
 
-    @Test("errors: an unreachable server is named without its password; a database smtptls never wrote is said to be one; query is read-only")
+    @Test("errors: an unreachable server is named without its password; a database smtptls never wrote is said to be one; PGHOST/PGUSER fill in the URL; query is read-only")
     func errors() throws {
         let r = try Binary.run(["ingest", "--db", "postgres://collector:s3cret@127.0.0.1:1/fleet", Self.sampleLogs],
                                environment: ["PGCONNECT_TIMEOUT": "2"])
@@ -145,6 +145,15 @@ struct PostgresStoreTests {
         let empty = try Binary.run(["legacy", "--db", url])
         #expect(empty.status == 1 && empty.stderr.contains("holds no smtptls data yet"), "\(empty.stderr)")
         #expect(try Binary.run(["ingest", "-q", "--db", url, Self.sampleLogs]).status == 0)
+        // libpq's conventions: what the URL leaves out comes from PGHOST and PGUSER.
+        let parts = url.split(separator: "?")
+        var environment: [String: String] = [:]
+        for pair in parts[1].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            environment[kv[0] == "host" ? "PGHOST" : "PGUSER"] = kv[1]
+        }
+        let fromEnvironment = try Binary.run(["legacy", "--format", "csv", "--db", String(parts[0])], environment: environment)
+        #expect(fromEnvironment.status == 0 && fromEnvironment.stdout.contains("TLS1.0"), "\(fromEnvironment.stderr)")
         let copyFrom = try Binary.run(["copy", "--db", url, "--to", url])
         #expect(copyFrom.status == 2 && copyFrom.stderr.contains("SQLite database"))
         let write = try Binary.run(["query", "--db", url, "DELETE FROM session_rollup"])

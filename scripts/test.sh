@@ -2,7 +2,7 @@
 # The README's second command, and exactly what CI runs: the test suite, the suite under
 # AddressSanitizer and ThreadSanitizer, and a bounded fuzzing run (60 s per target). The
 # PostgreSQL tests start (and stop) a throwaway cluster of their own on a Unix socket.
-#   scripts/test.sh          # everything (about 20 minutes on 2 cores)
+#   scripts/test.sh          # everything (about 25 minutes on 2 cores from a clean clone)
 #   scripts/test.sh unit     # the suite alone
 set -euo pipefail
 cd "$(dirname "$0")/.."

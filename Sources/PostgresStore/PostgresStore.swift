@@ -22,6 +22,9 @@ public final class PostgresStore: RollupStore {
     /// `dictionary.id` by text, filled as commits meet texts (bounded like SQLite's cache).
     private var textIDs: [String: Int64] = [:]
     private var suiteIDs: [Negotiation: Int64] = [:]
+    /// The consumed bytes of each input as this process read them or wrote them since
+    /// (``writeLedger(_:)`` writes only against them).
+    private var knownConsumed: [UInt64: UInt64] = [:]
     static let cacheLimit = 250_000
     /// What this process holds (``PostgresClaim``).
     public let claim: PostgresClaim
@@ -69,12 +72,14 @@ public final class PostgresStore: RollupStore {
                 fingerprint: fp, server: r[1] ?? "", path: r[2] ?? "", member: r[3] ?? "", size: UInt64(max(0, int(4))),
                 modificationTime: int(5), consumedBytes: UInt64(max(0, int(6))), records: int(7), malformedRows: int(8))
         }
+        knownConsumed = result.mapValues(\.consumedBytes)
         return result
     }
 
     public func commit(_ commit: InputCommit) throws {
         do {
             try db.transaction { try write(commit) }
+            for l in commit.ledger { knownConsumed[l.fingerprint] = l.consumedBytes }
         } catch {
             // Ids inserted by the rolled-back transaction are gone from the database.
             textIDs = [:]
@@ -142,22 +147,7 @@ public final class PostgresStore: RollupStore {
                 "DELETE FROM open_sessions WHERE server = $1 AND log_type = $2 AND connector = $3 AND session_id = $4",
                 [key.server, key.logType.name, String(postgresText: key.connector.bytes), key.sessionIDText])
         }
-        let now = Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000))
-        for l in c.ledger {
-            try db.query("""
-                INSERT INTO ingested_inputs (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
-                                             malformed_rows, first_ingested, last_ingested)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-                ON CONFLICT (fingerprint) DO UPDATE SET server = excluded.server, path = excluded.path,
-                  member = excluded.member, size = excluded.size, mtime = excluded.mtime,
-                  consumed_bytes = excluded.consumed_bytes, records = excluded.records,
-                  malformed_rows = excluded.malformed_rows, last_ingested = excluded.last_ingested
-                """, [
-                    SQLiteStore.hex(l.fingerprint), l.server, String(postgresText: Array(l.path.utf8)),
-                    String(postgresText: Array(l.member.utf8)), String(l.size), String(l.modificationTime),
-                    String(l.consumedBytes), String(l.records), String(l.malformedRows), now,
-                ])
-        }
+        try writeLedger(c.ledger)
         for m in c.malformedSamples {
             try db.query("""
                 INSERT INTO malformed_rows (fingerprint, path, member, line, reason, excerpt) VALUES ($1, $2, $3, $4, $5, $6)
@@ -165,6 +155,50 @@ public final class PostgresStore: RollupStore {
                     SQLiteStore.hex(m.fingerprint), String(postgresText: Array(m.path.utf8)),
                     String(postgresText: Array(m.member.utf8)), String(m.line), m.reason, String(postgresText: Array(m.excerpt.utf8)),
                 ])
+        }
+    }
+
+    /// The ledger rows of a commit, each only if the input is still where this process last saw it.
+    ///
+    /// Collectors of different servers run at once, so the same content read under two server
+    /// labels (a log copied to two collectors' folders) could be counted by both. A row is
+    /// therefore written only against the consumed bytes this process read at its start (or
+    /// wrote itself since): a new input with `INSERT … ON CONFLICT DO NOTHING`, a grown one with
+    /// `UPDATE … WHERE consumed_bytes = what was read`. If another collector got there first,
+    /// nothing of the batch is written and the run stops saying so; the rerun skips what was
+    /// counted. (Row locks make the check hold against a collector committing at that moment.)
+    private func writeLedger(_ ledger: [LedgerEntry]) throws {
+        let now = Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000))
+        // The last row of each input: a batch may read one input twice (a copy, a grown file).
+        var last: [UInt64: LedgerEntry] = [:]
+        for l in ledger { last[l.fingerprint] = l }
+        for l in ledger where last[l.fingerprint] == l {
+            last[l.fingerprint] = nil
+            let values: [String?] = [
+                SQLiteStore.hex(l.fingerprint), l.server, String(postgresText: Array(l.path.utf8)),
+                String(postgresText: Array(l.member.utf8)), String(l.size), String(l.modificationTime),
+                String(l.consumedBytes), String(l.records), String(l.malformedRows), now,
+            ]
+            let written: Bool
+            if let known = knownConsumed[l.fingerprint] {
+                written = !(try db.query("""
+                    UPDATE ingested_inputs SET server = $2, path = $3, member = $4, size = $5, mtime = $6, consumed_bytes = $7,
+                      records = $8, malformed_rows = $9, last_ingested = $10
+                    WHERE fingerprint = $1 AND consumed_bytes = $11 RETURNING 1
+                    """, values + [String(known)]).rows.isEmpty)
+            } else {
+                written = !(try db.query("""
+                    INSERT INTO ingested_inputs (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
+                                                 malformed_rows, first_ingested, last_ingested)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                    ON CONFLICT (fingerprint) DO NOTHING RETURNING 1
+                    """, values).rows.isEmpty)
+            }
+            guard written else {
+                throw PostgresError(
+                    "another collector counted \(l.path) (the same content) while this one read it — the same log under two server labels? "
+                        + "Nothing of the batch in progress was counted; run again and what was counted is skipped")
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 @testable import PostgresStore
 import Reports
+import Rollups
 import Store
 import Testing
 import TestSupport
@@ -271,6 +272,42 @@ struct PostgresStoreTests {
         for parts in [1, 3] {
             #expect(try report.run(PostgresSnapshotSource.reader(url: url), maximumParts: parts).table.rows == expected, "\(parts) parts")
         }
+    }
+
+    @Test("the same log under two server labels, read by two collectors at once, is counted once")
+    func sameContentTwoLabels() throws {
+        let url = try PostgresCluster.database()
+        // Two collectors that both read the ledger before either commits.
+        let a = try PostgresStore(url: url, attempts: 1, claim: .servers(["SITE-A"]))
+        let b = try PostgresStore(url: url, attempts: 1, claim: .servers(["SITE-B"]))
+        #expect(try a.loadLedger().isEmpty && b.loadLedger().isEmpty)
+        let entry = LedgerEntry(
+            fingerprint: 0xFEED, server: "SITE-A", path: "a/RECV2024030100-1.LOG", member: "", size: 100, modificationTime: 1,
+            consumedBytes: 100, records: 3, malformedRows: 0)
+        func commit(_ store: PostgresStore, _ e: LedgerEntry) throws {
+            try store.commit(InputCommit(ledger: [e], delta: RollupDelta(), openSessions: .init(), malformedSamples: []))
+        }
+        try commit(a, entry)
+        var copy = entry
+        copy.server = "SITE-B"
+        copy.path = "b/RECV2024030100-1.LOG"
+        #expect { try commit(b, copy) } throws: { error in
+            "\(error)".contains("another collector counted b/RECV2024030100-1.LOG") && "\(error)".contains("Nothing of the batch")
+        }
+        // The first collector's file grows: its next commit is written against what it wrote.
+        var grown = entry
+        grown.consumedBytes = 180
+        grown.size = 180
+        try commit(a, grown)
+        // The second, behind, is refused again; after reading the ledger anew it may go on.
+        var behind = copy
+        behind.consumedBytes = 180
+        #expect(throws: PostgresError.self) { try commit(b, behind) }
+        #expect(try b.loadLedger()[0xFEED]?.consumedBytes == 180)
+        behind.consumedBytes = 200
+        try commit(b, behind)
+        let stored = try PostgresQuery.run(url: url, "SELECT consumed_bytes, server FROM ingest_log", timeout: 0)
+        #expect(stored.rows == [[.integer(200), .text("SITE-B")]])
     }
 
     @Test("SQLite's placeholders in PostgreSQL's spelling: ?N kept, a bare ? one past the highest so far, quotes and comments untouched")

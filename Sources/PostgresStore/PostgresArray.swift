@@ -1,6 +1,6 @@
-/// A column of values as one PostgreSQL array literal (`{"a","b"}`, `{1,2}`): a commit sends each
-/// rollup column as one parameter and the server unpacks them with `unnest`, so a batch of
-/// thousands of rows is one statement and one round trip.
+/// A column of values as one PostgreSQL array literal (`{"a","b"}`, `{1,2}`): one parameter the
+/// server unpacks with `unnest` or `= ANY (…)` — a commit's new texts, coverage, `copy`'s batches,
+/// the texts a report looks up — so thousands of values are one statement and one round trip.
 struct PostgresArray {
     private(set) var literal = "{"
     private(set) var count = 0

@@ -10,8 +10,8 @@ import TLSSessions
 /// The layout is SQLite's schema version 6 (texts and suites by id, rollups keyed by integers)
 /// and the public views are the same text (`Schema.views(.postgres)`). A commit is one
 /// transaction of a few statements: the commit's new texts in one `INSERT … SELECT unnest(…)`,
-/// then each rollup as column arrays unpacked by `unnest` into one `INSERT … ON CONFLICT DO
-/// UPDATE` — one round trip per table, not per row.
+/// then each rollup `COPY`'d into a staging table and added from it in two statements
+/// (``upsert(_:_:key:_:days:)``) — a few round trips per table, not one per row.
 ///
 /// Collectors of different servers work at the same time, collectors of one server take turns
 /// (``PostgresClaim``): each reads a server's ledger entries and open sessions after the
@@ -170,10 +170,9 @@ public final class PostgresStore: RollupStore {
     private func writeLedger(_ ledger: [LedgerEntry]) throws {
         let now = Timestamp.iso(Int64(Date().timeIntervalSince1970 * 1000))
         // The last row of each input: a batch may read one input twice (a copy, a grown file).
-        var last: [UInt64: LedgerEntry] = [:]
-        for l in ledger { last[l.fingerprint] = l }
-        for l in ledger where last[l.fingerprint] == l {
-            last[l.fingerprint] = nil
+        var last: [UInt64: Int] = [:]
+        for (i, l) in ledger.enumerated() { last[l.fingerprint] = i }
+        for (i, l) in ledger.enumerated() where last[l.fingerprint] == i {
             let values: [String?] = [
                 SQLiteStore.hex(l.fingerprint), l.server, String(postgresText: Array(l.path.utf8)),
                 String(postgresText: Array(l.member.utf8)), String(l.size), String(l.modificationTime),

@@ -7,8 +7,9 @@ import TLSSessions
 ///
 /// Each remote party (server, direction, connector, remote IP) seen in the window falls in the
 /// first category that applies (``Category``). Parties that only negotiated at or above the floor
-/// are not listed. Read from the public views in one snapshot, one pass over each view's window
-/// grouped in memory, so the cost grows with the rows in the window, not with parties × rows
+/// are not listed. Read from the public views in one snapshot (a long window in day ranges on
+/// several threads, ``SnapshotParts``), one pass over each view's window grouped in memory
+/// (`ImpactTally.swift`), so the cost grows with the rows in the window, not with parties × rows
 /// (and no step sorts them).
 public struct ImpactReport: Sendable {
     public var filter: ReportFilter

@@ -15,7 +15,8 @@ extension PostgresStore {
         var names: [Int64]
         var texts: [Int64]
         var suites: [Int64]
-        var addresses: [RemoteAddress: Int64]
+        /// By the delta's address id.
+        var addresses: [Int64]
 
         func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }
         func text(_ id: Int32?) -> Int64 { id.map { texts[Int($0)] } ?? 0 }
@@ -42,62 +43,58 @@ extension PostgresStore {
             }
             return result
         }
-        var addressTexts: [RemoteAddress: String] = [:]
-        func address(_ a: RemoteAddress) {
-            guard addressTexts[a] == nil else { return }
+        let addressTexts = d.tables.addresses.values.map { a in
             var bytes: [UInt8] = []
             a.appendText(to: &bytes)
             let t = String(decoding: bytes, as: UTF8.self)
             all.insert(t)
-            addressTexts[a] = t
+            return t
         }
         guard let servers = texts(d.servers.values.map { Array($0.utf8) }),
             let connectors = texts(d.tables.connectors.values.map(\.bytes)),
             let names = texts(d.tables.names.values.map(\.bytes)),
             let others = texts(d.tables.texts.values.map { Array($0.utf8) })
         else { return nil }
-        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
-        for k in d.identityCounts.keys { address(k.fields.key.remote) }
         try storeTexts(all)
         try storeSuites(d.tables.negotiations.values)
         return DeltaIDs(
             servers: try servers.map(id), connectors: try connectors.map(id), names: try names.map(id), texts: try others.map(id),
             suites: try d.tables.negotiations.values.map { try suite($0) },
-            addresses: try addressTexts.mapValues(id))
+            addresses: try addressTexts.map(id))
     }
 
     /// The session and identity rollups of `d` by its integer keys.
     func upsertByIDs(_ d: RollupDelta, _ m: DeltaIDs) throws {
         var days = DayTexts()
         /// Day, then the ids of server and connector, the direction between, then the address.
-        func party(_ copy: inout PostgresCopyText, _ server: Int32, _ day: Int64, _ logType: LogType, _ connector: Int32, _ remote: RemoteAddress) {
+        func party(_ copy: inout PostgresCopyText, _ server: Int32, _ day: Int64, _ logType: LogType, _ connector: Int32, _ address: Int32) {
             copy.append(days.text(day))
             copy.append(m.servers[Int(server)])
             copy.append(logType.name)
             copy.append(m.connectors[Int(connector)])
-            copy.append(m.addresses[remote] ?? 0)
+            copy.append(m.addresses[Int(address)])
         }
         var sessions = PostgresCopyText()
-        for (prehashed, t) in d.sessionCounts {
-            let k = prehashed.fields.key
-            party(&sessions, prehashed.fields.server, k.day, k.logType, k.connector, k.remote)
+        d.sessionCounts.forEach { keyed, t in
+            let k = keyed.key
+            party(&sessions, keyed.server, k.day, k.logType, k.connector, k.address)
             sessions.append(k.outcome.name)
             sessions.append(m.suite(k.negotiation))
             sessions.append(m.text(k.error))
             sessions.append(k.activity.name)
             sessions.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-            Self.append(t, to: &sessions)
+            Self.append(Tally(t), to: &sessions)
         }
         var identities = PostgresCopyText()
-        for (prehashed, t) in d.identityCounts {
-            let k = prehashed.fields.key
-            party(&identities, prehashed.fields.server, k.day, k.logType, k.connector, k.remote)
+        d.identityCounts.forEach { keyed, t in
+            let k = keyed.key
+            party(&identities, keyed.server, k.day, k.logType, k.connector, k.address)
             identities.append(k.outcome.name)
             identities.append(k.protocolVersion?.name ?? "")
             for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
                 identities.append(m.name(name))
             }
-            Self.append(t, to: &identities)
+            Self.append(Tally(t), to: &identities)
         }
         guard let range = days.range else { return }
         try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions, days: range)

@@ -11,17 +11,22 @@ import TLSSessions
 /// reads decoded rows through ``forEachSession(_:)`` and ``forEachIdentity(_:)``.
 public struct RollupDelta: Sendable {
     /// A rollup key of ids: the tracker's key and the server it came from.
-    public struct Keyed<Key: Hashable & Sendable>: Hashable, Sendable {
+    public struct Keyed<Key: TallyKey & Hashable>: Hashable, TallyKey {
         public var server: Int32
         public var key: Key
+
+        @inlinable
+        public func tallyHash(seed: UInt64) -> UInt64 {
+            key.tallyHash(seed: seed ^ UInt64(UInt32(bitPattern: server)) &* 0xD6E8_FEB8_6659_FD93)
+        }
     }
 
     /// What the ids in ``sessionCounts`` and ``identityCounts`` mean.
     public private(set) var tables = InternedTables()
     /// Server labels by id.
     public private(set) var servers = Interner<String>()
-    public private(set) var sessionCounts: [PrehashedKey<Keyed<SessionTallies.OutcomeKey>>: Tally] = [:]
-    public private(set) var identityCounts: [PrehashedKey<Keyed<SessionTallies.IdentityKey>>: Tally] = [:]
+    public private(set) var sessionCounts = TallyTable<Keyed<SessionTallies.OutcomeKey>>()
+    public private(set) var identityCounts = TallyTable<Keyed<SessionTallies.IdentityKey>>()
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
     /// Refused authentications: sessions per (party, user, mechanism, error) and day.
     public var authFailures: [AuthFailureKey: Tally] = [:]
@@ -44,27 +49,26 @@ public struct RollupDelta: Sendable {
 
     /// Every session-rollup row, decoded (in no particular order; each key once).
     public func forEachSession(_ body: (SessionRollupFields, Tally) throws -> Void) rethrows {
-        for (prehashed, tally) in sessionCounts {
-            let k = prehashed.fields
+        try sessionCounts.forEach { k, count in
             try body(SessionRollupFields(
                 server: servers[k.server], day: k.key.day, logType: k.key.logType,
-                connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
-                negotiation: k.key.negotiation.map { tables.negotiations[$0] },
-                error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), tally)
+                connector: tables.connectors[k.key.connector], remote: tables.addresses[k.key.address],
+                outcome: k.key.outcome, negotiation: k.key.negotiation.map { tables.negotiations[$0] },
+                error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), Tally(count))
         }
     }
 
     /// Every identity-rollup row, decoded.
     public func forEachIdentity(_ body: (IdentityRollupFields, Tally) throws -> Void) rethrows {
         func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
-        for (prehashed, tally) in identityCounts {
-            let k = prehashed.fields
+        try identityCounts.forEach { k, count in
             try body(IdentityRollupFields(
                 server: servers[k.server], day: k.key.day, logType: k.key.logType,
-                connector: tables.connectors[k.key.connector], remote: k.key.remote, outcome: k.key.outcome,
+                connector: tables.connectors[k.key.connector], remote: tables.addresses[k.key.address],
+                outcome: k.key.outcome,
                 protocolVersion: k.key.protocolVersion, ehlo: name(k.key.ehlo), senderDomain: name(k.key.senderDomain),
                 authUser: name(k.key.authUser), certificateSubject: name(k.key.certificateSubject),
-                certificateThumbprint: name(k.key.certificateThumbprint)), tally)
+                certificateThumbprint: name(k.key.certificateThumbprint)), Tally(count))
         }
     }
 
@@ -97,17 +101,16 @@ public struct RollupDelta: Sendable {
     /// Counts the sessions one input's tracker finished: its ids are mapped into this delta's
     /// once per distinct value, then its keys move over as integers.
     public mutating func add(_ t: SessionTallies, server: String) {
-        let map = IDMap(from: t.tables, into: &tables)
         let s = serverID(server)
-        if sessionCounts.isEmpty { sessionCounts.reserveCapacity(t.outcomeKeyCount) }
-        if identityCounts.isEmpty { identityCounts.reserveCapacity(t.identityKeyCount) }
-        t.forEachOutcome { k, count in
-            sessionCounts[PrehashedKey(Keyed(server: s, key: map.outcome(k))), default: Tally(sessions: 0, at: count.firstSeen)]
-                .add(Tally(count))
-        }
-        t.forEachIdentity { k, count in
-            identityCounts[PrehashedKey(Keyed(server: s, key: map.identity(k))), default: Tally(sessions: 0, at: count.firstSeen)]
-                .add(Tally(count))
+        if sessionCounts.isEmpty && identityCounts.isEmpty && tables.isEmpty && !t.tables.names.values.contains(where: \.isEmpty) {
+            // A new delta (every input's): it takes the tracker's tables and ids as they are.
+            tables = t.tables
+            sessionCounts.add(t.outcomes) { Keyed(server: s, key: $0) }
+            identityCounts.add(t.identities) { Keyed(server: s, key: $0) }
+        } else {
+            let map = IDMap(from: t.tables, into: &tables)
+            sessionCounts.add(t.outcomes) { Keyed(server: s, key: map.outcome($0)) }
+            identityCounts.add(t.identities) { Keyed(server: s, key: map.identity($0)) }
         }
         for (k, count) in t.failedLogins {
             let key = AuthFailureKey(
@@ -139,16 +142,8 @@ public struct RollupDelta: Sendable {
         }
         let map = IDMap(from: other.tables, into: &tables)
         let serverMap = other.servers.values.map { serverID($0) }
-        for (prehashed, v) in other.sessionCounts {
-            let k = prehashed.fields
-            sessionCounts[PrehashedKey(Keyed(server: serverMap[Int(k.server)], key: map.outcome(k.key))), default: Tally(sessions: 0, at: v.firstSeen)]
-                .add(v)
-        }
-        for (prehashed, v) in other.identityCounts {
-            let k = prehashed.fields
-            identityCounts[PrehashedKey(Keyed(server: serverMap[Int(k.server)], key: map.identity(k.key))), default: Tally(sessions: 0, at: v.firstSeen)]
-                .add(v)
-        }
+        sessionCounts.add(other.sessionCounts) { Keyed(server: serverMap[Int($0.server)], key: map.outcome($0.key)) }
+        identityCounts.add(other.identityCounts) { Keyed(server: serverMap[Int($0.server)], key: map.identity($0.key)) }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.coverage { coverage[k, default: 0] += v }
         for (k, v) in other.authFailures { authFailures[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
@@ -174,17 +169,20 @@ struct IDMap {
     var names: [Int32?]
     var texts: [Int32]
     var negotiations: [Int32]
+    var addresses: [Int32]
 
     init(from other: InternedTables, into tables: inout InternedTables) {
         connectors = other.connectors.values.map { tables.connectors.id($0) }
         names = other.names.values.map { $0.isEmpty ? nil : tables.names.id($0) }
         texts = other.texts.values.map { tables.texts.id($0) }
         negotiations = other.negotiations.values.map { tables.negotiations.id($0) }
+        addresses = other.addresses.values.map { tables.addresses.id($0) }
     }
 
     func outcome(_ k: SessionTallies.OutcomeKey) -> SessionTallies.OutcomeKey {
         var m = k
         m.connector = connectors[Int(k.connector)]
+        m.address = addresses[Int(k.address)]
         m.negotiation = k.negotiation.map { negotiations[Int($0)] }
         m.error = k.error.map { texts[Int($0)] }
         return m
@@ -194,6 +192,7 @@ struct IDMap {
         func name(_ id: Int32?) -> Int32? { id.flatMap { names[Int($0)] } }
         var m = k
         m.connector = connectors[Int(k.connector)]
+        m.address = addresses[Int(k.address)]
         m.ehlo = name(k.ehlo)
         m.senderDomain = name(k.senderDomain)
         m.authUser = name(k.authUser)

@@ -55,18 +55,25 @@ final class DictionaryIDs {
     func ids(for d: RollupDelta) throws -> DeltaIDs {
         var values = d.servers.values.map { Array($0.utf8) } + d.tables.connectors.values.map(\.bytes)
             + d.tables.names.values.map(\.bytes) + d.tables.texts.values.map { Array($0.utf8) }
-        var newAddresses: [RemoteAddress] = []
-        var seen = Set<RemoteAddress>()
-        func address(_ a: RemoteAddress) {
-            guard addresses[a] == nil, seen.insert(a).inserted else { return }
-            newAddresses.append(a)
+        // The delta's addresses: those cached already keep their id, the rest are looked up as text.
+        let deltaAddresses = d.tables.addresses.values
+        var addressIDs = [Int64](repeating: 0, count: deltaAddresses.count)
+        var newAddresses: [Int] = []
+        for (i, a) in deltaAddresses.enumerated() {
+            if let id = addresses[a] {
+                addressIDs[i] = id
+            } else {
+                newAddresses.append(i)
+                var text: [UInt8] = []
+                a.appendText(to: &text)
+                values.append(text)
+            }
+        }
+        for k in d.authFailures.keys where addresses[k.remote] == nil {
             var text: [UInt8] = []
-            a.appendText(to: &text)
+            k.remote.appendText(to: &text)
             values.append(text)
         }
-        for k in d.sessionCounts.keys { address(k.fields.key.remote) }
-        for k in d.identityCounts.keys { address(k.fields.key.remote) }
-        for k in d.authFailures.keys { address(k.remote) }
         // Refused logins' texts are looked up by the row; stored here so they are in order too.
         for k in d.authFailures.keys {
             values += [Array(k.server.utf8), k.connector.bytes, k.user.bytes, Array(k.mechanism.utf8), Array(k.error.utf8)]
@@ -80,10 +87,13 @@ final class DictionaryIDs {
         }
         let servers = take(d.servers.values.count), connectors = take(d.tables.connectors.values.count)
         let names = take(d.tables.names.values.count), texts = take(d.tables.texts.values.count)
-        for (a, id) in zip(newAddresses, take(newAddresses.count)) { addresses[a] = id }
+        for (i, id) in zip(newAddresses, take(newAddresses.count)) {
+            addresses[deltaAddresses[i]] = id
+            addressIDs[i] = id
+        }
         return DeltaIDs(
             servers: servers, connectors: connectors, names: names, texts: texts,
-            suites: try d.tables.negotiations.values.map { try id($0) })
+            suites: try d.tables.negotiations.values.map { try id($0) }, addresses: addressIDs)
     }
 
     /// The ids of `values`, in their order; those the database does not have are stored in byte
@@ -173,6 +183,8 @@ struct DeltaIDs {
     let names: [Int64]
     let texts: [Int64]
     let suites: [Int64]
+    /// By the delta's address id.
+    let addresses: [Int64]
 
     /// A name (EHLO, sender domain, user, certificate); 0, the empty text, when not logged.
     func name(_ id: Int32?) -> Int64 { id.map { names[Int($0)] } ?? 0 }

@@ -197,25 +197,23 @@ public final class SQLiteStore: RollupStore {
     private func writeRollups(_ d: RollupDelta) throws {
         let st = statements
         let m = try ids.ids(for: d)
-        for (prehashed, t) in d.sessionCounts {
-            let k = prehashed.fields.key
-            let remote = try ids.id(k.remote)
+        try d.sessionCounts.forEach { keyed, t in
+            let k = keyed.key
             try st.upsertSession.add { row in
-                appendParty(&row, k.day, m.servers[Int(prehashed.fields.server)], k.logType, m.connectors[Int(k.connector)], remote)
+                appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 row.append(k.outcome.name)
                 row.append(m.suite(k.negotiation))
                 row.append(m.text(k.error))
                 row.append(k.activity.name)
                 row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-                Self.appendTally(&row, t)
+                Self.appendTally(&row, Tally(t))
             }
         }
         try st.upsertSession.flush()
-        for (prehashed, t) in d.identityCounts {
-            let k = prehashed.fields.key
-            let remote = try ids.id(k.remote)
+        try d.identityCounts.forEach { keyed, t in
+            let k = keyed.key
             try st.upsertIdentity.add { row in
-                appendParty(&row, k.day, m.servers[Int(prehashed.fields.server)], k.logType, m.connectors[Int(k.connector)], remote)
+                appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 row.append(k.outcome.name)
                 row.append(k.protocolVersion?.name ?? "")
                 row.append(m.name(k.ehlo))
@@ -223,7 +221,7 @@ public final class SQLiteStore: RollupStore {
                 row.append(m.name(k.authUser))
                 row.append(m.name(k.certificateSubject))
                 row.append(m.name(k.certificateThumbprint))
-                Self.appendTally(&row, t)
+                Self.appendTally(&row, Tally(t))
             }
         }
         try st.upsertIdentity.flush()

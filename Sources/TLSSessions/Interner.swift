@@ -55,8 +55,16 @@ public struct InternedTables: Sendable {
     public var texts = Interner<String>()
     /// Negotiated suites.
     public var negotiations = Interner<Negotiation>()
+    /// Remote addresses of finished sessions (the tallies' keys hold their ids).
+    public var addresses = Interner<RemoteAddress>()
 
     public init() {}
+
+    /// Whether no value was interned yet.
+    public var isEmpty: Bool {
+        connectors.values.isEmpty && names.values.isEmpty && texts.values.isEmpty && negotiations.values.isEmpty
+            && addresses.values.isEmpty
+    }
 
     func name(_ id: Int32?) -> ByteString? { id.map { names[$0] } }
     func text(_ id: Int32?) -> String? { id.map { texts[$0] } }

@@ -9,23 +9,14 @@ import LogScanner
 /// connector, remote, outcome, protocol, EHLO, sender domain, user, certificate).
 public struct SessionTallies: Sendable {
     /// Sessions, and the log times of the first and last, for one key.
-    public struct Count: Sendable, Equatable {
-        public var sessions: Int64 = 0
-        public var firstSeen: Int64 = .max
-        public var lastSeen: Int64 = .min
+    public typealias Count = TallyCount
 
-        mutating func add(at time: Int64) {
-            sessions += 1
-            firstSeen = min(firstSeen, time)
-            lastSeen = max(lastSeen, time)
-        }
-    }
-
-    public struct OutcomeKey: Hashable, Sendable {
+    public struct OutcomeKey: Hashable, TallyKey {
         public var day: Int64
         public var logType: LogType
         public var connector: Int32
-        public var remote: RemoteAddress
+        /// Into ``InternedTables/addresses``.
+        public var address: Int32
         public var outcome: OutcomeKind
         /// Into ``InternedTables/negotiations`` for `tls`.
         public var negotiation: Int32?
@@ -33,22 +24,24 @@ public struct SessionTallies: Sendable {
         public var error: Int32?
         public var activity: SessionActivity
 
-        /// All fields in three words, combined once each.
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
-            hasher.combine(remote.hashWord)
-            hasher.combine(
+        /// All fields in three words.
+        @inlinable
+        public func tallyHash(seed: UInt64) -> UInt64 {
+            var h = TallyHash.mix(seed, UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
+            h = TallyHash.mix(h, UInt64(UInt32(bitPattern: address)) | UInt64(UInt32(bitPattern: error ?? -1)) << 32)
+            return TallyHash.mix(
+                h,
                 UInt64(logType.rawValue) | UInt64(outcome.ordinal) << 8 | UInt64(activity.rawValue) << 16
-                    | UInt64(UInt32(bitPattern: negotiation ?? -1) & 0xFFFF) << 24
-                    | UInt64(UInt32(bitPattern: error ?? -1)) << 40)
+                    | UInt64(UInt32(bitPattern: negotiation ?? -1)) << 24)
         }
     }
 
-    public struct IdentityKey: Hashable, Sendable {
+    public struct IdentityKey: Hashable, TallyKey {
         public var day: Int64
         public var logType: LogType
         public var connector: Int32
-        public var remote: RemoteAddress
+        /// Into ``InternedTables/addresses``.
+        public var address: Int32
         public var outcome: OutcomeKind
         public var protocolVersion: TLSProtocol?
         /// Into ``InternedTables/names``; nil when not logged.
@@ -58,18 +51,20 @@ public struct SessionTallies: Sendable {
         public var certificateSubject: Int32?
         public var certificateThumbprint: Int32?
 
-        /// All fields in five words, combined once each.
-        public func hash(into hasher: inout Hasher) {
-            func word(_ a: Int32?, _ b: Int32?) -> UInt64 {
+        /// All fields in five words.
+        @inlinable
+        public func tallyHash(seed: UInt64) -> UInt64 {
+            @inline(__always) func word(_ a: Int32?, _ b: Int32?) -> UInt64 {
                 UInt64(UInt32(bitPattern: a ?? -1)) << 32 | UInt64(UInt32(bitPattern: b ?? -1))
             }
-            hasher.combine(UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
-            hasher.combine(remote.hashWord)
-            hasher.combine(
-                UInt64(logType.rawValue) | UInt64(outcome.ordinal) << 8
-                    | UInt64(protocolVersion.map { UInt8($0.rank) } ?? 0xFF) << 16)
-            hasher.combine(word(ehlo, senderDomain))
-            hasher.combine(word(authUser, certificateSubject) ^ UInt64(UInt32(bitPattern: certificateThumbprint ?? -1)) &* 0x9E37_79B9_7F4A_7C15)
+            var h = TallyHash.mix(seed, UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
+            h = TallyHash.mix(
+                h,
+                UInt64(UInt32(bitPattern: address)) | UInt64(logType.rawValue) << 32 | UInt64(outcome.ordinal) << 40
+                    | UInt64(protocolVersion.map { UInt8($0.rank) } ?? 0xFF) << 48)
+            h = TallyHash.mix(h, word(ehlo, senderDomain))
+            h = TallyHash.mix(h, word(authUser, certificateSubject))
+            return TallyHash.mix(h, UInt64(UInt32(bitPattern: certificateThumbprint ?? -1)))
         }
     }
 
@@ -90,18 +85,10 @@ public struct SessionTallies: Sendable {
         public var hour: Int64
     }
 
-    /// Visits each outcome key once.
-    public func forEachOutcome(_ body: (OutcomeKey, Count) throws -> Void) rethrows {
-        for (k, v) in outcomeTallies { try body(k.fields, v) }
-    }
-    /// Visits each identity key once.
-    public func forEachIdentity(_ body: (IdentityKey, Count) throws -> Void) rethrows {
-        for (k, v) in identityTallies { try body(k.fields, v) }
-    }
-    public var outcomeKeyCount: Int { outcomeTallies.count }
-    public var identityKeyCount: Int { identityTallies.count }
-    private var outcomeTallies: [PrehashedKey<OutcomeKey>: Count] = [:]
-    private var identityTallies: [PrehashedKey<IdentityKey>: Count] = [:]
+    /// Finished sessions by outcome key, in the order the keys first came.
+    public private(set) var outcomes = TallyTable<OutcomeKey>()
+    /// Finished sessions by identity key.
+    public private(set) var identities = TallyTable<IdentityKey>()
     public internal(set) var failedLogins: [FailedLogin: Count] = [:]
     /// Finished sessions per log type and UTC hour of their outcome.
     public var coverage: [HourKey: Int64] {
@@ -147,15 +134,15 @@ public struct SessionTallies: Sendable {
         sessionCount += 1
         outcomeCounts[Int(kind.ordinal)] += 1
         let day = UTCDay(millis: time).number
-        outcomeTallies[PrehashedKey(OutcomeKey(
-            day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
-            negotiation: negotiation, error: error, activity: s.activity)), default: Count()].add(at: time)
-        identityTallies[PrehashedKey(IdentityKey(
-            day: day, logType: logType, connector: connector, remote: s.remote, outcome: kind,
+        let address = tables.addresses.id(s.remote)
+        outcomes.add(OutcomeKey(
+            day: day, logType: logType, connector: connector, address: address, outcome: kind,
+            negotiation: negotiation, error: error, activity: s.activity), at: time)
+        identities.add(IdentityKey(
+            day: day, logType: logType, connector: connector, address: address, outcome: kind,
             protocolVersion: negotiation.map { tables.negotiations[$0].protocolVersion },
             ehlo: s.ehlo, senderDomain: s.senderDomain, authUser: s.authUser,
-            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint)),
-            default: Count()].add(at: time)
+            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint), at: time)
         if !authFailures.isEmpty {
             for f in AuthFailure.distinct(authFailures) {
                 failedLogins[FailedLogin(

@@ -15,7 +15,7 @@ public enum TLSProtocol: String, Sendable, Hashable, Codable, CaseIterable, Comp
     public var isLegacy: Bool { self < .tls12 }
 
     /// Oldest first (the order of the cases).
-    var rank: Int {
+    @usableFromInline var rank: Int {
         switch self {
         case .pct1: return 0
         case .ssl2: return 1

@@ -1,0 +1,165 @@
+/// A rollup key of a few integers that hashes itself in straight-line code.
+///
+/// The tallies' keys are ids and small enums only (no strings, no reference counting), so a key
+/// is copied bitwise and hashed by multiplying its words, with no `Hasher` in between.
+public protocol TallyKey: Equatable, Sendable {
+    /// The key's fields folded into one word with ``TallyHash/mix(_:_:)``, starting from `seed`.
+    func tallyHash(seed: UInt64) -> UInt64
+}
+
+/// The multiply-xor step the keys fold their words with.
+public enum TallyHash {
+    @inlinable @inline(__always)
+    public static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
+        return m ^ (m >> 29)
+    }
+}
+
+/// Counts by key: the tracker's pre-aggregation, the deltas' rollups and the serial merge all
+/// count into one of these.
+///
+/// Open addressing over a power-of-two slot array kept at most half full; keys, their hashes and
+/// their counts live in three arrays in the order the keys first came, so iteration is that
+/// order (deterministic, unlike a `Dictionary`'s). A probe compares the stored hash first, so it
+/// usually stops at one integer compare; a key is a few words copied bitwise.
+public struct TallyTable<Key: TallyKey>: Sendable {
+    @usableFromInline var keys: [Key] = []
+    @usableFromInline var hashes: [UInt64] = []
+    @usableFromInline var counts: [TallyCount] = []
+    /// Dense indexes by hash slot; -1 is empty.
+    @usableFromInline var slots = [Int32](repeating: -1, count: 16)
+
+    /// Drawn at random once per process (crafted log values cannot be chosen to collide).
+    @usableFromInline let seed = TallySeed.value
+
+    public init() {}
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// Makes room for `n` keys in all without growing on the way.
+    @inlinable
+    public mutating func reserveCapacity(_ n: Int) {
+        if keys.capacity < n {
+            // Geometric, as appending would: merging many tables must not copy them each time.
+            let capacity = max(n, 2 * keys.capacity)
+            keys.reserveCapacity(capacity)
+            hashes.reserveCapacity(capacity)
+            counts.reserveCapacity(capacity)
+        }
+        var size = slots.count
+        while n * 2 > size { size *= 2 }
+        if size > slots.count { rehash(size) }
+    }
+
+    /// Counts one session of `key` at `time`.
+    @inlinable
+    public mutating func add(_ key: Key, at time: Int64) {
+        add(key, hash: key.tallyHash(seed: seed), TallyCount(sessions: 1, firstSeen: time, lastSeen: time))
+    }
+
+    /// Adds `count` to `key`'s.
+    @inlinable
+    public mutating func add(_ key: Key, _ count: TallyCount) {
+        add(key, hash: key.tallyHash(seed: seed), count)
+    }
+
+    @inlinable
+    mutating func add(_ key: Key, hash: UInt64, _ count: TallyCount) {
+        let mask = slots.count &- 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let i = slots[slot]
+            if i < 0 { break }
+            if hashes[Int(i)] == hash && keys[Int(i)] == key {
+                counts[Int(i)].add(count)
+                return
+            }
+            slot = (slot &+ 1) & mask
+        }
+        slots[slot] = Int32(keys.count)
+        keys.append(key)
+        hashes.append(hash)
+        counts.append(count)
+        if keys.count * 2 > slots.count { rehash(slots.count * 2) }
+    }
+
+    /// Adds every key of `other`, each turned into this table's ids by `map` (the identity when
+    /// both share their ids).
+    @inlinable
+    public mutating func add<Other: TallyKey>(_ other: TallyTable<Other>, mapping map: (Other) -> Key) {
+        reserveCapacity(count + other.count)
+        for i in other.keys.indices {
+            add(map(other.keys[i]), other.counts[i])
+        }
+    }
+
+    /// Visits each key once, in the order the keys first came.
+    @inlinable
+    public func forEach(_ body: (Key, TallyCount) throws -> Void) rethrows {
+        for i in keys.indices { try body(keys[i], counts[i]) }
+    }
+
+    /// The count of `key`, if counted.
+    public subscript(key: Key) -> TallyCount? {
+        let hash = key.tallyHash(seed: seed)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let i = Int(slots[slot])
+            if hashes[i] == hash && keys[i] == key { return counts[i] }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    @usableFromInline
+    mutating func rehash(_ size: Int) {
+        var bigger = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for (i, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
+            bigger[slot] = Int32(i)
+        }
+        slots = bigger
+    }
+}
+
+/// Sessions, and the log times of the first and last, for one key.
+public struct TallyCount: Sendable, Equatable {
+    public var sessions: Int64
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+
+    @inlinable
+    public init(sessions: Int64, firstSeen: Int64, lastSeen: Int64) {
+        self.sessions = sessions
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+
+    /// No session yet.
+    public init() {
+        self.init(sessions: 0, firstSeen: .max, lastSeen: .min)
+    }
+
+    /// One more session at `time`.
+    public mutating func add(at time: Int64) {
+        add(TallyCount(sessions: 1, firstSeen: time, lastSeen: time))
+    }
+
+    @inlinable @inline(__always)
+    public mutating func add(_ other: TallyCount) {
+        sessions &+= other.sessions
+        if other.firstSeen < firstSeen { firstSeen = other.firstSeen }
+        if other.lastSeen > lastSeen { lastSeen = other.lastSeen }
+    }
+}
+
+/// The process's tally seed, drawn once.
+@usableFromInline
+enum TallySeed {
+    @usableFromInline static let value = UInt64.random(in: .min ... .max) | 1
+}

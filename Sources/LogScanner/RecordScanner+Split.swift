@@ -1,18 +1,22 @@
 import CByteSearch
 
 // The scanner's only pointer code on the Swift side: walking a contiguous region line by line
-// with the C kernel `smtptls_split_line` (Sources/CByteSearch), which finds each line's LF and
-// field bounds.
+// with the C kernel `smtptls_split_lines` (Sources/CByteSearch), which finds a batch of lines'
+// LFs and field bounds in one pass over their bytes.
 //
 // Invariants:
 // - `region` is valid for the whole call; nothing derived from it is stored after the call.
 //   Records handed to the sink point into it and are valid only during the sink call.
 // - The kernel is given exactly the bytes from the current line's start to the region's end, so
-//   it never reads beyond the region (no padding, no copy of the last block).
-// - Field bounds are Int32 indexes from the line's start; lines longer than `maximumLineBytes`
+//   it never reads beyond the region (no padding, no copy of the last block), and writes only
+//   into `lineBatch`, whose count it is given.
+// - Field bounds are Int32 indexes from each line's start; lines longer than `maximumLineBytes`
 //   (< 2 GiB) are reported before any bound is used.
 
 extension RecordScanner {
+    /// Lines split per kernel call.
+    static let batchLines = 128
+
     /// Scans the complete lines of `region` and returns the index just after the last LF (the
     /// start of the incomplete tail, `region.count` if none).
     mutating func scanRegion<S: RecordSink>(
@@ -20,19 +24,29 @@ extension RecordScanner {
     ) -> Int {
         guard let base = region.baseAddress, !region.isEmpty else { return 0 }
         let n = region.count
+        var batch = lineBatch
+        lineBatch = []
+        defer { lineBatch = batch }
+        if batch.count < Self.batchLines { batch = Array(repeating: smtptls_line_fields(), count: Self.batchLines) }
         var lineStart = 0
-        var fields = smtptls_line_fields()
         while lineStart < n {
-            let start = base.advanced(by: lineStart).assumingMemoryBound(to: UInt8.self)
-            guard smtptls_split_line(start, n &- lineStart, &fields) != 0 else { break }
-            let lf = lineStart &+ Int(fields.newline)
-            var end = lf
-            if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
-            processLine(
-                UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
-                offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
-                fields: fields, sink: &sink)
-            lineStart = lf &+ 1
+            var consumed = 0
+            let found = batch.withUnsafeMutableBufferPointer { lines in
+                smtptls_split_lines(
+                    base.advanced(by: lineStart).assumingMemoryBound(to: UInt8.self), n &- lineStart,
+                    lines.baseAddress, lines.count, &consumed)
+            }
+            for k in 0..<found {
+                let lf = lineStart &+ Int(batch[k].newline)
+                var end = lf
+                if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
+                processLine(
+                    UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
+                    offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
+                    fields: batch[k], sink: &sink)
+                lineStart = lf &+ 1
+            }
+            if found < batch.count { break }
         }
         return lineStart
     }

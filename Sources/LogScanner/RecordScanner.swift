@@ -1,4 +1,5 @@
 import ByteInput
+import CByteSearch
 
 /// Turns a stream of chunks into records, header updates and malformed-row reports.
 ///
@@ -29,6 +30,8 @@ public struct RecordScanner {
     var fingerprint = FNV1a64()
     var identified = false
     var dayCache = Timestamp.DayCache()
+    /// The kernel's output for one batch of lines, kept between regions.
+    var lineBatch: [smtptls_line_fields] = []
 
     /// - Parameter maximumLineBytes: longest line accepted (1 MiB: real records are < 10 KB).
     public init(maximumLineBytes: Int = 1 << 20) {

@@ -36,13 +36,13 @@ public struct RecordView {
         return bounds.field(index, in: line)
     }
 
-    @inlinable public var connectorID: FieldView { self[field: layout.connectorID] }
-    @inlinable public var sessionID: FieldView { self[field: layout.sessionID] }
-    @inlinable public var localEndpoint: FieldView { self[field: layout.localEndpoint] }
-    @inlinable public var remoteEndpoint: FieldView { self[field: layout.remoteEndpoint] }
-    @inlinable public var event: FieldView { self[field: layout.event] }
-    @inlinable public var data: FieldView { self[field: layout.data] }
-    @inlinable public var context: FieldView { self[field: layout.context] }
+    @inlinable @inline(__always) public var connectorID: FieldView { self[field: layout.connectorID] }
+    @inlinable @inline(__always) public var sessionID: FieldView { self[field: layout.sessionID] }
+    @inlinable @inline(__always) public var localEndpoint: FieldView { self[field: layout.localEndpoint] }
+    @inlinable @inline(__always) public var remoteEndpoint: FieldView { self[field: layout.remoteEndpoint] }
+    @inlinable @inline(__always) public var event: FieldView { self[field: layout.event] }
+    @inlinable @inline(__always) public var data: FieldView { self[field: layout.data] }
+    @inlinable @inline(__always) public var context: FieldView { self[field: layout.context] }
 }
 
 /// Field boundaries of one line, as the C kernel found them (indexes from the line's first

@@ -280,10 +280,12 @@ extension SessionTracker {
         // Nibble: digit - 0x30, or letter - 0x41 + 10 = (upper & 0x0F) + 9.
         let letters = isLetter >> 7  // 0x01 in each letter byte
         let nibbles = (w & (ones &* 0x0F)) &+ letters &* 9
-        // Pack eight nibbles, first digit most significant.
-        var v: UInt64 = 0
-        for i in 0..<8 { v = v << 4 | (nibbles >> (8 * UInt64(i)) & 0x0F) }
-        return v
+        // Pack eight nibbles, first digit (lowest byte) most significant: pairs of bytes into
+        // bytes, pairs of those into 16-bit halves, then the four bytes reversed.
+        let pairs = (nibbles << 4 | nibbles >> 8) & 0x00FF_00FF_00FF_00FF
+        let quads = (pairs | pairs >> 8) & 0x0000_FFFF_0000_FFFF
+        let packed = UInt32(truncatingIfNeeded: quads | quads >> 16)
+        return UInt64(packed.byteSwapped)
     }
 }
 

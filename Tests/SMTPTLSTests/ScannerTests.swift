@@ -185,43 +185,70 @@ struct ScannerTests {
         #expect(RecordingSink.scan(other.bytes()).0.fingerprint != first)
     }
 
-    @Test("the C line kernel finds the LF and the field ends a byte-by-byte reading finds, in any line")
+    @Test("the C line kernel finds the LFs and field ends a byte-by-byte reading finds, in any bytes and batch size")
     func lineKernel() {
         var random = SeededRandom(seed: 5)
         let alphabet: [UInt8] = [0x2C, 0x22, 0x0A, 0x0D, 0x41, 0x20, 0x00, 0xFF, 0x7C]
-        for _ in 0..<3000 {
-            // Lengths around the kernel's 64-byte blocks, with and without an LF in them.
-            let length = Int(random.next() % 200)
+        struct Line: Equatable {
+            var newline: Int
+            var ends: [Int]
+            var count: Int
+            var quoted: UInt32
+            var openQuote: Bool
+        }
+        var lines = 0
+        for round in 0..<3000 {
+            // Lengths around the kernel's 64-byte blocks; quotes are rare in some rounds (its
+            // quote-free fast path), frequent in others.
+            let length = Int(random.next() % 600)
+            let structural = round % 2 == 0 ? 0.08 : 0.3
             let bytes = (0..<length).map { _ in
-                random.chance(0.3) ? random.pick(alphabet) : UInt8(truncatingIfNeeded: random.next())
+                random.chance(structural) ? random.pick(alphabet) : UInt8(truncatingIfNeeded: random.next() % 0x7F | 0x30)
             }
-            // The reference: one byte at a time.
+            // The reference: one byte at a time, every complete line.
+            var expected: [Line] = []
             var ends: [Int] = []
             var quoted: UInt32 = 0
             var inQuote = false
-            var newline: Int?
+            var start = 0
             for (i, c) in bytes.enumerated() {
                 if c == 0x22 {
                     inQuote.toggle()
                     if ends.count < 32 { quoted |= 1 << UInt32(ends.count) }
                 } else if c == 0x2C, !inQuote {
-                    ends.append(i)
+                    ends.append(i - start)
                 } else if c == 0x0A {
-                    ends.append(i)
-                    newline = i
-                    break
+                    ends.append(i - start)
+                    expected.append(Line(newline: i - start, ends: Array(ends.prefix(16)), count: ends.count, quoted: quoted, openQuote: inQuote))
+                    (ends, quoted, inQuote, start) = ([], 0, false, i + 1)
                 }
             }
-            var out = smtptls_line_fields()
-            let found = bytes.withUnsafeBufferPointer { smtptls_split_line($0.baseAddress, $0.count, &out) }
-            #expect((found == 1) == (newline != nil))
-            guard let newline, found == 1 else { continue }
-            #expect(Int(out.newline) == newline)
-            #expect(Int(out.field_count) == ends.count)
-            #expect(out.quoted == quoted)
-            #expect((out.open_quote != 0) == inQuote)
-            let stored = withUnsafeBytes(of: out.field_end) { Array($0.bindMemory(to: Int32.self)) }
-            #expect(stored.prefix(min(ends.count, 16)).map(Int.init) == Array(ends.prefix(16)))
+            // The kernel, a few lines per call, from where the last call stopped.
+            var found: [Line] = []
+            var offset = 0
+            var batch = [smtptls_line_fields](repeating: smtptls_line_fields(), count: 1 + Int(random.next() % 6))
+            while true {
+                var consumed = 0
+                let k = bytes.withUnsafeBufferPointer { b in
+                    batch.withUnsafeMutableBufferPointer {
+                        smtptls_split_lines(b.baseAddress.map { $0 + offset }, b.count - offset, $0.baseAddress, $0.count, &consumed)
+                    }
+                }
+                for out in batch.prefix(k) {
+                    let stored = withUnsafeBytes(of: out.field_end) { Array($0.bindMemory(to: Int32.self)) }
+                    let count = Int(out.field_count)
+                    found.append(Line(
+                        newline: Int(out.newline), ends: stored.prefix(min(count, 16)).map(Int.init), count: count,
+                        quoted: out.quoted, openQuote: out.open_quote != 0))
+                }
+                #expect(k == 0 || bytes[offset + consumed - 1] == 0x0A)
+                offset += consumed
+                if k < batch.count { break }
+            }
+            #expect(found == expected)
+            #expect(offset == start, "the kernel stops just after the last LF")
+            lines += expected.count
         }
+        #expect(lines > 3000)
     }
 }

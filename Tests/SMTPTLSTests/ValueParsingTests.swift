@@ -1,6 +1,7 @@
 import Foundation
 import LogGenerator
 import LogScanner
+@testable import TLSSessions
 import Testing
 
 @Suite("Endpoints and timestamps")
@@ -73,6 +74,36 @@ struct TimestampCacheTests {
                 #expect(Timestamp.parse(f, cache: &cache) == Timestamp.parse(f), "\(text)")
             }
         }
+    }
+
+    @Test("session ids: sixteen hex digits eight at a time give what a digit-by-digit parse gives")
+    func sessionIDsEightAtATime() {
+        var random = SeededRandom(seed: 11)
+        let alphabet = Array("0123456789ABCDEFabcdef".utf8) + Array("gG/:@`xX \u{7F}".utf8) + [0x80, 0xC3, 0x00]
+        var accepted = 0
+        for round in 0..<20_000 {
+            var bytes = (0..<16).map { _ in random.pick(Array("0123456789ABCDEFabcdef".utf8)) }
+            // Most rounds change a byte or two to anything at all.
+            if round % 4 != 0 {
+                for _ in 0...Int(random.next() % 2) { bytes[Int(random.next() % 16)] = random.pick(alphabet) }
+            }
+            var expected: UInt64? = 0
+            for c in bytes {
+                let d: UInt8? = switch c {
+                case 0x30...0x39: c - 0x30
+                case 0x41...0x46: c - 0x41 + 10
+                case 0x61...0x66: c - 0x61 + 10
+                default: nil
+                }
+                expected = d.flatMap { d in expected.map { $0 << 4 | UInt64(d) } }
+            }
+            bytes.withUnsafeBytes { raw in
+                let parsed = SessionTracker.parseHex16(raw)
+                #expect(parsed == expected, "\(bytes)")
+                if parsed != nil { accepted += 1 }
+            }
+        }
+        #expect(accepted > 5000, "valid ids as well as invalid ones")
     }
 
     @Test("the 24-byte fast path accepts and rejects exactly what the general parse does")

@@ -1,6 +1,6 @@
-// The scanner's byte-level kernel: splitting one CSV line into fields (docs/architecture.md,
+// The scanner's byte-level kernel: splitting CSV lines into fields (docs/architecture.md,
 // "The hot path"). Compiled as C so the SIMD compare-and-movemask loop gets the code a C
-// compiler gives it; Swift calls it once per line.
+// compiler gives it; Swift calls it once per batch of lines.
 #ifndef SMTPTLS_BYTESEARCH_H
 #define SMTPTLS_BYTESEARCH_H
 #include <stddef.h>
@@ -25,13 +25,16 @@ typedef struct {
     int32_t field_end[SMTPTLS_MAX_FIELDS];
 } smtptls_line_fields;
 
-/// Splits the line that starts at p[0], reading at most n bytes and never beyond them.
-/// Returns 1 and fills *out when an LF lies within the n bytes; returns 0 (out unspecified) when
-/// the bytes end first, i.e. the line is not complete yet.
+/// Splits the complete lines at the start of p[0 ..< n] into out[0 ..< max_lines], reading
+/// never beyond the n bytes: returns how many lines it split (fewer than max_lines when the bytes
+/// hold no more LF) and sets *consumed to the index just after the last LF split (0 if none).
+/// Each line's indexes are from its own first byte.
 ///
 /// Rules (docs/formats.md): commas split fields except inside quotes; a quote toggles "inside
 /// quotes" (so a doubled quote inside a quoted field toggles twice); LF always ends the line,
-/// inside quotes or not. A CR before the LF is left in the last field (the caller drops it).
-int smtptls_split_line(const uint8_t *p, size_t n, smtptls_line_fields *out);
+/// inside quotes or not, and the next line starts outside quotes. A CR before the LF is left in
+/// the last field (the caller drops it).
+size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
+                           size_t *consumed);
 
 #endif

@@ -4,7 +4,9 @@ import LogScanner
 extension SessionTracker {
     mutating func command(_ r: borrowing RecordView, _ key: LocalKey) {
         let data = r.data
-        if data.hasPrefixIgnoringCase("ehlo ") || data.hasPrefixIgnoringCase("helo ") {
+        // The first letter picks the one verb to compare (record() let only these through).
+        let first = (data.bytes.first ?? 0) | 0x20
+        if (first == 0x65 && data.hasPrefixIgnoringCase("ehlo ")) || (first == 0x68 && data.hasPrefixIgnoringCase("helo ")) {
             let name = data.isQuoted
                 ? tallies.tables.names.id(Self.firstToken(data, skip: 5))
                 : tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: Self.token(data.bytes, skip: 5)))
@@ -12,13 +14,13 @@ extension SessionTracker {
                 if $0.ehlo == nil { $0.ehlo = name }
                 $0.activity = max($0.activity, .greeted)
             }
-        } else if data.hasPrefixIgnoringCase("mail from:") {
+        } else if first == 0x6D && data.hasPrefixIgnoringCase("mail from:") {
             let domain = internSenderDomain(data)
             update(key, r) {
                 if $0.senderDomain == nil { $0.senderDomain = domain }
                 $0.activity = .mail
             }
-        } else if data.hasPrefixIgnoringCase("auth ") {
+        } else if first == 0x61 && data.hasPrefixIgnoringCase("auth ") {
             let mechanism = tallies.tables.texts.id(
                 String(decoding: Self.firstToken(data, skip: 5).bytes, as: UTF8.self).uppercased())
             update(key, r) {
@@ -26,7 +28,9 @@ extension SessionTracker {
                 $0.authAttemptStart = $0.authFailureCount
                 $0.pendingUser = nil
             }
-        } else if data.hasPrefixIgnoringCase("starttls") || data.hasPrefixIgnoringCase("x-anonymoustls") {
+        } else if (first == 0x73 && data.hasPrefixIgnoringCase("starttls"))
+            || (first == 0x78 && data.hasPrefixIgnoringCase("x-anonymoustls"))
+        {
             update(key, r) { $0.startTLS = max($0.startTLS, .requested) }
         }
     }
@@ -201,12 +205,38 @@ extension SessionTracker {
     /// field's bytes when they need no change (no quotes, no upper case), so a repeat costs no
     /// allocation.
     mutating func internSenderDomain(_ f: FieldView) -> Int32 {
-        if !f.isQuoted, let domain = Self.domainPart(of: Self.token(f.bytes, skip: 10)),
-            !domain.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
-        {
-            return tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: domain))
+        if !f.isQuoted, let domain = Self.plainDomain(f.bytes, skip: 10) {
+            return tallies.tables.names.id(domain)
         }
         return tallies.tables.names.id(Self.senderDomain(f, skip: 10))
+    }
+
+    /// ``domainPart(of:)`` of ``token(_:skip:)`` in one walk over the bytes, when the domain is
+    /// there and needs no change (no upper case); nil for everything else (the null sender
+    /// included), which the general path handles.
+    @inline(__always)
+    static func plainDomain(_ b: UnsafeRawBufferPointer, skip: Int) -> UnsafeRawBufferPointer? {
+        guard let base = b.baseAddress else { return nil }
+        let n = b.count
+        var start = min(skip, n)
+        while start < n, base.load(fromByteOffset: start, as: UInt8.self) == 0x20 { start &+= 1 }
+        var end = start
+        var at = -1
+        var close = -1
+        while end < n {
+            let c = base.load(fromByteOffset: end, as: UInt8.self)
+            if c == 0x20 { break }
+            if c == 0x40 && close < 0 { at = end }  // '@' (the last one before any '>')
+            if c == 0x3E && close < 0 { close = end }  // '>'
+            end &+= 1
+        }
+        let bracketed = start < end && base.load(fromByteOffset: start, as: UInt8.self) == 0x3C  // '<'
+        // Without '<' the address runs to the token's end, '>' included: the general path.
+        guard bracketed || close < 0 else { return nil }
+        let stop = close >= 0 ? close : end
+        guard at > start, at < stop else { return nil }
+        for i in (at &+ 1)..<stop where base.load(fromByteOffset: i, as: UInt8.self) &- 0x41 < 26 { return nil }
+        return UnsafeRawBufferPointer(start: base.advanced(by: at &+ 1), count: stop &- at &- 1)
     }
 
     /// The bytes after `skip`, leading spaces dropped, up to the next space.

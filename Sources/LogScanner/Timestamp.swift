@@ -39,18 +39,41 @@ public enum Timestamp {
     }
 
     /// ``timeOfDay(_:)`` for the shape Exchange writes, `THH:mm:ss.fffZ` from byte 10 of a
-    /// 24-byte field: the same checks, in straight-line code.
+    /// 24-byte field: the same checks on two 8-byte words (bytes 8–15 and 16–23), no branch
+    /// per byte.
     @inline(__always)
     static func timeOfDayWithMilliseconds(_ b: UnsafeRawBufferPointer) -> Int64? {
-        guard b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[23] == 0x5A else { return nil }
-        let h1 = b[11] &- 0x30, h2 = b[12] &- 0x30, m1 = b[14] &- 0x30, m2 = b[15] &- 0x30
-        let s1 = b[17] &- 0x30, s2 = b[18] &- 0x30, f1 = b[20] &- 0x30, f2 = b[21] &- 0x30, f3 = b[22] &- 0x30
-        guard max(max(max(h1, h2), max(m1, m2)), max(max(s1, s2), max(max(f1, f2), f3))) < 10 else { return nil }
-        let hour = Int64(h1) * 10 + Int64(h2)
-        let minute = Int64(m1) * 10 + Int64(m2)
-        let second = Int64(s1) * 10 + Int64(s2)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = ones &* 0x80
+        let mid = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let tail = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        // Separators: 'T' at 10 and ':' at 13 (bytes 2 and 5 of mid); ':' at 16, '.' at 19 and
+        // 'Z' at 23 (bytes 0, 3 and 7 of tail).
+        let midSeparators: UInt64 = 0x0000_FF00_00FF_0000
+        let tailSeparators: UInt64 = 0xFF00_0000_FF00_00FF
+        guard mid & midSeparators == 0x0000_3A00_0054_0000, tail & tailSeparators == 0x5A00_0000_2E00_003A else {
+            return nil
+        }
+        // Digits: bytes 3, 4, 6, 7 of mid; 1, 2, 4, 5, 6 of tail. Elsewhere '0' stands in, so that
+        // every byte of the two words must be a digit.
+        let midDigits: UInt64 = 0xFFFF_00FF_FF00_0000
+        let tailDigits: UInt64 = 0x00FF_FFFF_00FF_FF00
+        let m = mid & midDigits | ones &* 0x30 & ~midDigits
+        let t = tail & tailDigits | ones &* 0x30 & ~tailDigits
+        // A byte below 0x80 is a digit when adding 0x46 leaves its top bit clear (< 0x3A) and
+        // adding 0x50 sets it (>= 0x30); no sum carries into the next byte.
+        let below = (m | t) & high
+        let tooHigh = ((m &+ ones &* 0x46) | (t &+ ones &* 0x46)) & high
+        let atLeast = (m &+ ones &* 0x50) & (t &+ ones &* 0x50) & high
+        guard below == 0, tooHigh == 0, atLeast == high else { return nil }
+        let dm = m &- ones &* 0x30
+        let dt = t &- ones &* 0x30
+        @inline(__always) func byte(_ w: UInt64, _ i: UInt64) -> Int64 { Int64(truncatingIfNeeded: w >> (8 * i) & 0xFF) }
+        let hour = byte(dm, 3) * 10 + byte(dm, 4)
+        let minute = byte(dm, 6) * 10 + byte(dm, 7)
+        let second = byte(dt, 1) * 10 + byte(dt, 2)
         guard hour < 24, minute < 60, second < 61 else { return nil }
-        return ((hour * 60 + minute) * 60 + second) * 1000 + Int64(f1) * 100 + Int64(f2) * 10 + Int64(f3)
+        return ((hour * 60 + minute) * 60 + second) * 1000 + byte(dt, 4) * 100 + byte(dt, 5) * 10 + byte(dt, 6)
     }
 
     @inline(__always)

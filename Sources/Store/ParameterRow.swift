@@ -36,7 +36,9 @@ public struct ParameterRow {
 
     public mutating func append(_ s: String) {
         let start = arena.count
-        arena.append(contentsOf: s.utf8)
+        var s = s
+        // One copy of the contiguous UTF-8 (the generic `utf8` view appends byte by byte).
+        s.withUTF8 { arena.append(contentsOf: $0) }
         values.append(.text(offset: start, count: arena.count - start))
     }
 

@@ -12,9 +12,11 @@ struct RowCache<Result: Sendable>: Sendable {
     /// and unquoted unescape differently, so a mismatch is parsed afresh).
     private var results: [(result: Result, quoted: Bool)] = []
     let limit: Int
-    /// The id found last: consecutive rows often repeat a text (the same connector, the same
-    /// suite), and comparing against it costs a `memcmp` instead of a hash.
+    /// The two ids found last: consecutive rows often repeat a text (the same connector, the
+    /// same suite; a log interleaves two connectors), and comparing against them costs a
+    /// `memcmp` instead of a hash.
     private var lastID: Int32 = -1
+    private var previousID: Int32 = -1
 
     init(limit: Int = 4096) { self.limit = limit }
 
@@ -25,8 +27,13 @@ struct RowCache<Result: Sendable>: Sendable {
         if lastID >= 0, table.equals(lastID, field.bytes), results[Int(lastID)].quoted == field.isQuoted {
             return results[Int(lastID)].result
         }
+        if previousID >= 0, table.equals(previousID, field.bytes), results[Int(previousID)].quoted == field.isQuoted {
+            swap(&lastID, &previousID)
+            return results[Int(lastID)].result
+        }
         guard table.count < limit else { return parse(field, &tables) }
         let (id, inserted) = table.id(field.bytes)
+        if id != lastID { previousID = lastID }
         lastID = id
         if !inserted {
             let entry = results[Int(id)]

@@ -56,7 +56,7 @@ public struct InternedTables: Sendable {
     /// Negotiated suites.
     public var negotiations = Interner<Negotiation>()
     /// Remote addresses of finished sessions (the tallies' keys hold their ids).
-    public var addresses = Interner<RemoteAddress>()
+    public var addresses = FlatInterner<RemoteAddress>()
 
     public init() {}
 

@@ -115,8 +115,11 @@ public struct SessionTracker: RecordSink {
             guard c == 0x61 || c == 0x65 || c == 0x68 || c == 0x6D || c == 0x73 || c == 0x78 else { return }
         case 0x3C, 0x3E:
             // Replies: 220 2.0.0 (STARTTLS accepted), 235 (authenticated), 535 (refused).
+            // The three-digit code first, as one word: most replies are 250 and stop here.
             let data = r.data
-            let interesting = data.hasPrefix("220 2.0.0") || data.hasPrefix("235") || data.hasPrefix("535")
+            guard data.count >= 3 else { return }
+            let code = UInt32(data[0]) | UInt32(data[1]) << 8 | UInt32(data[2]) << 16
+            let interesting = code == 0x35_3332 || code == 0x35_3335 || (code == 0x30_3232 && data.hasPrefix("220 2.0.0"))
             guard interesting else { return }
         default:
             reject(r, "event column is not one of + - < > *")

@@ -24,6 +24,9 @@ final class DictionaryIDs {
 
     private let selectText: Statement
     private let insertText: Statement
+    private var selectTexts: [Int: Statement] = [:]
+    private var insertTexts: [Int: Statement] = [:]
+    private let largestID: Statement
     private let selectSuite: Statement
     private let insertSuite: Statement
     private let db: SQLiteDatabase
@@ -32,6 +35,7 @@ final class DictionaryIDs {
         self.db = db
         selectText = try db.prepare("SELECT id FROM dictionary WHERE value = ?1")
         insertText = try db.prepare("INSERT OR IGNORE INTO dictionary (value) VALUES (?1)")
+        largestID = try db.prepare("SELECT max(id) FROM dictionary")
         let columns = "protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits"
         selectSuite = try db.prepare("""
             SELECT id FROM suite WHERE protocol = ?1 AND role = ?2 AND cipher = ?3 AND cipher_bits = ?4
@@ -100,10 +104,69 @@ final class DictionaryIDs {
     /// order.
     func ids(_ values: [[UInt8]]) throws -> [Int64] {
         var result = [Int64](repeating: 0, count: values.count)
-        for i in values.indices.sorted(by: { values[$0].lexicographicallyPrecedes(values[$1]) }) {
-            result[i] = try values[i].withUnsafeBytes { try id($0) }
+        // Values the cache has not met, each once, in byte order; and where each one goes.
+        var unknown: [[UInt8]] = []
+        var waiting: [(index: Int, dense: Int)] = []
+        for i in values.indices.sorted(by: { values[$0].lexicographicallyPrecedes(values[$1]) }) where !values[i].isEmpty {
+            let dense = Int(values[i].withUnsafeBytes { texts.id($0) })
+            if dense < textIDs.count {
+                result[i] = textIDs[dense]
+            } else {
+                if dense == textIDs.count + unknown.count { unknown.append(values[i]) }
+                waiting.append((i, dense))
+            }
         }
+        textIDs += try storedIDs(unknown)
+        for (i, dense) in waiting { result[i] = textIDs[dense] }
         return result
+    }
+
+    /// The ids of distinct texts the cache has not met, in the order given. They are inserted 64
+    /// to a statement with the ids after the largest (the store holds the write lock, so no other
+    /// writer takes them), skipping those the database has; only a statement that skipped some
+    /// reads its values' ids back.
+    private func storedIDs(_ values: [[UInt8]]) throws -> [Int64] {
+        guard !values.isEmpty else { return [] }
+        var ids = [Int64](repeating: 0, count: values.count)
+        var next = (try largestID.singleInteger() ?? 0) + 1
+        for start in stride(from: 0, to: values.count, by: Self.perStatement) {
+            let part = start..<min(start + Self.perStatement, values.count)
+            let insert = try statement(&insertTexts, part.count) {
+                "INSERT OR IGNORE INTO dictionary (id, value) VALUES \(Array(repeating: "(?, ?)", count: $0).joined(separator: ", "))"
+            }
+            for (k, i) in part.enumerated() {
+                ids[i] = next + Int64(k)
+                insert.bind(Int32(2 * k + 1), ids[i])
+                insert.bind(Int32(2 * k + 2), bytes: values[i])
+            }
+            try insert.run()
+            next += Int64(part.count)
+            guard db.changes < part.count else { continue }
+            // Some were stored already (under other ids): read every id of this part back.
+            let select = try statement(&selectTexts, part.count) {
+                "SELECT id, value FROM dictionary WHERE value IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
+            }
+            var positions: [[UInt8]: Int] = [:]
+            for (k, i) in part.enumerated() {
+                positions[values[i]] = i
+                select.bind(Int32(k + 1), bytes: values[i])
+            }
+            defer { select.reset() }
+            while try select.step() {
+                if let i = positions[select.bytes(1)] { ids[i] = select.int64(0) }
+            }
+        }
+        return ids
+    }
+
+    static let perStatement = 64
+
+    /// The statement for `n` values, prepared once per size.
+    private func statement(_ cache: inout [Int: Statement], _ n: Int, _ sql: (Int) -> String) throws -> Statement {
+        if let s = cache[n] { return s }
+        let s = try db.prepare(sql(n))
+        cache[n] = s
+        return s
     }
 
     /// The id of a text given as bytes (stored exactly as given, even when not UTF-8).

@@ -254,5 +254,21 @@ extension StoreTests {
             == [[.text("rolled.back.example")]])
         let aAgain = try ids.id("mail.a.example")
         #expect(aAgain == a, "a text stored before keeps its id after forget()")
+
+        // A cold cache (the next run's) asked for texts the database partly has, more than one
+        // statement's worth: the stored ones keep their ids, the new ones get ids of their own,
+        // each text is in the table once.
+        let cold = try DictionaryIDs(db)
+        let fresh = (0..<150).map { Array("new-\($0).example".utf8) }
+        let asked = [Array("mail.b.example".utf8)] + fresh.prefix(70) + [Array("mail.a.example".utf8), [0xFF, 0x41]] + fresh.suffix(80)
+        let coldIDs = try db.transaction { try cold.ids(asked) }
+        #expect(coldIDs[0] == b && coldIDs[71] == a && coldIDs[72] == raw)
+        #expect(Set(coldIDs).count == asked.count)
+        let table = try ReadOnlyQuery(path: dir.file("t.sqlite"))
+        #expect(try table.run("SELECT COUNT(*), COUNT(DISTINCT value) FROM dictionary").rows == [[.integer(156), .integer(156)]], "the empty text, five earlier texts, 150 new ones")
+        for (value, id) in zip(asked, coldIDs) {
+            #expect(try table.run("SELECT id FROM dictionary WHERE value = '\(String(decoding: value, as: UTF8.self))'").rows.first
+                == (value.first == 0xFF ? nil : [.integer(id)]))
+        }
     }
 }

@@ -36,14 +36,7 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
     public subscript(id: Int32) -> Value { values[Int(id)] }
 
     private mutating func grow() {
-        var bigger = [Int32](repeating: -1, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for (id, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(id)
-        }
-        slots = bigger
+        slots = SlotArray.rebuilt(for: hashes, size: slots.count * 2)
     }
 }
 

@@ -116,14 +116,7 @@ public struct TallyTable<Key: TallyKey>: Sendable {
 
     @usableFromInline
     mutating func rehash(_ size: Int) {
-        var bigger = [Int32](repeating: -1, count: size)
-        let mask = size - 1
-        for (i, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while bigger[slot] >= 0 { slot = (slot + 1) & mask }
-            bigger[slot] = Int32(i)
-        }
-        slots = bigger
+        slots = SlotArray.rebuilt(for: hashes, size: size)
     }
 }
 

@@ -360,3 +360,50 @@ struct SessionTableTests {
         #expect(table.remove(absent) == nil)
     }
 }
+
+extension SessionTrackerTests {
+    struct PairKey: TallyKey, Hashable {
+        var a: Int32
+        var b: Int32
+        func tallyHash(seed: UInt64) -> UInt64 {
+            TallyHash.mix(seed, UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)))
+        }
+    }
+
+    @Test("tally tables count what a dictionary counts, through growth, merges with remapped ids and colliding keys")
+    func tallyTable() {
+        var random = SeededRandom(seed: 23)
+        var table = TallyTable<PairKey>()
+        var reference: [PairKey: TallyCount] = [:]
+        var order: [PairKey] = []
+        for _ in 0..<20_000 {
+            // Few distinct first halves, so many keys share most of their bits.
+            let key = PairKey(a: Int32(random.next() % 7), b: Int32(random.next() % 900))
+            let time = Int64(random.next() % 1_000_000)
+            table.add(key, at: time)
+            if reference[key] == nil { order.append(key) }
+            reference[key, default: TallyCount()].add(at: time)
+        }
+        #expect(table.count == reference.count)
+        var visited: [PairKey] = []
+        table.forEach { key, count in
+            visited.append(key)
+            #expect(count == reference[key])
+        }
+        #expect(visited == order, "keys in the order they first came")
+        #expect(table[PairKey(a: 99, b: 0)] == nil)
+
+        // A merge that maps ids: every key's b shifted, so some keys meet existing ones.
+        var other = TallyTable<PairKey>()
+        other.add(PairKey(a: 1, b: 5), at: 7)
+        other.add(PairKey(a: 1, b: 5), at: 3)
+        other.add(PairKey(a: 50, b: 1), at: 9)
+        let before = table[PairKey(a: 1, b: 6)] ?? TallyCount()
+        table.add(other) { PairKey(a: $0.a, b: $0.b + 1) }
+        let merged = table[PairKey(a: 1, b: 6)]
+        #expect(merged?.sessions == before.sessions + 2)
+        #expect(merged?.firstSeen == min(before.firstSeen, 3) && merged?.lastSeen == max(before.lastSeen, 7))
+        #expect(table[PairKey(a: 50, b: 2)] == TallyCount(sessions: 1, firstSeen: 9, lastSeen: 9))
+        #expect(table.count == reference.count + (reference[PairKey(a: 1, b: 6)] == nil ? 2 : 1))
+    }
+}

@@ -5,10 +5,11 @@ import TLSSessions
 /// one upsert per key rather than one per row.
 ///
 /// The two big rollups are kept by keys of small integers (the tracker's ``SessionTallies``
-/// keys plus a server id), with the values they stand for in ``tables``: adding an input's
-/// tallies, or merging another delta, maps the other's ids into these once per distinct value
-/// and then moves keys of integers — no string is hashed per key on the serial merge. The store
-/// reads decoded rows through ``forEachSession(_:)`` and ``forEachIdentity(_:)``.
+/// keys plus a server id) in ``TallyTable``s, with the values they stand for in ``tables``: a
+/// new delta takes an input's tables as they are; adding to a delta that has some, or merging
+/// another delta, maps the other's ids into these once per distinct value and then moves keys
+/// of integers — no string is hashed per key on the serial merge. The store reads decoded rows
+/// through ``forEachSession(_:)`` and ``forEachIdentity(_:)``.
 public struct RollupDelta: Sendable {
     /// A rollup key of ids: the tracker's key and the server it came from.
     public struct Keyed<Key: TallyKey & Hashable>: Hashable, TallyKey {
@@ -47,7 +48,7 @@ public struct RollupDelta: Sendable {
 
     // MARK: Reading
 
-    /// Every session-rollup row, decoded (in no particular order; each key once).
+    /// Every session-rollup row, decoded (each key once, in the order the keys first came).
     public func forEachSession(_ body: (SessionRollupFields, Tally) throws -> Void) rethrows {
         try sessionCounts.forEach { k, count in
             try body(SessionRollupFields(
@@ -98,8 +99,9 @@ public struct RollupDelta: Sendable {
         if f.startTime == nil { sessionsMissingStart += 1 }
     }
 
-    /// Counts the sessions one input's tracker finished: its ids are mapped into this delta's
-    /// once per distinct value, then its keys move over as integers.
+    /// Counts the sessions one input's tracker finished: a new delta adopts the tracker's ids;
+    /// otherwise they are mapped into this delta's once per distinct value. Either way its keys
+    /// move over as integers.
     public mutating func add(_ t: SessionTallies, server: String) {
         let s = serverID(server)
         if sessionCounts.isEmpty && identityCounts.isEmpty && tables.isEmpty && !t.tables.names.values.contains(where: \.isEmpty) {

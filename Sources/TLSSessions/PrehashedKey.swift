@@ -1,10 +1,9 @@
-/// A key that hashes its fields once, when it is made: the tracker's tallies, the deltas' keys
-/// of ids and the store's decoded keys all use it.
+/// A key that hashes its fields once, when it is made: the decoded rollup keys (strings and
+/// all; ``SessionRollupKey``) use it. Keys of ids count in a ``TallyTable`` instead.
 ///
 /// A Swift dictionary compares whole keys on every probe, and moving keys between dictionaries
-/// (the serial merge) rehashes them; with the hash stored, a probe usually stops at one integer
-/// compare and a move hashes one integer. Equality still compares every field, so distinct keys
-/// never merge.
+/// rehashes them; with the hash stored, a probe usually stops at one integer compare and a move
+/// hashes one integer. Equality still compares every field, so distinct keys never merge.
 @dynamicMemberLookup
 public struct PrehashedKey<Fields: Hashable & Sendable>: Hashable, Sendable {
     public let fields: Fields

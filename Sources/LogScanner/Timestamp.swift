@@ -24,6 +24,20 @@ public enum Timestamp {
     @inline(__always)
     public static func parse(_ f: FieldView, cache: inout DayCache) -> Int64? {
         let b = f.bytes
+        // Nearly every row: Exchange's 24 bytes on the day parsed last. Small enough to inline
+        // into the scanner's loop; everything else takes the call below.
+        if b.count == 24, cache.valid, b.loadUnaligned(fromByteOffset: 0, as: UInt64.self) == cache.head,
+            UInt64(b.loadUnaligned(fromByteOffset: 8, as: UInt16.self)) == cache.tail,
+            let time = timeOfDayWithMilliseconds(b)
+        {
+            return cache.days * 86_400_000 + time
+        }
+        return parseNewDay(b, cache: &cache)
+    }
+
+    /// ``parse(_:cache:)`` for a new day, another shape or a bad time.
+    @inline(never)
+    static func parseNewDay(_ b: UnsafeRawBufferPointer, cache: inout DayCache) -> Int64? {
         guard b.count >= 20 else { return nil }
         let head = b.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
         let tail = UInt64(b.loadUnaligned(fromByteOffset: 8, as: UInt16.self))

@@ -83,7 +83,7 @@ extension PostgresStore {
             sessions.append(m.text(k.error))
             sessions.append(k.activity.name)
             sessions.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-            Self.append(Tally(t), to: &sessions)
+            Self.append(t, to: &sessions)
         }
         var identities = PostgresCopyText()
         d.identityCounts.forEach { keyed, t in
@@ -94,7 +94,7 @@ extension PostgresStore {
             for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
                 identities.append(m.name(name))
             }
-            Self.append(Tally(t), to: &identities)
+            Self.append(t, to: &identities)
         }
         guard let range = days.range else { return }
         try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions, days: range)

@@ -55,7 +55,7 @@ public struct RollupDelta: Sendable {
                 server: servers[k.server], day: k.key.day, logType: k.key.logType,
                 connector: tables.connectors[k.key.connector], remote: tables.addresses[k.key.address],
                 outcome: k.key.outcome, negotiation: k.key.negotiation.map { tables.negotiations[$0] },
-                error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), Tally(count))
+                error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), count)
         }
     }
 
@@ -69,7 +69,7 @@ public struct RollupDelta: Sendable {
                 outcome: k.key.outcome,
                 protocolVersion: k.key.protocolVersion, ehlo: name(k.key.ehlo), senderDomain: name(k.key.senderDomain),
                 authUser: name(k.key.authUser), certificateSubject: name(k.key.certificateSubject),
-                certificateThumbprint: name(k.key.certificateThumbprint)), Tally(count))
+                certificateThumbprint: name(k.key.certificateThumbprint)), count)
         }
     }
 
@@ -118,7 +118,7 @@ public struct RollupDelta: Sendable {
             let key = AuthFailureKey(
                 server: server, day: k.day, logType: k.logType, connector: t.tables.connectors[k.connector],
                 remote: k.remote, user: k.user, mechanism: k.mechanism, error: k.error)
-            authFailures[key, default: Tally(sessions: 0, at: count.firstSeen)].add(Tally(count))
+            authFailures[key, default: Tally(sessions: 0, at: count.firstSeen)].add(count)
         }
         for (k, n) in t.coverage {
             coverage[CoverageKey(server: server, logType: k.logType, hour: k.hour), default: 0] += n

@@ -22,8 +22,6 @@ final class DictionaryIDs {
     private var suites: [Negotiation: Int64] = [:]
     private var scratch: [UInt8] = []
 
-    private let selectText: Statement
-    private let insertText: Statement
     private var selectTexts: [Int: Statement] = [:]
     private var insertTexts: [Int: Statement] = [:]
     private let largestID: Statement
@@ -33,8 +31,6 @@ final class DictionaryIDs {
 
     init(_ db: SQLiteDatabase) throws {
         self.db = db
-        selectText = try db.prepare("SELECT id FROM dictionary WHERE value = ?1")
-        insertText = try db.prepare("INSERT OR IGNORE INTO dictionary (value) VALUES (?1)")
         largestID = try db.prepare("SELECT max(id) FROM dictionary")
         let columns = "protocol, role, cipher, cipher_bits, mac, mac_bits, key_exchange, key_exchange_bits"
         selectSuite = try db.prepare("""
@@ -152,8 +148,14 @@ final class DictionaryIDs {
                 select.bind(Int32(k + 1), bytes: values[i])
             }
             defer { select.reset() }
+            var found = 0
             while try select.step() {
-                if let i = positions[select.bytes(1)] { ids[i] = select.int64(0) }
+                guard let i = positions[select.bytes(1)] else { continue }
+                ids[i] = select.int64(0)
+                found += 1
+            }
+            guard found == part.count else {
+                throw StoreError(code: 1, message: "the dictionary table lost a value it had a moment ago", path: db.path)
             }
         }
         return ids
@@ -175,20 +177,8 @@ final class DictionaryIDs {
         if textIDs.count >= Self.limit { forget() }
         let dense = Int(texts.id(bytes))
         if dense < textIDs.count { return textIDs[dense] }
-        // Insert first: most values a commit has not met yet are new to the database too.
-        let value = Array(bytes)
-        insertText.bind(1, bytes: value)
-        try insertText.run()
-        var id = db.lastInsertRowID
-        if db.changes == 0 {
-            selectText.bind(1, bytes: value)
-            guard let stored = try selectText.singleInteger() else {
-                throw StoreError(code: 1, message: "the dictionary table lost a value it had a moment ago", path: db.path)
-            }
-            id = stored
-        }
-        textIDs.append(id)
-        return id
+        textIDs += try storedIDs([Array(bytes)])
+        return textIDs[dense]
     }
 
     func id(_ value: ByteString) throws -> Int64 {

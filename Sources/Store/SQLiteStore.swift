@@ -206,7 +206,7 @@ public final class SQLiteStore: RollupStore {
                 row.append(m.text(k.error))
                 row.append(k.activity.name)
                 row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-                Self.appendTally(&row, Tally(t))
+                Self.appendTally(&row, t)
             }
         }
         try st.upsertSession.flush()
@@ -221,7 +221,7 @@ public final class SQLiteStore: RollupStore {
                 row.append(m.name(k.authUser))
                 row.append(m.name(k.certificateSubject))
                 row.append(m.name(k.certificateThumbprint))
-                Self.appendTally(&row, Tally(t))
+                Self.appendTally(&row, t)
             }
         }
         try st.upsertIdentity.flush()

@@ -42,6 +42,7 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
 
 extension RemoteAddress: TallyKey {
     public func tallyHash(seed: UInt64) -> UInt64 {
-        TallyHash.mix(TallyHash.mix(seed, hashWord), hashWord >> 32 | 0x5bd1_e995 << 32)
+        // Twice, so the word's high half reaches the low bits a slot is taken from.
+        TallyHash.mix(TallyHash.mix(seed, hashWord), hashWord >> 32)
     }
 }

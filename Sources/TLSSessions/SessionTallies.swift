@@ -8,9 +8,6 @@ import LogScanner
 /// connector, remote, outcome, suite, error, activity), the identity rollup per (day, log type,
 /// connector, remote, outcome, protocol, EHLO, sender domain, user, certificate).
 public struct SessionTallies: Sendable {
-    /// Sessions, and the log times of the first and last, for one key.
-    public typealias Count = TallyCount
-
     public struct OutcomeKey: Hashable, TallyKey {
         public var day: Int64
         public var logType: LogType
@@ -89,7 +86,7 @@ public struct SessionTallies: Sendable {
     public private(set) var outcomes = TallyTable<OutcomeKey>()
     /// Finished sessions by identity key.
     public private(set) var identities = TallyTable<IdentityKey>()
-    public internal(set) var failedLogins: [FailedLogin: Count] = [:]
+    public internal(set) var failedLogins: [FailedLogin: TallyCount] = [:]
     /// Finished sessions per log type and UTC hour of their outcome.
     public var coverage: [HourKey: Int64] {
         var all = hours
@@ -147,7 +144,7 @@ public struct SessionTallies: Sendable {
             for f in AuthFailure.distinct(authFailures) {
                 failedLogins[FailedLogin(
                     day: UTCDay(millis: f.time).number, logType: logType, connector: connector, remote: s.remote,
-                    user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error), default: Count()]
+                    user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error), default: TallyCount()]
                     .add(at: f.time)
             }
         }

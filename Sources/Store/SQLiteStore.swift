@@ -193,11 +193,24 @@ public final class SQLiteStore: RollupStore {
         }
     }
 
-    /// The delta's values as the store's ids, then its keys as integers, 64 rows per statement.
+    /// The delta's values as the store's ids, then its keys as integers, 64 rows per statement,
+    /// each table's rows in its key order (``KeyOrder``).
     private func writeRollups(_ d: RollupDelta) throws {
         let st = statements
         let m = try ids.ids(for: d)
-        try d.sessionCounts.forEach { keyed, t in
+        let names = Self.names
+
+        var order = KeyOrder(width: 9, rows: d.sessionCounts.count)
+        d.sessionCounts.forEach { keyed, _ in
+            let k = keyed.key
+            appendParty(&order, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            order.append(names.outcome[k.outcome])
+            order.append(m.suite(k.negotiation))
+            order.append(m.text(k.error))
+            order.append(names.activity[k.activity])
+        }
+        for i in order.sortedRows() {
+            let (keyed, t) = d.sessionCounts[position: i]
             let k = keyed.key
             try st.upsertSession.add { row in
                 appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
@@ -210,7 +223,21 @@ public final class SQLiteStore: RollupStore {
             }
         }
         try st.upsertSession.flush()
-        try d.identityCounts.forEach { keyed, t in
+
+        order = KeyOrder(width: 12, rows: d.identityCounts.count)
+        d.identityCounts.forEach { keyed, _ in
+            let k = keyed.key
+            appendParty(&order, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            order.append(names.outcome[k.outcome])
+            order.append(names.protocolVersion[k.protocolVersion])
+            order.append(m.name(k.ehlo))
+            order.append(m.name(k.senderDomain))
+            order.append(m.name(k.authUser))
+            order.append(m.name(k.certificateSubject))
+            order.append(m.name(k.certificateThumbprint))
+        }
+        for i in order.sortedRows() {
+            let (keyed, t) = d.identityCounts[position: i]
             let k = keyed.key
             try st.upsertIdentity.add { row in
                 appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
@@ -225,18 +252,44 @@ public final class SQLiteStore: RollupStore {
             }
         }
         try st.upsertIdentity.flush()
+
+        var failures: [(ids: [Int64], key: AuthFailureKey, tally: Tally)] = []
+        order = KeyOrder(width: 8, rows: d.authFailures.count)
         for (k, t) in d.authFailures {
-            let (server, connector, remote) = (try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote))
-            let (user, mechanism, error) = (try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error))
+            let party = [try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote)]
+            let attempt = [try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error)]
+            appendParty(&order, k.day, party[0], k.logType, party[1], party[2])
+            for id in attempt { order.append(id) }
+            failures.append((party + attempt, k, t))
+        }
+        for i in order.sortedRows() {
+            let (id, k, t) = failures[i]
             try st.upsertAuthFailure.add { row in
-                appendParty(&row, k.day, server, k.logType, connector, remote)
-                row.append(user)
-                row.append(mechanism)
-                row.append(error)
+                appendParty(&row, k.day, id[0], k.logType, id[1], id[2])
+                for value in id[3...] { row.append(value) }
                 Self.appendTally(&row, t)
             }
         }
         try st.upsertAuthFailure.flush()
+    }
+
+    /// The ranks of the rollups' closed-vocabulary key columns (``NameOrder``).
+    private struct KeyNames: Sendable {
+        let logType = NameOrder<LogType>(\.name)
+        let outcome = NameOrder<OutcomeKind>(\.name)
+        let activity = NameOrder<SessionActivity>(\.name)
+        let protocolVersion = NameOrder<TLSProtocol>(\.name)
+    }
+
+    private static let names = KeyNames()
+
+    /// A rollup row's party as key words: day, server, log type, connector, address.
+    private func appendParty(_ order: inout KeyOrder, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
+        order.append(day)
+        order.append(server)
+        order.append(Self.names.logType[logType])
+        order.append(connector)
+        order.append(remote)
     }
 
     /// Appends a rollup row's party: day, then the ids of server, connector and address.

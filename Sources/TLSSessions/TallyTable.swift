@@ -101,6 +101,12 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         for i in keys.indices { try body(keys[i], counts[i]) }
     }
 
+    /// The key and count that came `position`-th (`0..<count`, the order ``forEach(_:)`` visits).
+    @inlinable
+    public subscript(position position: Int) -> (key: Key, count: TallyCount) {
+        (keys[position], counts[position])
+    }
+
     /// The count of `key`, if counted.
     public subscript(key: Key) -> TallyCount? {
         let hash = key.tallyHash(seed: seed)

@@ -272,3 +272,39 @@ extension StoreTests {
         }
     }
 }
+
+extension StoreTests {
+    @Test("a commit's rows in key order: KeyOrder and NameOrder sort rows as SQLite's primary key does (negative numbers, names in byte order, the empty text first)")
+    func rowOrder() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let db = try SQLiteDatabase(path: dir.file("o.sqlite"), mode: .readWrite)
+        try db.execute("""
+            CREATE TABLE t (a INTEGER NOT NULL, o TEXT NOT NULL, b INTEGER NOT NULL, p TEXT NOT NULL, n INTEGER NOT NULL,
+                            PRIMARY KEY (a, o, b, p, n)) WITHOUT ROWID
+            """)
+        let outcomes = NameOrder<OutcomeKind>(\.name), protocols = NameOrder<TLSProtocol>(\.name)
+        var random = SeededRandom(seed: 11)
+        var order = KeyOrder(width: 5, rows: 500)
+        let insert = try db.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5)")
+        try db.transaction {
+            for n in 0..<500 {
+                // Few distinct values per column, so that later columns decide many comparisons.
+                let a = [Int64.min, -3, 0, 7, Int64.max][Int(random.next() % 5)]
+                let o = OutcomeKind.allCases[Int(random.next() % UInt64(OutcomeKind.allCases.count))]
+                let b = Int64(bitPattern: random.next()) >> Int64(random.next() % 64)
+                let p: TLSProtocol? = random.next() % 4 == 0 ? nil : TLSProtocol.allCases[Int(random.next() % UInt64(TLSProtocol.allCases.count))]
+                for word in [a, outcomes[o], b, protocols[p], Int64(n)] { order.append(word) }
+                insert.bind(1, a)
+                insert.bind(2, o.name)
+                insert.bind(3, b)
+                insert.bind(4, p?.name ?? "")
+                insert.bind(5, Int64(n))
+                try insert.run()
+            }
+        }
+        let stored = try ReadOnlyQuery(path: dir.file("o.sqlite")).run("SELECT n FROM t ORDER BY a, o, b, p, n").rows
+        #expect(stored.count == 500)
+        #expect(order.sortedRows().map { [SQLValue.integer(Int64($0))] } == stored)
+    }
+}

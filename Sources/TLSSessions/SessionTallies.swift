@@ -127,7 +127,9 @@ public struct SessionTallies: Sendable {
             failureTime: s.failureTime, startTLS: s.startTLS, startTime: s.startTime, firstTime: s.firstTime,
             notCompleted: { tables.texts.id("STARTTLSNotCompleted") })
         let (kind, negotiation, error, time) = (r.kind, r.negotiation, r.failure, r.time)
-        if let n = negotiation { protocolCounts[tables.negotiations[n].protocolVersion.rank] += 1 }
+        // The protocol read in place: a `Negotiation` copied out would retain and release its texts.
+        let protocolVersion = negotiation.map { tables.negotiations.values[Int($0)].protocolVersion }
+        if let p = protocolVersion { protocolCounts[p.rank] += 1 }
         sessionCount += 1
         outcomeCounts[Int(kind.ordinal)] += 1
         let day = UTCDay(millis: time).number
@@ -137,7 +139,7 @@ public struct SessionTallies: Sendable {
             negotiation: negotiation, error: error, activity: s.activity), at: time)
         identities.add(IdentityKey(
             day: day, logType: logType, connector: connector, address: address, outcome: kind,
-            protocolVersion: negotiation.map { tables.negotiations[$0].protocolVersion },
+            protocolVersion: protocolVersion,
             ehlo: s.ehlo, senderDomain: s.senderDomain, authUser: s.authUser,
             certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint), at: time)
         if !authFailures.isEmpty {

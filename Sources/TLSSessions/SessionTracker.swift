@@ -162,7 +162,8 @@ public struct SessionTracker: RecordSink {
 
     /// A session leaves the table: counted when it started and ended here, else handed on.
     private mutating func finish(_ key: LocalKey, _ session: OpenSession) {
-        let failures = authFailures.removeValue(forKey: key) ?? []
+        // Refused logins are rare: no hashing of the key when there are none.
+        let failures = authFailures.isEmpty ? [] : authFailures.removeValue(forKey: key) ?? []
         if session.startTime != nil && session.ended {
             statistics.sessionsCompleted += 1
             tallies.add(session, logType: key.logType, connector: key.connector, authFailures: failures)

@@ -1,6 +1,7 @@
 #include "smtptls_bytesearch.h"
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <cpuid.h>
+#include <immintrin.h>
 #elif defined(__ARM_NEON)
 #include <arm_neon.h>
 #endif
@@ -10,15 +11,38 @@
 // written only below SMTPTLS_MAX_FIELDS.
 
 #if defined(__SSE2__)
-/// Bits of the 16 bytes at p that are a comma, a quote or an LF.
-static inline uint32_t mask16(const uint8_t *p) {
+/// Bits of the 16 bytes at p that are a comma, a quote or an LF; the quotes' compare is left in
+/// *quotes for the caller to ask whether the block has any.
+static inline uint32_t mask16(const uint8_t *p, __m128i *quotes) {
     const __m128i v = _mm_loadu_si128((const __m128i *)p);
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))),
-        _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+    const __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    *quotes = _mm_or_si128(*quotes, q);
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')), q), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
     return (uint32_t)_mm_movemask_epi8(hit);
 }
-#define SMTPTLS_HAVE_MASK16 1
+
+/// The structural bits of the 64 bytes at p; *has_quote is nonzero when any of them is a quote.
+static inline uint64_t mask64(const uint8_t *p, uint32_t *has_quote) {
+    __m128i quotes = _mm_setzero_si128();
+    const uint64_t m = (uint64_t)mask16(p, &quotes) | (uint64_t)mask16(p + 16, &quotes) << 16 |
+                       (uint64_t)mask16(p + 32, &quotes) << 32 | (uint64_t)mask16(p + 48, &quotes) << 48;
+    *has_quote = (uint32_t)_mm_movemask_epi8(quotes);
+    return m;
+}
+
+/// mask64 on two 32-byte compares, for processors with AVX2 (chosen at load, below).
+__attribute__((target("avx2"))) static inline uint64_t mask64_avx2(const uint8_t *p, uint32_t *has_quote) {
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)p);
+    const __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
+    const __m256i comma = _mm256_set1_epi8(','), quote = _mm256_set1_epi8('"'), lf = _mm256_set1_epi8('\n');
+    const __m256i qlo = _mm256_cmpeq_epi8(lo, quote), qhi = _mm256_cmpeq_epi8(hi, quote);
+    const __m256i hlo = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(lo, comma), qlo), _mm256_cmpeq_epi8(lo, lf));
+    const __m256i hhi = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(hi, comma), qhi), _mm256_cmpeq_epi8(hi, lf));
+    *has_quote = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(qlo, qhi));
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(hlo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(hhi) << 32;
+}
+#define SMTPTLS_HAVE_MASK64 1
 #elif defined(__ARM_NEON)
 static inline uint32_t mask16(const uint8_t *p) {
     const uint8x16_t v = vld1q_u8(p);
@@ -28,7 +52,14 @@ static inline uint32_t mask16(const uint8_t *p) {
     const uint8x16_t masked = vandq_u8(hit, vld1q_u8(bits));
     return (uint32_t)vaddv_u8(vget_low_u8(masked)) | (uint32_t)vaddv_u8(vget_high_u8(masked)) << 8;
 }
-#define SMTPTLS_HAVE_MASK16 1
+
+/// The structural bits of the 64 bytes at p; *has_quote is 1 (the general loop) on NEON.
+static inline uint64_t mask64(const uint8_t *p, uint32_t *has_quote) {
+    *has_quote = 1;
+    return (uint64_t)mask16(p) | (uint64_t)mask16(p + 16) << 16 | (uint64_t)mask16(p + 32) << 32 |
+           (uint64_t)mask16(p + 48) << 48;
+}
+#define SMTPTLS_HAVE_MASK64 1
 #endif
 
 /// The line being split: where it starts in p, its fields so far, its quote state.
@@ -74,20 +105,42 @@ static inline int structural(uint8_t c, size_t j, line_state *s, smtptls_line_fi
     return 1;
 }
 
-size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
-                           size_t *consumed) {
+/// The kernel, over the 64-byte block masks of `mask` (inlined into each caller below, so each
+/// gets its own copy with its mask function's instructions).
+typedef uint64_t (*block_mask)(const uint8_t *p, uint32_t *has_quote);
+
+__attribute__((always_inline)) static inline size_t split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out,
+                                                                size_t max_lines, size_t *consumed, block_mask mask) {
     line_state s = {0, 0, 0, 0};
     size_t lines = 0;
     *consumed = 0;
     if (max_lines == 0) return 0;
     smtptls_line_fields *cur = out;
     size_t i = 0;
-#if defined(SMTPTLS_HAVE_MASK16)
+#if defined(SMTPTLS_HAVE_MASK64)
     // One pass over the bytes: a line's last block goes on into the next line instead of being
     // read again from that line's start.
     for (; i + 64 <= n; i += 64) {
-        uint64_t m = (uint64_t)mask16(p + i) | (uint64_t)mask16(p + i + 16) << 16 |
-                     (uint64_t)mask16(p + i + 32) << 32 | (uint64_t)mask16(p + i + 48) << 48;
+        uint32_t has_quote;
+        uint64_t m = mask(p + i, &has_quote);
+        if (!has_quote && !s.in_quote) {
+            // No quote in the block and none open (most blocks): every bit is a comma that ends
+            // a field or an LF that ends the line.
+            for (; m; m &= m - 1) {
+                const size_t j = i + (size_t)__builtin_ctzll(m);
+                if (p[j] == ',') {
+                    field_end(&s, cur, j);
+                    continue;
+                }
+                end_line(&s, cur, j);
+                cur++;
+                if (++lines == max_lines) {
+                    *consumed = s.start;
+                    return lines;
+                }
+            }
+            continue;
+        }
         for (; m; m &= m - 1) {
             const size_t j = i + (size_t)__builtin_ctzll(m);
             if (structural(p[j], j, &s, cur)) {
@@ -99,6 +152,8 @@ size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out,
             }
         }
     }
+#else
+    (void)mask;
 #endif
     for (; i < n; i++) {
         const uint8_t c = p[i];
@@ -109,4 +164,42 @@ size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out,
     }
     *consumed = s.start;
     return lines;
+}
+
+#if defined(__SSE2__)
+__attribute__((target("avx2"))) static size_t split_lines_avx2(const uint8_t *p, size_t n, smtptls_line_fields *out,
+                                                               size_t max_lines, size_t *consumed) {
+    return split_lines(p, n, out, max_lines, consumed, mask64_avx2);
+}
+
+/// Whether the processor and the operating system support AVX2 (CPUID leaf 7 and the YMM state
+/// enabled in XCR0). Decided once when the library loads, before any thread can call the kernel.
+static int use_avx2 = 0;
+
+__attribute__((constructor)) static void choose_kernel(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) || !(c & bit_AVX)) return;
+    unsigned lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6) != 6) return;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return;
+    use_avx2 = (b & bit_AVX2) != 0;
+}
+#endif
+
+size_t smtptls_split_lines_baseline(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
+                                    size_t *consumed) {
+#if defined(SMTPTLS_HAVE_MASK64)
+    return split_lines(p, n, out, max_lines, consumed, mask64);
+#else
+    return split_lines(p, n, out, max_lines, consumed, 0);
+#endif
+}
+
+size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
+                           size_t *consumed) {
+#if defined(__SSE2__)
+    if (use_avx2) return split_lines_avx2(p, n, out, max_lines, consumed);
+#endif
+    return smtptls_split_lines_baseline(p, n, out, max_lines, consumed);
 }

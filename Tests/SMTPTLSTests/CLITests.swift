@@ -99,3 +99,30 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("smtptls.sqlite")))
     }
 }
+
+extension CLITests {
+    @Test("an input's header decides whether it is an SMTP protocol log: a BOM and CRLF are fine; another log type, at the start or in a later header block of the first 4 KB, is a note and skipped")
+    func headerSniffing() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = dir.url.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let fields = "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n"
+        let header = "#Software: Microsoft Exchange Server\r\n#Version: 15.2.1118.7\r\n#Log-type: SMTP Receive Protocol Log\r\n#Date: 2024-03-01T00:00:00.000Z\r\n" + fields
+        let rows = "2024-03-01T00:00:01.000Z,EX01\\Default EX01,08DC3A0000000001,0,10.0.0.5:25,192.0.2.7:41000,+,,\r\n"
+            + "2024-03-01T00:00:02.000Z,EX01\\Default EX01,08DC3A0000000001,1,10.0.0.5:25,192.0.2.7:41000,-,,Local\r\n"
+        try Data([0xEF, 0xBB, 0xBF] + Array((header + rows).utf8)).write(to: logs.appendingPathComponent("RECV2024030100-1.LOG"))
+        let tracking = "#Software: Microsoft Exchange Server\r\n#Version: 15.2.1118.7\r\n#Log-type: Message Tracking Log\r\n#Fields: date-time,client-ip\r\n"
+        try Data(tracking.utf8).write(to: logs.appendingPathComponent("MSGTRK2024030100-1.LOG"))
+        // A second header block (a restarted service appends one) naming another log type.
+        try Data((header + rows + "#Log-type: Message Tracking Log\r\n").utf8).write(to: logs.appendingPathComponent("MIXED2024030100-1.LOG"))
+        let r = try Binary.run(["scan", logs.path], cwd: dir.path)
+        let output = r.stdout + r.stderr
+        #expect(r.status == 0)
+        #expect(output.contains("MSGTRK2024030100-1.LOG: not an SMTP protocol log (#Log-type: Message Tracking Log); skipped"))
+        #expect(output.contains("MIXED2024030100-1.LOG: not an SMTP protocol log (#Log-type: Message Tracking Log); skipped"))
+        #expect(!output.contains("RECV2024030100-1.LOG"), "the receive log is read without a note")
+        #expect(output.contains("1 log read, 0 unchanged, 2 skipped"))
+        #expect(output.contains("sessions finished: 1 ("), "its one session is counted")
+    }
+}

@@ -50,11 +50,13 @@ public enum InputDiscovery {
                 inputs.append(input)
             }
         }
-        inputs.sort { a, b in
-            let na = (a.path as NSString).lastPathComponent, nb = (b.path as NSString).lastPathComponent
-            let c = naturalCompare(na, nb)
-            return c != 0 ? c < 0 : a.path < b.path
-        }
+        // Each file name's bytes taken once (taking them in the comparison cost 72,000
+        // instructions an input).
+        let names = inputs.map { Array(($0.path as NSString).lastPathComponent.utf8) }
+        inputs = inputs.indices.sorted { a, b in
+            let c = naturalCompare(names[a], names[b])
+            return c != 0 ? c < 0 : inputs[a].path < inputs[b].path
+        }.map { inputs[$0] }
         var seen = Set<String>()
         inputs = inputs.filter { seen.insert($0.path).inserted }
         return Result(inputs: inputs, problems: problems, notes: notes)
@@ -71,39 +73,33 @@ public enum InputDiscovery {
         }
         for name in names.sorted() {
             let path = (root as NSString).appendingPathComponent(name)
-            guard let attributes = try? fm.attributesOfItem(atPath: path) else {
+            guard let status = PathStatus(path, followingLinks: false) else {
                 problems.append((path, "cannot stat"))
                 continue
             }
-            let type = attributes[.type] as? FileAttributeType
-            var targetIsDirectory: ObjCBool = false
-            if type == .typeDirectory {
+            switch status.kind {
+            case .directory:
                 walk(path, server: server, into: &inputs, problems: &problems, notes: &notes)
-            } else if type == .typeSymbolicLink, fm.fileExists(atPath: path, isDirectory: &targetIsDirectory),
-                targetIsDirectory.boolValue
-            {
+            case .symbolicLink where PathStatus(path, followingLinks: true)?.kind == .directory:
                 notes.append((path, "symbolic link to a directory, not followed"))
-            } else if type == .typeRegular || type == .typeSymbolicLink {
+            case .regular, .symbolicLink:
                 if let input = makeInput(path, server: server, problems: &problems) {
                     inputs.append(input)
                 }
+            case .other:
+                break
             }
         }
     }
 
     static func makeInput(_ path: String, server: String?, problems: inout [(String, String)]) -> InputFile? {
         // Symbolic links to files are followed; links to directories are not walked.
-        let target = (path as NSString).resolvingSymlinksInPath
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
-            (attributes[.type] as? FileAttributeType) == .typeRegular
-        else {
+        guard let status = PathStatus(path, followingLinks: true), status.kind == .regular else {
             problems.append((path, "not a regular file (or a broken link)"))
             return nil
         }
-        let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
-        let mtime = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
         return InputFile(
-            path: path, size: size, modificationTime: mtime,
+            path: path, size: status.size, modificationTime: status.modificationTime,
             server: server ?? ServerLabel.derive(fromPath: path), serverIsExplicit: server != nil)
     }
 
@@ -121,7 +117,10 @@ public enum InputDiscovery {
 
     /// Compares names with digit runs as numbers: `-2` before `-10`.
     static func naturalCompare(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        naturalCompare(Array(a.utf8), Array(b.utf8))
+    }
+
+    static func naturalCompare(_ x: [UInt8], _ y: [UInt8]) -> Int {
         var i = 0, j = 0
         while i < x.count && j < y.count {
             let dx = x[i] >= 48 && x[i] <= 57, dy = y[j] >= 48 && y[j] <= 57

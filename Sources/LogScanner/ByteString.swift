@@ -32,7 +32,16 @@ public struct ByteString: Hashable, Comparable, Sendable, Codable, CustomStringC
     public static func == (a: ByteString, b: ByteString) -> Bool { a.bytes == b.bytes }
 
     public static func < (a: ByteString, b: ByteString) -> Bool {
-        a.bytes.lexicographicallyPrecedes(b.bytes)
+        precedes(a.bytes, b.bytes)
+    }
+
+    /// Byte order, as SQLite's `BINARY` collation and PostgreSQL's `"C"` compare texts: one
+    /// `memcmp` over the shorter length, then the shorter first (a generic
+    /// `lexicographicallyPrecedes` goes byte by byte).
+    public static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let n = min(a.count, b.count)
+        let c = n == 0 ? 0 : a.withUnsafeBytes { a in b.withUnsafeBytes { b in memoryCompare(a.baseAddress!, b.baseAddress!, n) } }
+        return c != 0 ? c < 0 : a.count < b.count
     }
 
     public init(from decoder: any Decoder) throws {

@@ -70,6 +70,11 @@ func memoryEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Boo
     memcmp(a, b, n) == 0
 }
 
+@inline(__always)
+func memoryCompare(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Int32 {
+    memcmp(a, b, n)
+}
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

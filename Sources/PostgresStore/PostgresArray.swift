@@ -2,33 +2,42 @@
 /// server unpacks with `unnest` or `= ANY (…)` — a commit's new texts, coverage, `copy`'s batches,
 /// the texts a report looks up — so thousands of values are one statement and one round trip.
 struct PostgresArray {
-    private(set) var literal = "{"
+    /// The literal's UTF-8 so far (built as bytes: appending a `String`'s scalars one at a time
+    /// cost thousands of instructions a text; docs/performance.md).
+    private var bytes: [UInt8] = [0x7B]  // {
     private(set) var count = 0
 
     mutating func append(_ value: Int64) {
         separate()
-        literal += String(value)
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     /// A text element, quoted: `"` and `\` are escaped with a backslash (PostgreSQL's array
     /// syntax), so any text round-trips.
     mutating func append(_ value: String) {
         separate()
-        literal.append("\"")
-        for c in value.unicodeScalars {
-            if c == "\"" || c == "\\" { literal.unicodeScalars.append("\\") }
-            literal.unicodeScalars.append(c)
+        bytes.append(0x22)
+        var value = value
+        value.withUTF8 { utf8 in
+            if !utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for b in utf8 {
+                if b == 0x22 || b == 0x5C { bytes.append(0x5C) }
+                bytes.append(b)
+            }
         }
-        literal.append("\"")
+        bytes.append(0x22)
     }
 
     private mutating func separate() {
-        if count > 0 { literal.append(",") }
+        if count > 0 { bytes.append(0x2C) }
         count += 1
     }
 
-    /// The literal, closed.
-    var text: String { literal + "}" }
+    /// The literal, closed (valid UTF-8: texts' own bytes and ASCII between them).
+    var text: String { String(decoding: bytes + [0x7D], as: UTF8.self) }
 }
 
 extension String {

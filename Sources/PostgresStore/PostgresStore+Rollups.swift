@@ -23,24 +23,30 @@ extension PostgresStore {
         func suite(_ id: Int32?) -> Int64 { id.map { suites[Int($0)] } ?? 0 }
     }
 
-    /// Text as PostgreSQL stores it, nil when storing would change it (not UTF-8, or a NUL).
-    private static func storable(_ bytes: [UInt8]) -> String? {
-        guard !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        return text
-    }
-
-    /// The ids of every value of `d` (new texts stored first, with `extra`), nil when a value is
-    /// not storable as it is.
+    /// The ids of every value of `d` (new texts stored first, with `extra`); nil when two values
+    /// of one table become the same text in PostgreSQL (bytes that are not UTF-8 become U+FFFD,
+    /// NUL is dropped: `String(postgresText:)`), whose rows must then be summed by text. A value
+    /// that merely changes keeps its own id (a single odd EHLO name used to send every row of
+    /// its batch the slow way).
     func deltaIDs(_ d: RollupDelta, alsoStoring extra: Set<String>) throws -> DeltaIDs? {
         var all = extra
         func texts(_ values: [[UInt8]]) -> [String]? {
             var result: [String] = []
             result.reserveCapacity(values.count)
+            var changed = false
             for v in values {
-                guard let t = Self.storable(v) else { return nil }
+                let t: String
+                if !v.contains(0), let valid = String(validating: v, as: UTF8.self) {
+                    t = valid
+                } else {
+                    t = String(postgresText: v)
+                    changed = true
+                }
                 all.insert(t)
                 result.append(t)
             }
+            // The table's byte strings are distinct; only changed ones can meet.
+            if changed && Set(result).count < result.count { return nil }
             return result
         }
         let addressTexts = d.tables.addresses.values.map { a in

@@ -205,11 +205,12 @@ public final class PostgresStore: RollupStore {
     /// caches every id.
     func storeTexts(_ texts: Set<String>) throws {
         if textIDs.count + texts.count > Self.cacheLimit { textIDs = [:] }
-        let missing = texts.filter { !$0.isEmpty && textIDs[$0] == nil }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let missing = texts.filter { !$0.isEmpty && textIDs[$0] == nil }.map { (text: $0, bytes: Array($0.utf8)) }
+            .sorted { ByteString.precedes($0.bytes, $1.bytes) }
         textIDs[""] = 0
         guard !missing.isEmpty else { return }
         var array = PostgresArray()
-        for t in missing { array.append(t) }
+        for t in missing { array.append(t.text) }
         try db.query("""
             INSERT INTO dictionary (value) SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS n (v, i) ORDER BY i
             ON CONFLICT (value) DO NOTHING

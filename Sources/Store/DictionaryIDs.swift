@@ -1,4 +1,3 @@
-import Foundation
 import LogScanner
 import Rollups
 import TLSSessions
@@ -104,7 +103,7 @@ final class DictionaryIDs {
         // Values the cache has not met, each once, in byte order; and where each one goes.
         var unknown: [[UInt8]] = []
         var waiting: [(index: Int, dense: Int)] = []
-        for i in values.indices.sorted(by: { Self.precedes(values[$0], values[$1]) }) where !values[i].isEmpty {
+        for i in values.indices.sorted(by: { ByteString.precedes(values[$0], values[$1]) }) where !values[i].isEmpty {
             let dense = Int(values[i].withUnsafeBytes { texts.id($0) })
             if dense < textIDs.count {
                 result[i] = textIDs[dense]
@@ -163,14 +162,6 @@ final class DictionaryIDs {
     }
 
     static let perStatement = 64
-
-    /// Byte order, as SQLite's `BINARY` collation compares texts: one `memcmp` over the shorter
-    /// length, then the shorter first (a generic `lexicographicallyPrecedes` went byte by byte).
-    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        let n = min(a.count, b.count)
-        let c = n == 0 ? 0 : a.withUnsafeBytes { a in b.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, n) } }
-        return c != 0 ? c < 0 : a.count < b.count
-    }
 
     /// The statement for `n` values, prepared once per size.
     private func statement(_ cache: inout [Int: Statement], _ n: Int, _ sql: (Int) -> String) throws -> Statement {

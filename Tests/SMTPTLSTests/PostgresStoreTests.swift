@@ -418,3 +418,40 @@ struct PostgresStoreTests {
         #expect(process.terminationStatus == 1, "the server was stopped while the first ingest ran")
     }
 }
+
+extension PostgresStoreTests {
+    @Test("texts PostgreSQL must change: an odd EHLO name keeps its own row; two that become the same text are one row with both sessions")
+    func textsThatChange() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        /// A log of one plaintext session per EHLO name (given as bytes).
+        func log(_ names: [[UInt8]], hour: Int) throws -> String {
+            var log = LogText()
+            log.header()
+            for (i, name) in names.enumerated() {
+                let session = "08DC3A0000000\(hour)\(i)", at = "2024-03-01T\(hour):00:0\(i)"
+                log.row(at: "\(at).000Z", session: session, "+")
+                log.raw(bytes: Array("\(at).100Z,EX01\\Default Frontend EX01,\(session),1,10.0.0.5:25,198.51.100.7:50001,<,EHLO ".utf8) + name + [0x2C])
+                log.row(at: "\(at).200Z", session: session, seq: 2, "-", "", "Local")
+            }
+            let file = dir.url.appendingPathComponent("EX01/RECV20240301\(hour)-1.LOG")
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try TemporaryDirectory.writeFile(file, log.bytes())
+            return file.path
+        }
+        let url = try PostgresCluster.database()
+        let senders = "SELECT ehlo, sessions FROM senders ORDER BY ehlo"
+        // A NUL inside a name: PostgreSQL drops it; the batch's other rows keep their ids.
+        let first = try log([Array("odd".utf8) + [0x00] + Array("name".utf8), Array("plain.example".utf8)], hour: 10)
+        #expect(try Binary.run(["ingest", "-q", "--db", url, "--server", "EX01", first]).status == 0)
+        #expect(try PostgresQuery.run(url: url, senders, timeout: 0).rows
+            == [[.text("oddname"), .integer(1)], [.text("plain.example"), .integer(1)]])
+        // Two names that differ only in a byte that is not UTF-8 both become one text: one row.
+        let second = try log([Array("mail.".utf8) + [0xFF] + Array(".example".utf8), Array("mail.".utf8) + [0xFE] + Array(".example".utf8)], hour: 11)
+        let r = try Binary.run(["ingest", "-q", "--db", url, "--server", "EX01", second])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try PostgresQuery.run(url: url, senders, timeout: 0).rows
+            == [[.text("mail.\u{FFFD}.example"), .integer(2)], [.text("oddname"), .integer(1)], [.text("plain.example"), .integer(1)]])
+        #expect(try PostgresQuery.run(url: url, "SELECT SUM(sessions) FROM plaintext_sessions", timeout: 0).rows == [[.integer(4)]])
+    }
+}

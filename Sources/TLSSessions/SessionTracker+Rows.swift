@@ -38,7 +38,11 @@ extension SessionTracker {
     mutating func reply(_ r: borrowing RecordView, _ key: LocalKey) {
         let data = r.data
         if data.hasPrefix("220 2.0.0") {
-            guard open[key]?.startTLS == .requested else { return }
+            // The go-ahead for STARTTLS (or X-ANONYMOUSTLS), taken when it answers a request.
+            // A session not open in this input began in an earlier one, where its request is:
+            // the go-ahead is kept in this input's fragment and the join combines the two (a
+            // rotation between the request and its answer made the session a failure).
+            if let state = open[key]?.startTLS, state != .requested { return }
             update(key, r) { $0.startTLS = .accepted }
         } else if data.hasPrefix("235") {
             // Authentication successful: the user named in this attempt is the session's user.

@@ -244,3 +244,37 @@ struct RealLogShapesTests {
         #expect(html.contains("no data") && !html.contains("<div class=\"value\">0</div>"), "tiles say no data, not 0")
     }
 }
+
+extension RealLogShapesTests {
+    @Test("STARTTLS asked at the end of one hourly file and answered in the next is tls_unlogged, not a failure; a go-ahead nobody asked for is not TLS")
+    func startTLSAcrossFiles() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let a = "192.0.2.10:41000", b = "192.0.2.11:41001", c = "192.0.2.12:41002"
+        var first = LogText()
+        first.header()
+        first.row(at: "2024-03-01T10:59:58.000Z", session: "11", seq: 0, remote: a, "+")
+        first.row(at: "2024-03-01T10:59:58.100Z", session: "11", seq: 1, remote: a, "<", "EHLO old.example")
+        first.row(at: "2024-03-01T10:59:59.900Z", session: "11", seq: 2, remote: a, "<", "STARTTLS")
+        first.row(at: "2024-03-01T10:59:59.000Z", session: "12", seq: 0, remote: b, "+")
+        first.row(at: "2024-03-01T10:59:59.100Z", session: "12", seq: 1, remote: b, "<", "EHLO plain.example")
+        var second = LogText()
+        second.header()
+        // Exchange 2010 logs no negotiation row: the go-ahead is all there is.
+        second.row(at: "2024-03-01T11:00:00.000Z", session: "11", seq: 3, remote: a, ">", "220 2.0.0 SMTP server ready")
+        second.row(at: "2024-03-01T11:00:00.500Z", session: "11", seq: 4, remote: a, "<", "MAIL FROM:<a@old.example>")
+        second.row(at: "2024-03-01T11:00:01.000Z", session: "11", seq: 5, remote: a, "-", "", "Local")
+        second.row(at: "2024-03-01T11:00:01.000Z", session: "12", seq: 2, remote: b, "-", "", "Local")
+        second.row(at: "2024-03-01T11:00:02.000Z", session: "13", seq: 0, remote: c, "+")
+        second.row(at: "2024-03-01T11:00:02.100Z", session: "13", seq: 1, remote: c, "<", "EHLO odd.example")
+        second.row(at: "2024-03-01T11:00:02.200Z", session: "13", seq: 2, remote: c, ">", "220 2.0.0 SMTP server ready")
+        second.row(at: "2024-03-01T11:00:02.300Z", session: "13", seq: 3, remote: c, "-", "", "Local")
+        let db = dir.file("t.sqlite")
+        let files = [try dir.write("EX01/RECV2024030110-1.LOG", first.bytes()), try dir.write("EX01/RECV2024030111-1.LOG", second.bytes())]
+        let summary = try ingest(files, db: db, server: "EX01")
+        #expect(summary.sessions.sessionCount == 3)
+        #expect(try Self.query(db, "SELECT remote_ip, sessions FROM negotiations WHERE protocol_unlogged = 1") == [["192.0.2.10", "1"]])
+        #expect(try Self.query(db, "SELECT COUNT(*) FROM tls_failures") == [["0"]])
+        #expect(try Self.query(db, "SELECT remote_ip FROM plaintext_sessions ORDER BY remote_ip") == [["192.0.2.11"], ["192.0.2.12"]])
+    }
+}

@@ -138,8 +138,13 @@ enum SessionBuilder {
         _ s: inout SessionScript, receive: Bool, modern: Bool, client: Client, truth: inout GroundTruth.Session,
         random r: inout SeededRandom, gap: Int64
     ) {
-        let thumb = (0..<40).map { _ in "0123456789ABCDEF".randomElement(using: &r)! }
-        let thumbprint = String(thumb)
+        // A certificate belongs to its holder and is the same in every session, as a real one
+        // is for months: this server's own, or the partner's (named by its sender domain).
+        // The forty draws that once made a thumbprint per session are still taken, so that every
+        // other value of a corpus stays what earlier versions wrote with the same seed
+        // (benchmark corpora and their figures compare across versions).
+        for _ in 0..<40 { _ = r.next() }
+        let thumbprint = Self.thumbprint(of: receive ? s.server : client.senderDomain)
         if receive {
             // Our own certificate: logged, but it is not the remote party's.
             if modern {
@@ -166,6 +171,15 @@ enum SessionBuilder {
         }
         truth.certificateSubject = subject
         truth.certificateThumbprint = thumbprint
+    }
+
+    /// Forty hex digits that stand for `holder`'s certificate: drawn from a generator seeded by
+    /// the holder's name (FNV-1a), so the same holder always shows the same thumbprint.
+    static func thumbprint(of holder: String) -> String {
+        var seed: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in holder.utf8 { seed = (seed ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        var digits = SeededRandom(seed: seed)
+        return String((0..<40).map { _ in "0123456789ABCDEF".randomElement(using: &digits)! })
     }
 
     /// The negotiation sentence, in the spellings real logs use.

@@ -49,6 +49,10 @@ public struct SessionFragment: Sendable, Codable, Equatable {
 
     public enum CertificateContext: UInt8, Sendable, Codable {
         case none, local, remote
+        /// `Certificate …` rows of a session that began in an earlier input, before any context
+        /// row of this one: the earlier part's context says whose certificate they describe
+        /// (``merge(_:)``); alone, nobody can tell, and they are not kept.
+        case inherited
     }
 
     enum CodingKeys: String, CodingKey {
@@ -109,8 +113,12 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         authMechanism = later.authMechanism ?? authMechanism
         pendingUser = later.pendingUser ?? pendingUser
         activity = max(activity, later.activity)
-        certificateSubject = certificateSubject ?? later.certificateSubject
-        certificateThumbprint = certificateThumbprint ?? later.certificateThumbprint
+        // Rows the later part could not attribute belong to whatever certificate this part's
+        // last context row announced: kept for the remote party's, dropped for our own.
+        if later.certificateContext != .inherited || certificateContext == .remote {
+            certificateSubject = certificateSubject ?? later.certificateSubject
+            certificateThumbprint = certificateThumbprint ?? later.certificateThumbprint
+        }
         if later.negotiation != nil {
             negotiation = later.negotiation
             negotiationTime = later.negotiationTime
@@ -120,7 +128,7 @@ public struct SessionFragment: Sendable, Codable, Equatable {
             failureTime = later.failureTime
         }
         startTLS = max(startTLS, later.startTLS)
-        if later.certificateContext != .none { certificateContext = later.certificateContext }
+        if later.certificateContext != .none && later.certificateContext != .inherited { certificateContext = later.certificateContext }
     }
 
     /// The distinct refused authentications (user, mechanism, error), each counted once per session.

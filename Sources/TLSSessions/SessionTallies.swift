@@ -116,6 +116,13 @@ public struct SessionTallies: Sendable {
     /// Counts a finished session that crossed inputs or expired (the joiner's): its values are
     /// interned here, then it is counted as the tracker counts its own.
     public mutating func add(_ f: SessionFragment) {
+        var f = f
+        if f.certificateContext == .inherited {
+            // Certificate rows whose context row was never seen (the session's start is in no
+            // input read): whose certificate they describe is unknown.
+            f.certificateSubject = nil
+            f.certificateThumbprint = nil
+        }
         let session = OpenSession(f, tables: &tables)
         add(session, logType: f.key.logType, connector: tables.connectors.id(f.key.connector), authFailures: f.authFailures)
     }

@@ -144,10 +144,10 @@ extension SessionTracker {
         case UInt8(ascii: "C"):
             if context.hasPrefix("Certificate subject") {
                 let value = tallies.tables.names.id(data.unescaped())
-                update(key, r) { if $0.certificateContext == .remote { $0.certificateSubject = value } }
+                update(key, r) { if Self.takesCertificateRow(&$0) { $0.certificateSubject = value } }
             } else if context.hasPrefix("Certificate thumbprint") {
                 let value = tallies.tables.names.id(data.unescaped())
-                update(key, r) { if $0.certificateContext == .remote { $0.certificateThumbprint = value } }
+                update(key, r) { if Self.takesCertificateRow(&$0) { $0.certificateThumbprint = value } }
             }
         case UInt8(ascii: "U"):
             if context.hasPrefix("User Name: ") {
@@ -169,6 +169,23 @@ extension SessionTracker {
             if data.hasPrefix("User Name: ") {
                 userNamed(redacted(data.dropFirst(11).unescaped()), r, key)
             }
+        }
+    }
+
+    /// Whether a `Certificate subject` / `thumbprint` row describes the remote party's
+    /// certificate: after `Remote certificate`, yes; after `Sending certificate`, no. A session
+    /// that began in an earlier input and has shown no context row here may have had it at the
+    /// end of that input (a rotation in the middle of the rows): the row is kept provisionally
+    /// and the join decides (``SessionFragment/CertificateContext/inherited``).
+    static func takesCertificateRow(_ s: inout OpenSession) -> Bool {
+        switch s.certificateContext {
+        case .remote, .inherited:
+            return true
+        case .none where s.startTime == nil:
+            s.certificateContext = .inherited
+            return true
+        case .none, .local:
+            return false
         }
     }
 

@@ -278,3 +278,47 @@ extension RealLogShapesTests {
         #expect(try Self.query(db, "SELECT remote_ip FROM plaintext_sessions ORDER BY remote_ip") == [["192.0.2.11"], ["192.0.2.12"]])
     }
 }
+
+extension RealLogShapesTests {
+    @Test("certificate rows after a rotation belong to the certificate the previous file announced: the partner's is kept, our own is not")
+    func certificateAcrossFiles() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let a = "192.0.2.20:42000", b = "192.0.2.21:42001"
+        var first = LogText()
+        first.header()
+        for (session, remote, context) in [("21", a, "Remote certificate"), ("22", b, "Sending certificate")] {
+            first.row(at: "2024-03-01T10:59:59.000Z", session: session, seq: 0, remote: remote, "+")
+            first.row(at: "2024-03-01T10:59:59.100Z", session: session, seq: 1, remote: remote, "<", "EHLO partner.example")
+            first.row(at: "2024-03-01T10:59:59.200Z", session: session, seq: 2, remote: remote, "*", "", Self.tls10)
+            first.row(at: "2024-03-01T10:59:59.900Z", session: session, seq: 3, remote: remote, "*", "", context)
+        }
+        var second = LogText()
+        second.header()
+        for (session, remote) in [("21", a), ("22", b)] {
+            second.row(at: "2024-03-01T11:00:00.000Z", session: session, seq: 4, remote: remote, "*", "CN=mx.partner.example", "Certificate subject")
+            second.row(at: "2024-03-01T11:00:00.000Z", session: session, seq: 5, remote: remote, "*", "89ABCDEF0123456789ABCDEF0123456789ABCDEF", "Certificate thumbprint")
+            second.row(at: "2024-03-01T11:00:00.500Z", session: session, seq: 6, remote: remote, "-", "", "Local")
+        }
+        let db = dir.file("t.sqlite")
+        let files = [try dir.write("EX01/RECV2024030110-1.LOG", first.bytes()), try dir.write("EX01/RECV2024030111-1.LOG", second.bytes())]
+        let summary = try ingest(files, db: db, server: "EX01")
+        #expect(summary.sessions.sessionCount == 2)
+        #expect(try Self.query(db, "SELECT remote_ip, certificate_subject, certificate_thumbprint FROM identities ORDER BY remote_ip")
+            == [["192.0.2.20", "CN=mx.partner.example", "89ABCDEF0123456789ABCDEF0123456789ABCDEF"], ["192.0.2.21", "", ""]])
+    }
+
+    @Test("certificate rows of a session whose start no input holds are not attributed to anyone")
+    func certificateWithoutContext() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let a = "192.0.2.30:43000"
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T11:00:00.000Z", session: "31", seq: 4, remote: a, "*", "CN=somebody.example", "Certificate subject")
+        log.row(at: "2024-03-01T11:00:00.500Z", session: "31", seq: 5, remote: a, "-", "", "Local")
+        let db = dir.file("t.sqlite")
+        _ = try ingest([try dir.write("EX01/RECV2024030111-1.LOG", log.bytes())], db: db, server: "EX01", finalize: true)
+        #expect(try Self.query(db, "SELECT remote_ip, certificate_subject FROM identities") == [["192.0.2.30", ""]])
+    }
+}

@@ -75,6 +75,27 @@ func memoryCompare(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> In
     memcmp(a, b, n)
 }
 
+extension UnsafeRawBufferPointer {
+    /// The index of the first `byte` within `range` (`memchr`), nil when there is none.
+    public func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        guard let base = baseAddress, !range.isEmpty, range.lowerBound >= 0, range.upperBound <= count else { return nil }
+        guard let hit = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+        return UnsafeRawPointer(hit) - base
+    }
+
+    /// The index of the last `byte` within `range` (`memchr` from each hit on: the bytes looked
+    /// for are rare, and `memrchr` is not in every C library), nil when there is none.
+    public func lastIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        var last: Int?
+        var from = range.lowerBound
+        while let hit = firstIndex(of: byte, in: from..<range.upperBound) {
+            last = hit
+            from = hit + 1
+        }
+        return last
+    }
+}
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -42,7 +42,7 @@ extension SessionTracker {
             // A session not open in this input began in an earlier one, where its request is:
             // the go-ahead is kept in this input's fragment and the join combines the two (a
             // rotation between the request and its answer made the session a failure).
-            if let state = open[key]?.startTLS, state != .requested { return }
+            if let slot = open.slot(of: key), open[slot: slot].startTLS != .requested { return }
             update(key, r) { $0.startTLS = .accepted }
         } else if data.hasPrefix("235") {
             // Authentication successful: the user named in this attempt is the session's user.
@@ -232,7 +232,7 @@ extension SessionTracker {
         return tallies.tables.names.id(Self.senderDomain(f, skip: 10))
     }
 
-    /// ``domainPart(of:)`` of ``token(_:skip:)`` in one walk over the bytes, when the domain is
+    /// ``domainPart(of:)`` of ``token(_:skip:)`` found with `memchr`, when the domain is
     /// there and needs no change (no upper case); nil for everything else (the null sender
     /// included), which the general path handles.
     @inline(__always)
@@ -241,21 +241,14 @@ extension SessionTracker {
         let n = b.count
         var start = min(skip, n)
         while start < n, base.load(fromByteOffset: start, as: UInt8.self) == 0x20 { start &+= 1 }
-        var end = start
-        var at = -1
-        var close = -1
-        while end < n {
-            let c = base.load(fromByteOffset: end, as: UInt8.self)
-            if c == 0x20 { break }
-            if c == 0x40 && close < 0 { at = end }  // '@' (the last one before any '>')
-            if c == 0x3E && close < 0 { close = end }  // '>'
-            end &+= 1
-        }
+        // The token's end, its first '>' and the last '@' before that, each by one `memchr`.
+        let end = b.firstIndex(of: 0x20, in: start..<n) ?? n
+        let close = b.firstIndex(of: 0x3E, in: start..<end)  // '>'
         let bracketed = start < end && base.load(fromByteOffset: start, as: UInt8.self) == 0x3C  // '<'
         // Without '<' the address runs to the token's end, '>' included: the general path.
-        guard bracketed || close < 0 else { return nil }
-        let stop = close >= 0 ? close : end
-        guard at > start, at < stop else { return nil }
+        guard bracketed || close == nil else { return nil }
+        let stop = close ?? end
+        guard let at = b.lastIndex(of: 0x40, in: start..<stop), at > start else { return nil }  // '@'
         for i in (at &+ 1)..<stop where base.load(fromByteOffset: i, as: UInt8.self) &- 0x41 < 26 { return nil }
         return UnsafeRawBufferPointer(start: base.advanced(by: at &+ 1), count: stop &- at &- 1)
     }

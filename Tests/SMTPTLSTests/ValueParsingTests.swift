@@ -106,7 +106,7 @@ struct TimestampCacheTests {
         #expect(accepted > 5000, "valid ids as well as invalid ones")
     }
 
-    @Test("MAIL FROM: the one-walk domain is the general path's whenever it answers")
+    @Test("MAIL FROM: the fast path's domain (found with memchr) is the general path's whenever it answers")
     func senderDomainFastPath() {
         var random = SeededRandom(seed: 17)
         let alphabet = Array("ab.<>@ Zx-".utf8)

@@ -148,14 +148,27 @@ public final class PostgresStore: RollupStore {
                 [key.server, key.logType.name, String(postgresText: key.connector.bytes), key.sessionIDText])
         }
         try writeLedger(c.ledger)
-        for m in c.malformedSamples {
-            try db.query("""
-                INSERT INTO malformed_rows (fingerprint, path, member, line, reason, excerpt) VALUES ($1, $2, $3, $4, $5, $6)
-                """, [
-                    SQLiteStore.hex(m.fingerprint), String(postgresText: Array(m.path.utf8)),
-                    String(postgresText: Array(m.member.utf8)), String(m.line), m.reason, String(postgresText: Array(m.excerpt.utf8)),
-                ])
+        try insertMalformedSamples(c.malformedSamples)
+    }
+
+    /// A commit's malformed-row samples in one statement (one round trip per sample was most of
+    /// a small-file batch's statements).
+    private func insertMalformedSamples(_ samples: [MalformedSample]) throws {
+        guard !samples.isEmpty else { return }
+        var fingerprint = PostgresArray(), path = PostgresArray(), member = PostgresArray()
+        var line = PostgresArray(), reason = PostgresArray(), excerpt = PostgresArray()
+        for m in samples {
+            fingerprint.append(SQLiteStore.hex(m.fingerprint))
+            path.append(String(postgresText: Array(m.path.utf8)))
+            member.append(String(postgresText: Array(m.member.utf8)))
+            line.append(Int64(m.line))
+            reason.append(String(postgresText: Array(m.reason.utf8)))
+            excerpt.append(String(postgresText: Array(m.excerpt.utf8)))
         }
+        try db.query("""
+            INSERT INTO malformed_rows (fingerprint, path, member, line, reason, excerpt)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
+            """, [fingerprint.text, path.text, member.text, line.text, reason.text, excerpt.text])
     }
 
     /// The ledger rows of a commit, each only if the input is still where this process last saw it.

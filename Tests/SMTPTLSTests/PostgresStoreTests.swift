@@ -82,6 +82,11 @@ struct PostgresStoreTests {
         #expect(try Self.postgresViews(url) == stored)
         let ledger = try PostgresQuery.run(url: url, "SELECT COUNT(*), COUNT(DISTINCT fingerprint) FROM ingest_log", timeout: 0)
         #expect(ledger.rows[0][0] == ledger.rows[0][1])
+        // The malformed rows' samples, as SQLite keeps them (PostgreSQL text holds no NUL).
+        let samples = "SELECT fingerprint, path, member, line, reason, replace(excerpt, char(0), '') FROM malformed_rows ORDER BY 1, 4"
+        let storedSamples = try PostgresQuery.run(url: url, samples.replacingOccurrences(of: "replace(excerpt, char(0), '')", with: "excerpt"), timeout: 0)
+        #expect(storedSamples.rows.count == 8)
+        #expect(Self.rows(storedSamples) == Self.rows(try ReadOnlyQuery(path: sqlite).run(samples, timeout: 0)))
         #expect(ledger.rows[0][0] == (try ReadOnlyQuery(path: sqlite).run("SELECT COUNT(*) FROM ingest_log", timeout: 0)).rows[0][0])
     }
 

@@ -185,32 +185,61 @@ public final class PostgresStore: RollupStore {
         // The last row of each input: a batch may read one input twice (a copy, a grown file).
         var last: [UInt64: Int] = [:]
         for (i, l) in ledger.enumerated() { last[l.fingerprint] = i }
-        for (i, l) in ledger.enumerated() where last[l.fingerprint] == i {
-            let values: [String?] = [
-                SQLiteStore.hex(l.fingerprint), l.server, String(postgresText: Array(l.path.utf8)),
-                String(postgresText: Array(l.member.utf8)), String(l.size), String(l.modificationTime),
-                String(l.consumedBytes), String(l.records), String(l.malformedRows), now,
-            ]
-            let written: Bool
-            if let known = knownConsumed[l.fingerprint] {
-                written = !(try db.query("""
-                    UPDATE ingested_inputs SET server = $2, path = $3, member = $4, size = $5, mtime = $6, consumed_bytes = $7,
-                      records = $8, malformed_rows = $9, last_ingested = $10
-                    WHERE fingerprint = $1 AND consumed_bytes = $11 RETURNING 1
-                    """, values + [String(known)]).rows.isEmpty)
-            } else {
-                written = !(try db.query("""
-                    INSERT INTO ingested_inputs (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
-                                                 malformed_rows, first_ingested, last_ingested)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-                    ON CONFLICT (fingerprint) DO NOTHING RETURNING 1
-                    """, values).rows.isEmpty)
+        // One statement for the new inputs and one for the grown ones (a round trip per input was
+        // most of a small-file batch's statements), rows in fingerprint order so that collectors
+        // writing the same rows at once lock them in one order.
+        let rows = ledger.enumerated().filter { last[$0.element.fingerprint] == $0.offset }.map(\.element)
+            .sorted { $0.fingerprint < $1.fingerprint }
+        let new = rows.filter { knownConsumed[$0.fingerprint] == nil }
+        let grown = rows.filter { knownConsumed[$0.fingerprint] != nil }
+        func columns(_ entries: [LedgerEntry]) -> [String?] {
+            var fingerprint = PostgresArray(), server = PostgresArray(), path = PostgresArray(), member = PostgresArray()
+            var size = PostgresArray(), mtime = PostgresArray(), consumed = PostgresArray(), records = PostgresArray()
+            var malformed = PostgresArray(), known = PostgresArray()
+            for l in entries {
+                fingerprint.append(SQLiteStore.hex(l.fingerprint))
+                server.append(l.server)
+                path.append(String(postgresText: Array(l.path.utf8)))
+                member.append(String(postgresText: Array(l.member.utf8)))
+                size.append(Int64(l.size))
+                mtime.append(l.modificationTime)
+                consumed.append(Int64(l.consumedBytes))
+                records.append(l.records)
+                malformed.append(l.malformedRows)
+                known.append(Int64(knownConsumed[l.fingerprint] ?? 0))
             }
-            guard written else {
-                throw PostgresError(
-                    "another collector counted \(l.path) (the same content) while this one read it — the same log under two server labels? "
-                        + "Nothing of the batch in progress was counted; run again and what was counted is skipped")
+            return [fingerprint, server, path, member, size, mtime, consumed, records, malformed, known].map(\.text) + [now]
+        }
+        let unnest = """
+            unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
+                   $9::bigint[], $10::bigint[]) AS u (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
+                                                     malformed_rows, known)
+            """
+        var written = Set<String>()
+        if !new.isEmpty {
+            for r in try db.query("""
+                INSERT INTO ingested_inputs (fingerprint, server, path, member, size, mtime, consumed_bytes, records,
+                                             malformed_rows, first_ingested, last_ingested)
+                SELECT fingerprint, server, path, member, size, mtime, consumed_bytes, records, malformed_rows, $11, $11
+                FROM \(unnest) ORDER BY fingerprint
+                ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint
+                """, columns(new)).rows {
+                if let f = r[0] { written.insert(f) }
             }
+        }
+        if !grown.isEmpty {
+            for r in try db.query("""
+                UPDATE ingested_inputs t SET server = u.server, path = u.path, member = u.member, size = u.size, mtime = u.mtime,
+                  consumed_bytes = u.consumed_bytes, records = u.records, malformed_rows = u.malformed_rows, last_ingested = $11
+                FROM \(unnest) WHERE t.fingerprint = u.fingerprint AND t.consumed_bytes = u.known RETURNING t.fingerprint
+                """, columns(grown)).rows {
+                if let f = r[0] { written.insert(f) }
+            }
+        }
+        if let lost = rows.first(where: { !written.contains(SQLiteStore.hex($0.fingerprint)) }) {
+            throw PostgresError(
+                "another collector counted \(lost.path) (the same content) while this one read it — the same log under two server labels? "
+                    + "Nothing of the batch in progress was counted; run again and what was counted is skipped")
         }
     }
 

@@ -64,7 +64,7 @@ stages.append(StageAllocations(stage: "split + session tracker", count: allocati
     var scanner = RecordScanner()
     corpus.withUnsafeBytes { scanner.feed($0, into: &trackerForDelta) }
     scanner.finish(into: &trackerForDelta)
-}, ceilingPerMB: 1_000))
+}, ceilingPerMB: 600))
 var deltaForCommit = RollupDelta()
 stages.append(StageAllocations(stage: "tallies into a delta", count: allocations {
     deltaForCommit.add(trackerForDelta.tallies, server: "B")
@@ -73,10 +73,10 @@ let commitPath = root.appendingPathComponent("alloc.sqlite").path
 let commitStore = try SQLiteStore(path: commitPath)
 stages.append(StageAllocations(stage: "SQLite commit (new database)", count: try allocations {
     try commitStore.commit(InputCommit(ledger: [], delta: deltaForCommit, openSessions: .init(upserted: [], deleted: []), malformedSamples: []))
-}, ceilingPerMB: 900))
+}, ceilingPerMB: 450))
 stages.append(StageAllocations(stage: "whole ingest, one job", count: try allocations {
     _ = try ingestOnce([root.appendingPathComponent("logs").path])
-}, ceilingPerMB: 5_500))
+}, ceilingPerMB: 4_000))
 /// Unbuffered, so the table is out before a failed ceiling stops the run.
 func report(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 report(String(format: "corpus %.1f MB, %d sessions", megabytes, truth.sessions.count))

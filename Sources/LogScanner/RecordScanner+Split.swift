@@ -87,18 +87,18 @@ extension RecordScanner {
         var timestamp: Int64 = 0
         if line.count > maximumLineBytes {
             reason = .lineTooLong(bytes: line.count)
-        } else if let layout = header.layout, let logType = header.logType {
+        } else if let shape = recordShape {
             let bounds = FieldBounds(fields, firstStart: content.count == line.count ? 0 : 3)
             if fields.open_quote != 0 {
                 reason = .unterminatedQuote
-            } else if bounds.count != layout.count {
-                reason = .fieldCount(expected: layout.count, found: bounds.count)
-            } else if let t = Timestamp.parse(bounds.field(layout.dateTime, in: line), cache: &dayCache) {
+            } else if bounds.count != shape.layout.count {
+                reason = .fieldCount(expected: shape.layout.count, found: bounds.count)
+            } else if let t = Timestamp.parse(bounds.field(shape.layout.dateTime, in: line), cache: &dayCache) {
                 timestamp = t
                 statistics.records &+= 1
                 sink.record(RecordView(
-                    line: line, lineNumber: statistics.lines, offset: offset, logType: logType,
-                    layout: layout, timestamp: timestamp, bounds: bounds))
+                    line: line, lineNumber: statistics.lines, offset: offset, logType: shape.logType,
+                    layout: shape.layout, timestamp: timestamp, bounds: bounds))
                 return
             } else {
                 reason = .badTimestamp

@@ -14,7 +14,12 @@ import CByteSearch
 /// date-time does not parse, or that precedes any usable header is malformed and reported; a
 /// last line without LF is not a record yet and is neither counted nor reported.
 public struct RecordScanner {
-    public internal(set) var header = LogHeader()
+    public internal(set) var header = LogHeader() {
+        didSet { recordShape = header.layout.flatMap { layout in header.logType.map { (layout, $0) } } }
+    }
+    /// The header's layout and log type when it has both (records can be read), kept beside it
+    /// so a row does not unwrap the header's optionals again.
+    var recordShape: (layout: FieldLayout, logType: LogType)?
     public internal(set) var statistics = ScanStatistics()
     /// Lines longer than this are reported as malformed and never buffered whole.
     public let maximumLineBytes: Int

@@ -108,11 +108,8 @@ public enum InputDiscovery {
     static func startsLikeLog(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        var head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head.removeFirst(3) }
-        return head.starts(with: Array("#Software:".utf8)) || head.starts(with: Array("#Version:".utf8))
-            || head.starts(with: Array("#Log-type:".utf8)) || head.starts(with: Array("#Date:".utf8))
-            || head.starts(with: Array("#Fields:".utf8))
+        let head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
+        return head.withUnsafeBytes { HeaderSniffer.startsWithHeader($0) }
     }
 
     /// Compares names with digit runs as numbers: `-2` before `-10`.

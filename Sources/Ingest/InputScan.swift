@@ -268,6 +268,15 @@ enum HeaderSniffer {
     /// How far into an input its header lines are looked for.
     static let window = 4096
 
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// Whether `bytes` start (after an optional BOM) with one of Exchange's `#` header lines.
+    static func startsWithHeader(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var head = bytes
+        if head.starts(with: byteOrderMark) { head = UnsafeRawBufferPointer(rebasing: head.dropFirst(3)) }
+        return ["#Software:", "#Version:", "#Log-type:", "#Date:", "#Fields:"].contains { head.starts(with: $0.utf8) }
+    }
+
     /// Throws ``InputFailure/notProtocolLog(_:)`` unless the bytes start (after an optional BOM)
     /// with an Exchange `#` header line, and any `#Log-type:` line among the first
     /// ``window`` bytes names an SMTP protocol log.
@@ -277,11 +286,10 @@ enum HeaderSniffer {
     /// (docs/performance.md).
     static func check(_ chunk: UnsafeRawBufferPointer) throws {
         var head = UnsafeRawBufferPointer(rebasing: chunk.prefix(window))
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head = UnsafeRawBufferPointer(rebasing: head.dropFirst(3)) }
-        let known = ["#Software:", "#Version:", "#Log-type:", "#Date:", "#Fields:"]
-        guard known.contains(where: { head.starts(with: $0.utf8) }) else {
+        guard startsWithHeader(head) else {
             throw InputFailure.notProtocolLog("not an Exchange log (no #Software/#Fields header at the start)")
         }
+        if head.starts(with: byteOrderMark) { head = UnsafeRawBufferPointer(rebasing: head.dropFirst(3)) }
         for line in head.split(whereSeparator: { $0 == 0x0A || $0 == 0x0D }) where line.starts(with: "#Log-type:".utf8) {
             let text = String(decoding: line, as: UTF8.self)
             let lower = text.lowercased()

@@ -176,9 +176,10 @@ enum SessionBuilder {
     /// Forty hex digits that stand for `holder`'s certificate: drawn from a generator seeded by
     /// the holder's name (FNV-1a), so the same holder always shows the same thumbprint.
     static func thumbprint(of holder: String) -> String {
-        var seed: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in holder.utf8 { seed = (seed ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        var digits = SeededRandom(seed: seed)
+        var seed = FNV1a64()
+        var name = holder
+        name.withUTF8 { seed.combine(UnsafeRawBufferPointer($0)) }
+        var digits = SeededRandom(seed: seed.value)
         return String((0..<40).map { _ in "0123456789ABCDEF".randomElement(using: &digits)! })
     }
 

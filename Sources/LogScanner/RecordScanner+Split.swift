@@ -10,6 +10,9 @@ import CByteSearch
 // - The kernel is given exactly the bytes from the current line's start to the region's end, so
 //   it never reads beyond the region (no padding, no copy of the last block), and writes only
 //   into `lineBatch`, whose count it is given.
+// - A record's field bounds point into `lineBatch`'s storage, which is neither resized nor
+//   rewritten while the sink reads the record (the next kernel call comes after the sink
+//   returns).
 // - Field bounds are Int32 indexes from each line's start; lines longer than `maximumLineBytes`
 //   (< 2 GiB) are reported before any bound is used.
 
@@ -29,24 +32,25 @@ extension RecordScanner {
         defer { lineBatch = batch }
         if batch.count < Self.batchLines { batch = Array(repeating: smtptls_line_fields(), count: Self.batchLines) }
         var lineStart = 0
-        while lineStart < n {
-            var consumed = 0
-            let found = batch.withUnsafeMutableBufferPointer { lines in
-                smtptls_split_lines(
+        batch.withUnsafeMutableBufferPointer { lines in
+            let results = lines.baseAddress!
+            while lineStart < n {
+                var consumed = 0
+                let found = smtptls_split_lines(
                     base.advanced(by: lineStart).assumingMemoryBound(to: UInt8.self), n &- lineStart,
-                    lines.baseAddress, lines.count, &consumed)
+                    results, lines.count, &consumed)
+                for k in 0..<found {
+                    let lf = lineStart &+ Int(results[k].newline)
+                    var end = lf
+                    if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
+                    processLine(
+                        UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
+                        offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
+                        fields: results + k, sink: &sink)
+                    lineStart = lf &+ 1
+                }
+                if found < lines.count { break }
             }
-            for k in 0..<found {
-                let lf = lineStart &+ Int(batch[k].newline)
-                var end = lf
-                if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
-                processLine(
-                    UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
-                    offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
-                    fields: batch[k], sink: &sink)
-                lineStart = lf &+ 1
-            }
-            if found < batch.count { break }
         }
         return lineStart
     }
@@ -55,7 +59,7 @@ extension RecordScanner {
     @inline(__always)
     mutating func processLine<S: RecordSink>(
         _ line: UnsafeRawBufferPointer, offset: UInt64, terminatorEnd: UInt64,
-        fields: borrowing smtptls_line_fields, sink: inout S
+        fields: UnsafePointer<smtptls_line_fields>, sink: inout S
     ) {
         statistics.lines &+= 1
         statistics.consumedBytes = terminatorEnd
@@ -89,7 +93,7 @@ extension RecordScanner {
             reason = .lineTooLong(bytes: line.count)
         } else if let shape = recordShape {
             let bounds = FieldBounds(fields, firstStart: content.count == line.count ? 0 : 3)
-            if fields.open_quote != 0 {
+            if fields.pointee.open_quote != 0 {
                 reason = .unterminatedQuote
             } else if bounds.count != shape.layout.count {
                 reason = .fieldCount(expected: shape.layout.count, found: bounds.count)

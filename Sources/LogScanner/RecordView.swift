@@ -46,12 +46,17 @@ public struct RecordView {
 }
 
 /// Field boundaries of one line, as the C kernel found them (indexes from the line's first
-/// byte): what a record carries, without the kernel's own struct (a record is copied per row).
+/// byte).
+///
+/// - Warning: `ends` points into the scanner's batch of kernel results, which stays put for the
+///   sink call, like the record's line (RecordScanner+Split.swift). A record used to carry a copy
+///   of the sixteen bounds, and reading one by a run-time index copied all sixty-four bytes to
+///   the stack twice per field.
 @usableFromInline
 struct FieldBounds {
-    /// Index of the comma or LF that ends each of the first 16 fields (same layout as the C
-    /// `int32_t[16]`).
-    @usableFromInline var ends: InlineArray<16, Int32>
+    /// The kernel's `field_end` of this line: the index of the comma or LF that ends each of the
+    /// first 16 fields.
+    @usableFromInline let ends: UnsafePointer<Int32>
     /// Bit i (i < 32): field i contains a quote character.
     @usableFromInline var quoted: UInt32
     /// Fields found on the line (may exceed 16; only the first 16 have bounds).
@@ -59,10 +64,10 @@ struct FieldBounds {
     /// Where field 0 starts: 3 after a byte-order mark, else 0.
     @usableFromInline var firstStart: Int
 
-    init(_ raw: borrowing smtptls_line_fields, firstStart: Int) {
-        ends = unsafeBitCast(raw.field_end, to: InlineArray<16, Int32>.self)
-        quoted = raw.quoted
-        count = Int(raw.field_count)
+    init(_ raw: UnsafePointer<smtptls_line_fields>, firstStart: Int) {
+        ends = smtptls_field_ends(raw)
+        quoted = raw.pointee.quoted
+        count = Int(raw.pointee.field_count)
         self.firstStart = firstStart
     }
 

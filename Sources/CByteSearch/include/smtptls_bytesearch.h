@@ -25,6 +25,9 @@ typedef struct {
     int32_t field_end[SMTPTLS_MAX_FIELDS];
 } smtptls_line_fields;
 
+/// The field bounds of a line, for a record to read in place (no copy of the array).
+static inline const int32_t *smtptls_field_ends(const smtptls_line_fields *f) { return f->field_end; }
+
 /// Splits the complete lines at the start of p[0 ..< n] into out[0 ..< max_lines], reading
 /// never beyond the n bytes: returns how many lines it split (fewer than max_lines when the bytes
 /// hold no more LF) and sets *consumed to the index just after the last LF split (0 if none).

@@ -31,14 +31,41 @@ public struct FieldView {
     }
 
     /// Whether the field starts with `prefix`, ignoring ASCII case (`prefix` must be lower-case).
+    /// Eight bytes at a time: the field's upper-case ASCII letters are lowered in one word.
+    @inlinable @inline(__always)
     public func hasPrefixIgnoringCase(_ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
-        guard bytes.count >= n else { return false }
-        let p = prefix.utf8Start
-        for i in 0..<n where (bytes[i] | (bytes[i] >= 0x41 && bytes[i] <= 0x5A ? 0x20 : 0)) != p[i] {
-            return false
+        guard bytes.count >= n, let base = bytes.baseAddress else { return n == 0 }
+        let p = UnsafeRawPointer(prefix.utf8Start)
+        var i = 0
+        while i < n {
+            let k = min(8, n &- i)
+            if Self.lowered(Self.word(base + i, k)) != Self.word(p + i, k) { return false }
+            i &+= k
         }
         return true
+    }
+
+    /// Up to eight bytes at `p` as a little-endian word, zero above `count` (never reads past it).
+    @inlinable @inline(__always)
+    static func word(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        if count == 8 { return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
+        var w: UInt64 = 0
+        withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: p, byteCount: count) }
+        return UInt64(littleEndian: w)
+    }
+
+    /// `w` with each byte `A`–`Z` turned into `a`–`z` (bytes from 0x80 up unchanged).
+    @inlinable @inline(__always)
+    static func lowered(_ w: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high = ones &* 0x80
+        // On the low seven bits no sum carries into the next byte.
+        let low = w & (ones &* 0x7F)
+        let atLeastA = (low &+ ones &* (0x80 - 0x41)) & high
+        let aboveZ = (low &+ ones &* (0x80 - 0x5B)) & high
+        let upper = atLeastA & ~aboveZ & ~w & high
+        return w | upper >> 2
     }
 
     /// The field from byte `offset` on.

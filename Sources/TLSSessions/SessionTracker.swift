@@ -240,11 +240,19 @@ public struct SessionTracker: RecordSink {
         connectorNames.result(for: f, tables: &tallies.tables) { f, tables in tables.connectors.id(f.unescaped()) }
     }
 
+    /// A session id: Exchange's sixteen digits inline in the row's dispatch, any other length
+    /// (up to sixteen) digit by digit.
+    @inline(__always)
     static func parseHex(_ f: FieldView) -> UInt64? {
         if f.count == 16 { return parseHex16(f.bytes) }
-        guard !f.isEmpty, f.count <= 16 else { return nil }
+        return parseHexDigits(f.bytes)
+    }
+
+    @inline(never)
+    static func parseHexDigits(_ b: UnsafeRawBufferPointer) -> UInt64? {
+        guard !b.isEmpty, b.count <= 16 else { return nil }
         var v: UInt64 = 0
-        for c in f.bytes {
+        for c in b {
             let d: UInt8
             switch c {
             case 0x30...0x39: d = c - 0x30

@@ -106,6 +106,33 @@ struct TimestampCacheTests {
         #expect(accepted > 5000, "valid ids as well as invalid ones")
     }
 
+    @Test("case-insensitive prefixes, a word at a time, match a byte-by-byte compare")
+    func prefixIgnoringCaseWordAtATime() {
+        var random = SeededRandom(seed: 23)
+        // The letters' neighbours ('@' '[' '`' '{') and bytes whose low seven bits are letters.
+        let alphabet = Array("mailfromMAILFROM:@[`{ xX-".utf8) + [0xC1, 0xCD, 0xE1, 0xED, 0x80, 0x00]
+        func reference(_ bytes: [UInt8], _ prefix: String) -> Bool {
+            let p = Array(prefix.utf8)
+            guard bytes.count >= p.count else { return false }
+            return zip(bytes, p).allSatisfy { b, c in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == c }
+        }
+        var matched = 0
+        for round in 0..<20_000 {
+            var bytes = Array((round % 2 == 0 ? "MAIL FROM:<a@b>" : "x-AnonymousTLS").utf8)
+            for _ in 0..<Int(random.next() % 3) { bytes[Int(random.next() % UInt64(bytes.count))] = random.pick(alphabet) }
+            if round % 7 == 0 { bytes.removeLast(Int(random.next() % UInt64(bytes.count))) }
+            bytes.withUnsafeBytes { raw in
+                let f = FieldView(bytes: raw, isQuoted: false)
+                let text = "\(bytes)"
+                #expect(f.hasPrefixIgnoringCase("mail from:") == reference(bytes, "mail from:"), "\(text)")
+                #expect(f.hasPrefixIgnoringCase("x-anonymoustls") == reference(bytes, "x-anonymoustls"), "\(text)")
+                #expect(f.hasPrefixIgnoringCase("ehlo ") == reference(bytes, "ehlo "), "\(text)")
+                if f.hasPrefixIgnoringCase("mail from:") || f.hasPrefixIgnoringCase("x-anonymoustls") { matched += 1 }
+            }
+        }
+        #expect(matched > 3000, "matches as well as mismatches")
+    }
+
     @Test("MAIL FROM: the fast path's domain (found with memchr) is the general path's whenever it answers")
     func senderDomainFastPath() {
         var random = SeededRandom(seed: 17)

@@ -18,6 +18,10 @@ struct OpenSession {
     var authFailureCount = 0
     var authAttemptStart = 0
     var authMechanism: Int32?
+    /// ``SessionFragment/leadingAuthFailures`` and ``SessionFragment/leadingUser``.
+    var leadingAuthFailures = 0
+    var leadingUser: Int32?
+    var leadingSuccess = false
     var activity: SessionActivity = .none
     var certificateSubject: Int32?
     var certificateThumbprint: Int32?
@@ -27,6 +31,15 @@ struct OpenSession {
     var failureTime: Int64?
     var startTLS: SessionFragment.StartTLSState = .none
     var certificateContext: SessionFragment.CertificateContext = .none
+
+    /// A refusal logged now belongs to an attempt whose `AUTH` is in an earlier input (no `AUTH`
+    /// and no start seen here, every refusal so far such a one).
+    var refusalLeads: Bool {
+        continuesEarlierAttempt && leadingAuthFailures == authFailureCount
+    }
+
+    /// No start and no `AUTH` seen here: a login row belongs to an attempt begun earlier.
+    var continuesEarlierAttempt: Bool { startTime == nil && authMechanism == nil }
 
     init(time: Int64) {
         firstTime = time
@@ -49,6 +62,9 @@ struct OpenSession {
         authFailureCount = f.authFailures.count
         authAttemptStart = f.authAttemptStart
         authMechanism = f.authMechanism.map { tables.texts.id($0) }
+        leadingAuthFailures = f.leadingAuthFailures
+        leadingUser = name(f.leadingUser)
+        leadingSuccess = f.leadingSuccess
         activity = f.activity
         certificateSubject = name(f.certificateSubject)
         certificateThumbprint = name(f.certificateThumbprint)
@@ -74,6 +90,9 @@ struct OpenSession {
         f.authFailures = authFailures
         f.authAttemptStart = authAttemptStart
         f.authMechanism = tables.text(authMechanism)
+        f.leadingAuthFailures = leadingAuthFailures
+        f.leadingUser = tables.name(leadingUser)
+        f.leadingSuccess = leadingSuccess
         f.activity = activity
         f.certificateSubject = tables.name(certificateSubject)
         f.certificateThumbprint = tables.name(certificateThumbprint)

@@ -29,6 +29,16 @@ public struct SessionFragment: Sendable, Codable, Equatable {
     public var authAttemptStart = 0
     /// The mechanism of the last `AUTH` command (`LOGIN`, `NTLM`, …).
     public var authMechanism: String?
+    /// A session that began in an earlier input may go on, after a rotation, with the end of an
+    /// attempt whose `AUTH` command is in that input. Of that attempt, logged here before any
+    /// `AUTH` of this part: the first `leadingAuthFailures` of ``authFailures`` (a `535` among
+    /// them has no mechanism yet); `leadingUser`, a `User Name:` row that also names the earlier
+    /// part's last refusals without a user; `leadingSuccess`, a `235` for the user the earlier
+    /// part named. ``merge(_:)`` gives them to the earlier part's attempt, as if the rows had
+    /// been read in one file.
+    public var leadingAuthFailures = 0
+    public var leadingUser: ByteString?
+    public var leadingSuccess = false
     /// Whether the session got as far as EHLO/HELO or `MAIL FROM` (probes never do).
     public var activity: SessionActivity = .none
     /// The remote party's certificate, when logged (subject and thumbprint).
@@ -57,8 +67,8 @@ public struct SessionFragment: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case key, remote, firstTime, lastTime, startTime, ended, ehlo, senderDomain, authUser, pendingUser,
-            authFailures, authAttemptStart, authMechanism, activity, certificateSubject, certificateThumbprint,
-            negotiation, negotiationTime, failure, failureTime, startTLS, certificateContext
+            authFailures, authAttemptStart, authMechanism, leadingAuthFailures, leadingUser, leadingSuccess, activity, certificateSubject,
+            certificateThumbprint, negotiation, negotiationTime, failure, failureTime, startTLS, certificateContext
     }
 
     /// Decodes open sessions stored by any earlier version: fields added since are optional.
@@ -77,6 +87,9 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         authFailures = try c.decodeIfPresent([AuthFailure].self, forKey: .authFailures) ?? []
         authAttemptStart = try c.decodeIfPresent(Int.self, forKey: .authAttemptStart) ?? 0
         authMechanism = try c.decodeIfPresent(String.self, forKey: .authMechanism)
+        leadingAuthFailures = try c.decodeIfPresent(Int.self, forKey: .leadingAuthFailures) ?? 0
+        leadingUser = try c.decodeIfPresent(ByteString.self, forKey: .leadingUser)
+        leadingSuccess = try c.decodeIfPresent(Bool.self, forKey: .leadingSuccess) ?? false
         // Sessions stored before activity was tracked had at least greeted in all likelihood;
         // "mail" keeps them counted as senders, as they were.
         activity = try c.decodeIfPresent(SessionActivity.self, forKey: .activity) ?? .mail
@@ -105,13 +118,7 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         ended = later.ended
         ehlo = ehlo ?? later.ehlo
         senderDomain = senderDomain ?? later.senderDomain
-        authUser = authUser ?? later.authUser
-        if later.authMechanism != nil {
-            authAttemptStart = authFailures.count + later.authAttemptStart
-        }
-        authFailures += later.authFailures
-        authMechanism = later.authMechanism ?? authMechanism
-        pendingUser = later.pendingUser ?? pendingUser
+        mergeAuthentication(later)
         activity = max(activity, later.activity)
         // Rows the later part could not attribute belong to whatever certificate this part's
         // last context row announced: kept for the remote party's, dropped for our own.
@@ -129,6 +136,52 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         }
         startTLS = max(startTLS, later.startTLS)
         if later.certificateContext != .none && later.certificateContext != .inherited { certificateContext = later.certificateContext }
+    }
+
+    /// Refused logins of a later part: its leading rows finish this part's last attempt (the
+    /// same rules as in one file, docs/formats.md "Authentication"), the rest follow.
+    mutating func mergeAuthentication(_ later: SessionFragment) {
+        if later.leadingSuccess && authUser == nil {
+            authUser = pendingUser
+            pendingUser = nil
+        }
+        authUser = authUser ?? later.authUser
+        let ownAttemptFailed = authFailures.count > authAttemptStart
+        var userTaken = false
+        if let user = later.leadingUser {
+            // The `User Name:` row names this attempt's refusals that have no user yet.
+            var i = authFailures.count - 1
+            while i >= authAttemptStart && i >= 0 && authFailures[i].user == nil {
+                authFailures[i].user = user
+                userTaken = true
+                i -= 1
+            }
+        }
+        let leading = min(later.leadingAuthFailures, later.authFailures.count)
+        var kept: [AuthFailure] = []
+        var replyConsumedUser = false
+        for var f in later.authFailures[..<leading] {
+            if f.mechanism.isEmpty {
+                // A `535` for this attempt: said already when a failure row was logged for it.
+                if ownAttemptFailed || !kept.isEmpty { continue }
+                f.mechanism = authMechanism ?? ""
+                if f.user == nil { f.user = pendingUser }
+                replyConsumedUser = true
+            }
+            kept.append(f)
+        }
+        let dropped = leading - kept.count
+        if later.authMechanism != nil {
+            authAttemptStart = authFailures.count + later.authAttemptStart - dropped
+        }
+        authFailures += kept
+        authFailures += later.authFailures[leading...]
+        if replyConsumedUser { pendingUser = nil }
+        // A user this part's refusals took is not pending in the later part any more.
+        let laterPending = userTaken && later.pendingUser == later.leadingUser && later.authMechanism == nil
+            ? nil : later.pendingUser
+        pendingUser = laterPending ?? pendingUser
+        authMechanism = later.authMechanism ?? authMechanism
     }
 
     /// The distinct refused authentications (user, mechanism, error), each counted once per session.

@@ -47,6 +47,7 @@ extension SessionTracker {
         } else if data.hasPrefix("235") {
             // Authentication successful: the user named in this attempt is the session's user.
             update(key, r) { f in
+                if f.authUser == nil && f.pendingUser == nil && f.continuesEarlierAttempt { f.leadingSuccess = true }
                 if f.authUser == nil { f.authUser = f.pendingUser }
                 f.pendingUser = nil
             }
@@ -60,6 +61,7 @@ extension SessionTracker {
                 guard f.authFailureCount == f.authAttemptStart else { return }
                 failure = AuthFailure(
                     mechanism: tables.text(f.authMechanism) ?? "", error: text, user: tables.name(f.pendingUser), time: t)
+                if f.refusalLeads { f.leadingAuthFailures += 1 }
                 f.authFailureCount += 1
                 f.pendingUser = nil
             }
@@ -74,6 +76,7 @@ extension SessionTracker {
         var pending: Int32?
         update(key, r) { f in
             pending = f.pendingUser
+            if f.refusalLeads { f.leadingAuthFailures += 1 }
             f.authFailureCount += 1
             f.pendingUser = nil
         }
@@ -86,7 +89,11 @@ extension SessionTracker {
     mutating func userNamed(_ user: ByteString, _ r: borrowing RecordView, _ key: LocalKey) {
         let id = tallies.tables.names.id(user)
         var attemptStart = 0
-        update(key, r) { attemptStart = $0.authAttemptStart }
+        var continuesEarlier = false
+        update(key, r) {
+            attemptStart = $0.authAttemptStart
+            continuesEarlier = $0.continuesEarlierAttempt
+        }
         var failures = authFailures.removeValue(forKey: key) ?? []
         var attached = false
         var i = failures.count - 1
@@ -96,6 +103,9 @@ extension SessionTracker {
             i -= 1
         }
         if !failures.isEmpty { authFailures[key] = failures }
+        // Every refusal of this part named (or none): the row may also name the last refusals
+        // of an attempt begun in an earlier input.
+        if continuesEarlier && i < 0 { update(key, r) { $0.leadingUser = id } }
         if !attached { update(key, r) { $0.pendingUser = id } }
     }
 

@@ -322,3 +322,44 @@ extension RealLogShapesTests {
         #expect(try Self.query(db, "SELECT remote_ip, certificate_subject FROM identities") == [["192.0.2.30", ""]])
     }
 }
+
+extension RealLogShapesTests {
+    /// The views a session's logins and TLS show up in, each as sorted rows.
+    static func loginViews(_ db: String) throws -> [String: [[String]]] {
+        var views: [String: [[String]]] = [:]
+        for view in ["auth_failures", "identities", "negotiations", "tls_failures", "plaintext_sessions"] {
+            views[view] = try query(db, "SELECT * FROM \(view)").sorted { $0.lexicographicallyPrecedes($1) }
+        }
+        return views
+    }
+
+    @Test("a rotation anywhere in sessions that log in, are refused and succeed changes nothing: every split into two files gives the one file's views")
+    func authenticationAcrossFiles() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let whole = Self.authLog()
+        var header = LogText()
+        header.header()
+        let rows = Array(whole.lines.dropFirst(header.lines.count))
+        let oneFile = dir.file("whole.sqlite")
+        _ = try ingest([try dir.write("whole/EX01/RECV2024030110-1.LOG", whole.bytes())], db: oneFile, server: "EX01")
+        let expected = try Self.loginViews(oneFile)
+        #expect(expected["auth_failures"]?.count == 3, "the one file's refusals, as authFailuresView reads them")
+        for k in 1..<rows.count {
+            var first = header
+            first.lines += rows[..<k]
+            var second = header
+            second.lines += rows[k...]
+            let db = dir.file("split\(k).sqlite")
+            _ = try ingest([
+                try dir.write("split\(k)/EX01/RECV2024030110-1.LOG", first.bytes()),
+                try dir.write("split\(k)/EX01/RECV2024030111-1.LOG", second.bytes()),
+            ], db: db, server: "EX01")
+            let views = try Self.loginViews(db)
+            for (view, rows) in expected {
+                #expect(views[view] == rows, "\(view), split before row \(k): \(String(decoding: rows_k(k), as: UTF8.self))")
+            }
+        }
+        func rows_k(_ k: Int) -> [UInt8] { rows[k] }
+    }
+}

@@ -2,7 +2,8 @@ import LogScanner
 
 /// What a tracker already worked out for a field's exact bytes: TLS sentences and certificate
 /// rows repeat from session to session (a few suites, a few partners' certificates), so each
-/// distinct text is parsed once per input and then found by a hash and a compare.
+/// distinct text is parsed once per input and then found again by a compare (``recent``) or a
+/// hash and a compare.
 ///
 /// Bounded: past `limit` distinct texts (a log full of odd sentences) fields are parsed every
 /// time and nothing more is kept.
@@ -12,11 +13,11 @@ struct RowCache<Result: Sendable>: Sendable {
     /// and unquoted unescape differently, so a mismatch is parsed afresh).
     private var results: [(result: Result, quoted: Bool)] = []
     let limit: Int
-    /// The two ids found last: consecutive rows often repeat a text (the same connector, the
-    /// same suite; a log interleaves two connectors), and comparing against them costs a
-    /// `memcmp` instead of a hash.
-    private var lastID: Int32 = -1
-    private var previousID: Int32 = -1
+    /// Ids found lately, by a slot chosen from the text's length and its first and last eight
+    /// bytes (-1: none): a log's few connectors and suites each keep a slot, so a text seen
+    /// before is found by one `memcmp` instead of a hash of all its bytes (a TLS sentence is
+    /// 200 bytes). The slot is only a guess; the compare decides.
+    private var recent = [Int32](repeating: -1, count: 64)
 
     init(limit: Int = 4096) { self.limit = limit }
 
@@ -24,17 +25,14 @@ struct RowCache<Result: Sendable>: Sendable {
     mutating func result(
         for field: FieldView, tables: inout InternedTables, parse: (FieldView, inout InternedTables) -> Result
     ) -> Result {
-        if lastID >= 0, table.equals(lastID, field.bytes), results[Int(lastID)].quoted == field.isQuoted {
-            return results[Int(lastID)].result
-        }
-        if previousID >= 0, table.equals(previousID, field.bytes), results[Int(previousID)].quoted == field.isQuoted {
-            swap(&lastID, &previousID)
-            return results[Int(lastID)].result
+        let slot = Self.recentSlot(field.bytes)
+        let seen = recent[slot]
+        if seen >= 0, table.equals(seen, field.bytes), results[Int(seen)].quoted == field.isQuoted {
+            return results[Int(seen)].result
         }
         guard table.count < limit else { return parse(field, &tables) }
         let (id, inserted) = table.id(field.bytes)
-        if id != lastID { previousID = lastID }
-        lastID = id
+        recent[slot] = id
         if !inserted {
             let entry = results[Int(id)]
             return entry.quoted == field.isQuoted ? entry.result : parse(field, &tables)
@@ -42,5 +40,20 @@ struct RowCache<Result: Sendable>: Sendable {
         let result = parse(field, &tables)
         results.append((result, field.isQuoted))
         return result
+    }
+
+    /// The slot of ``recent`` (one of 64: the hash's top six bits) for a text: its length and
+    /// first and last eight bytes, mixed.
+    @inline(__always)
+    static func recentSlot(_ b: UnsafeRawBufferPointer) -> Int {
+        let n = b.count
+        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        if n >= 8, let base = b.baseAddress {
+            h ^= base.loadUnaligned(as: UInt64.self)
+            h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= base.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            h &*= 0x94D0_49BB_1331_11EB
+        }
+        return Int(truncatingIfNeeded: h >> 58)
     }
 }

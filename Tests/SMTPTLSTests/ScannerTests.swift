@@ -199,11 +199,13 @@ struct ScannerTests {
         var lines = 0
         for round in 0..<3000 {
             // Lengths around the kernel's 64-byte blocks; quotes are rare in some rounds (its
-            // quote-free fast path), frequent in others.
+            // quote-free fast path), frequent in others, absent in a third kind with dense commas
+            // (more than eight, sixteen or twenty-four to a block and to a line).
             let length = Int(random.next() % 600)
-            let structural = round % 2 == 0 ? 0.08 : 0.3
+            let structural = [0.08, 0.3, 0.4][round % 3]
+            let symbols: [UInt8] = round % 3 == 2 ? [0x2C, 0x2C, 0x2C, 0x2C, 0x0A, 0x0D] : alphabet
             let bytes = (0..<length).map { _ in
-                random.chance(structural) ? random.pick(alphabet) : UInt8(truncatingIfNeeded: random.next() % 0x7F | 0x30)
+                random.chance(structural) ? random.pick(symbols) : UInt8(truncatingIfNeeded: random.next() % 0x7F | 0x30)
             }
             // The reference: one byte at a time, every complete line.
             var expected: [Line] = []

@@ -69,9 +69,24 @@ extension PostgresStore {
             addresses: try addressTexts.map(id))
     }
 
-    /// The session and identity rollups of `d` by its integer keys.
+    /// The session and identity rollups of `d` by its integer keys. Rows of a (day, server, log
+    /// type) the table has no row of yet — a new database, tonight's logs — are copied straight
+    /// into the table; the others go through ``upsert(_:_:key:_:days:)``. Sound because rows carry their
+    /// server and only the holder of a server's lock writes its rows (``PostgresClaim``): no
+    /// one adds a row of that server between the look and the copy.
     func upsertByIDs(_ d: RollupDelta, _ m: DeltaIDs) throws {
         var days = DayTexts()
+        var known = try headsWithRows(d, m, &days)
+        // A server this process holds no lock for (an archive member whose own path names
+        // another server) takes the look-up path, as before.
+        if case .servers(let claimed) = claim {
+            let unclaimed = Set(d.servers.values.indices.filter { !claimed.contains(d.servers.values[$0]) }.map { Int32($0) })
+            if !unclaimed.isEmpty {
+                let theirs = Self.heads(of: d).filter { unclaimed.contains($0.server) }
+                known.sessions.formUnion(theirs)
+                known.identities.formUnion(theirs)
+            }
+        }
         /// Day, then the ids of server and connector, the direction between, then the address.
         func party(_ copy: inout PostgresCopyText, _ server: Int32, _ day: Int64, _ logType: LogType, _ connector: Int32, _ address: Int32) {
             copy.append(days.text(day))
@@ -80,30 +95,86 @@ extension PostgresStore {
             copy.append(m.connectors[Int(connector)])
             copy.append(m.addresses[Int(address)])
         }
-        var sessions = PostgresCopyText()
+        var sessions = (new: PostgresCopyText(), known: PostgresCopyText())
         d.sessionCounts.forEach { keyed, t in
             let k = keyed.key
-            party(&sessions, keyed.server, k.day, k.logType, k.connector, k.address)
-            sessions.append(k.outcome.name)
-            sessions.append(m.suite(k.negotiation))
-            sessions.append(m.text(k.error))
-            sessions.append(k.activity.name)
-            sessions.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-            Self.append(t, to: &sessions)
+            let isKnown = known.sessions.contains(KeyHead(day: k.day, server: keyed.server, logType: k.logType))
+            func row(_ copy: inout PostgresCopyText) {
+                party(&copy, keyed.server, k.day, k.logType, k.connector, k.address)
+                copy.append(k.outcome.name)
+                copy.append(m.suite(k.negotiation))
+                copy.append(m.text(k.error))
+                copy.append(k.activity.name)
+                copy.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
+                Self.append(t, to: &copy)
+            }
+            if isKnown { row(&sessions.known) } else { row(&sessions.new) }
         }
-        var identities = PostgresCopyText()
+        var identities = (new: PostgresCopyText(), known: PostgresCopyText())
         d.identityCounts.forEach { keyed, t in
             let k = keyed.key
-            party(&identities, keyed.server, k.day, k.logType, k.connector, k.address)
-            identities.append(k.outcome.name)
-            identities.append(k.protocolVersion?.name ?? "")
-            for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
-                identities.append(m.name(name))
+            let isKnown = known.identities.contains(KeyHead(day: k.day, server: keyed.server, logType: k.logType))
+            func row(_ copy: inout PostgresCopyText) {
+                party(&copy, keyed.server, k.day, k.logType, k.connector, k.address)
+                copy.append(k.outcome.name)
+                copy.append(k.protocolVersion?.name ?? "")
+                for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
+                    copy.append(m.name(name))
+                }
+                Self.append(t, to: &copy)
             }
-            Self.append(t, to: &identities)
+            if isKnown { row(&identities.known) } else { row(&identities.new) }
         }
         guard let range = days.range else { return }
-        try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions, days: range)
-        try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities, days: range)
+        try insertNew("session_rollup", Self.sessionColumns, sessions.new)
+        try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions.known, days: range)
+        try insertNew("identity_rollup", Self.identityColumns, identities.new)
+        try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities.known, days: range)
+    }
+
+    /// A day number, a server (the delta's id) and a log type: the first three columns of both
+    /// rollups' keys.
+    struct KeyHead: Hashable {
+        var day: Int64
+        var server: Int32
+        var logType: LogType
+    }
+
+    static func heads(of d: RollupDelta) -> Set<KeyHead> {
+        var heads = Set<KeyHead>()
+        d.sessionCounts.forEach { keyed, _ in heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType)) }
+        d.identityCounts.forEach { keyed, _ in heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType)) }
+        return heads
+    }
+
+    /// Of the key heads of `d`'s rows, those each rollup already has rows of: one statement a
+    /// table, each head an index seek on the key's first three columns.
+    private func headsWithRows(_ d: RollupDelta, _ m: DeltaIDs, _ days: inout DayTexts) throws
+        -> (sessions: Set<KeyHead>, identities: Set<KeyHead>)
+    {
+        let heads = Self.heads(of: d)
+        guard !heads.isEmpty else { return ([], []) }
+        var dayArray = PostgresArray(), serverArray = PostgresArray(), logTypeArray = PostgresArray()
+        var byText: [String: KeyHead] = [:]
+        for h in heads {
+            let day = days.text(h.day)
+            let server = m.servers[Int(h.server)]
+            dayArray.append(day)
+            serverArray.append(server)
+            logTypeArray.append(h.logType.name)
+            byText["\(day) \(server) \(h.logType.name)"] = h
+        }
+        func withRows(_ table: String) throws -> Set<KeyHead> {
+            var found = Set<KeyHead>()
+            for r in try db.query("""
+                SELECT p.day, p.server, p.log_type FROM unnest($1::text[], $2::bigint[], $3::text[]) AS p (day, server, log_type)
+                WHERE EXISTS (SELECT 1 FROM \(table) t
+                              WHERE t.day = p.day COLLATE "C" AND t.server = p.server AND t.log_type = p.log_type)
+                """, [dayArray.text, serverArray.text, logTypeArray.text]).rows {
+                if let h = byText["\(r[0] ?? "") \(r[1] ?? "") \(r[2] ?? "")"] { found.insert(h) }
+            }
+            return found
+        }
+        return (try withRows("session_rollup"), try withRows("identity_rollup"))
     }
 }

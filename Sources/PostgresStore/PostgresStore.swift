@@ -326,6 +326,15 @@ public final class PostgresStore: RollupStore {
             """, range)
     }
 
+    /// Rows whose keys `table` cannot have yet (``upsertByIDs(_:_:)`` says when), copied straight
+    /// in: no staging table, no look-up per row. A key already there would fail the copy, and
+    /// with it the commit, rather than be counted twice.
+    func insertNew(_ table: String, _ columns: [String], _ rows: PostgresCopyText) throws {
+        guard rows.rows > 0 else { return }
+        let names = (columns + ["sessions", "first_seen", "last_seen"]).joined(separator: ", ")
+        try db.copyIn("COPY \(table) (\(names)) FROM STDIN", rows.bytes)
+    }
+
     /// The session rollup's columns, in the order rows are sent (`protocol`, last, follows from the suite: not part of the key).
     static let sessionColumns = ["day", "server", "log_type", "connector", "remote_ip", "outcome", "suite", "error", "activity", "protocol"]
     static let identityColumns = [

@@ -90,6 +90,28 @@ struct PostgresStoreTests {
         #expect(ledger.rows[0][0] == (try ReadOnlyQuery(path: sqlite).run("SELECT COUNT(*) FROM ingest_log", timeout: 0)).rows[0][0])
     }
 
+    @Test("one commit with rows of a day, server and direction the database has and of ones it has not (copied straight in): the views equal SQLite's after the same two runs")
+    func knownAndNewKeyHeads() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        let firstHour = SampleLogsTests.repository
+            .appendingPathComponent("SampleLogs/EX01/FrontEnd/ProtocolLog/SmtpReceive/RECV2024030100-1.LOG").path
+        for db in [sqlite, url] {
+            let first = try Binary.run(["ingest", "-q", "--db", db, firstHour])
+            #expect(first.status == 0, "\(first.stderr)")
+            // EX01's receive log of hour 01 meets the rows of hour 00 (the same day, server and
+            // direction); its send log and EX10's are new.
+            let rest = try Binary.run(["ingest", "-q", "--db", db, Self.sampleLogs])
+            #expect(rest.status == 0, "\(rest.stderr)")
+        }
+        let expected = try Self.sqliteViews(sqlite)
+        let stored = try Self.postgresViews(url)
+        #expect(expected["identities"]!.count > 20)
+        for v in Self.views { #expect(stored[v] == expected[v], "view \(v)") }
+    }
+
     @Test("collectors at once on overlapping inputs: they take turns, sessions across runs are joined, nothing counted twice")
     func collectorsAtOnce() throws {
         let dir = try TemporaryDirectory()

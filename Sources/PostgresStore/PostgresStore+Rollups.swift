@@ -80,7 +80,8 @@ extension PostgresStore {
         // A server this process holds no lock for (an archive member whose own path names
         // another server) takes the look-up path, as before.
         if case .servers(let claimed) = claim {
-            let unclaimed = Set(d.servers.values.indices.filter { !claimed.contains(d.servers.values[$0]) }.map { Int32($0) })
+            let unclaimed = Set(
+                d.servers.values.indices.filter { !claimed.contains(d.servers.values[$0]) }.map { Int32($0) })
             if !unclaimed.isEmpty {
                 let theirs = Self.heads(of: d).filter { unclaimed.contains($0.server) }
                 known.sessions.formUnion(theirs)
@@ -127,7 +128,8 @@ extension PostgresStore {
         }
         guard let range = days.range else { return }
         try insertNew("session_rollup", Self.sessionColumns, sessions.new)
-        try upsert("session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions.known, days: range)
+        try upsert(
+            "session_rollup", Self.sessionColumns, key: Self.sessionColumns.dropLast(), sessions.known, days: range)
         try insertNew("identity_rollup", Self.identityColumns, identities.new)
         try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities.known, days: range)
     }
@@ -142,8 +144,12 @@ extension PostgresStore {
 
     static func heads(of d: RollupDelta) -> Set<KeyHead> {
         var heads = Set<KeyHead>()
-        d.sessionCounts.forEach { keyed, _ in heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType)) }
-        d.identityCounts.forEach { keyed, _ in heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType)) }
+        d.sessionCounts.forEach { keyed, _ in
+            heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType))
+        }
+        d.identityCounts.forEach { keyed, _ in
+            heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType))
+        }
         return heads
     }
 
@@ -167,7 +173,8 @@ extension PostgresStore {
         func withRows(_ table: String) throws -> Set<KeyHead> {
             var found = Set<KeyHead>()
             for r in try db.query("""
-                SELECT p.day, p.server, p.log_type FROM unnest($1::text[], $2::bigint[], $3::text[]) AS p (day, server, log_type)
+                SELECT p.day, p.server, p.log_type
+                FROM unnest($1::text[], $2::bigint[], $3::text[]) AS p (day, server, log_type)
                 WHERE EXISTS (SELECT 1 FROM \(table) t
                               WHERE t.day = p.day COLLATE "C" AND t.server = p.server AND t.log_type = p.log_type)
                 """, [dayArray.text, serverArray.text, logTypeArray.text]).rows {

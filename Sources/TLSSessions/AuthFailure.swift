@@ -33,6 +33,22 @@ public struct AuthFailure: Sendable, Codable, Hashable {
         }
     }
 
+    /// Gives `user` to the refusals at the end of `failures`, from index `start` on, that have no
+    /// user yet, walking back from the last (a `User Name:` row follows the refusals it names):
+    /// how many it named, and whether it named every one down to the first.
+    static func nameLast(_ failures: inout [AuthFailure], since start: Int, user: ByteString)
+        -> (named: Int, reachedFirst: Bool)
+    {
+        var i = failures.count - 1
+        var named = 0
+        while i >= start && i >= 0 && failures[i].user == nil {
+            failures[i].user = user
+            named += 1
+            i -= 1
+        }
+        return (named, i < 0)
+    }
+
     /// Parses `Inbound AUTH LOGIN failed because of LogonDenied` (also `Outbound …`, any case of
     /// `AUTH`); nil for any other text.
     public static func parse(sentence f: FieldView) -> (mechanism: String, error: String)? {

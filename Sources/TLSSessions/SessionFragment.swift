@@ -67,8 +67,9 @@ public struct SessionFragment: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case key, remote, firstTime, lastTime, startTime, ended, ehlo, senderDomain, authUser, pendingUser,
-            authFailures, authAttemptStart, authMechanism, leadingAuthFailures, leadingUser, leadingSuccess, activity, certificateSubject,
-            certificateThumbprint, negotiation, negotiationTime, failure, failureTime, startTLS, certificateContext
+            authFailures, authAttemptStart, authMechanism, leadingAuthFailures, leadingUser, leadingSuccess, activity,
+            certificateSubject, certificateThumbprint, negotiation, negotiationTime, failure, failureTime, startTLS,
+            certificateContext
     }
 
     /// Decodes open sessions stored by any earlier version: fields added since are optional.
@@ -147,15 +148,10 @@ public struct SessionFragment: Sendable, Codable, Equatable {
         }
         authUser = authUser ?? later.authUser
         let ownAttemptFailed = authFailures.count > authAttemptStart
+        // The later part's `User Name:` row names this attempt's refusals that have no user yet.
         var userTaken = false
         if let user = later.leadingUser {
-            // The `User Name:` row names this attempt's refusals that have no user yet.
-            var i = authFailures.count - 1
-            while i >= authAttemptStart && i >= 0 && authFailures[i].user == nil {
-                authFailures[i].user = user
-                userTaken = true
-                i -= 1
-            }
+            userTaken = AuthFailure.nameLast(&authFailures, since: authAttemptStart, user: user).named > 0
         }
         let leading = min(later.leadingAuthFailures, later.authFailures.count)
         var kept: [AuthFailure] = []

@@ -95,18 +95,12 @@ extension SessionTracker {
             continuesEarlier = $0.continuesEarlierAttempt
         }
         var failures = authFailures.removeValue(forKey: key) ?? []
-        var attached = false
-        var i = failures.count - 1
-        while i >= attemptStart && i >= 0 && failures[i].user == nil {
-            failures[i].user = user
-            attached = true
-            i -= 1
-        }
+        let (named, reachedFirst) = AuthFailure.nameLast(&failures, since: attemptStart, user: user)
         if !failures.isEmpty { authFailures[key] = failures }
         // Every refusal of this part named (or none): the row may also name the last refusals
         // of an attempt begun in an earlier input.
-        if continuesEarlier && i < 0 { update(key, r) { $0.leadingUser = id } }
-        if !attached { update(key, r) { $0.pendingUser = id } }
+        if continuesEarlier && reachedFirst { update(key, r) { $0.leadingUser = id } }
+        if named == 0 { update(key, r) { $0.pendingUser = id } }
     }
 
     mutating func information(_ r: borrowing RecordView, _ key: LocalKey) {

@@ -65,8 +65,7 @@ extension SMTPTLSCommand {
             defer { withExtendedLifetime(lock) {} }
             if let warning = discovery.unlabeledWarning, !quiet { FileHandleOutput.standardError(warning) }
             let store: any RollupStore = try postgres
-                // Its inputs' servers; all of them to finalize every open session without inputs.
-                ? PostgresStore(url: db, claim: discovery.inputs.isEmpty ? .everything : .servers(Set(discovery.inputs.map(\.server)))) {
+                ? PostgresStore(url: db, claim: Self.claim(discovery.inputs)) {
                     FileHandleOutput.standardError("waiting for another smtptls process writing these servers into \(PostgresURL.redacted(db)) to finish…")
                 }
                 : SQLiteStore(path: db)
@@ -83,6 +82,14 @@ extension SMTPTLSCommand {
                 for (path, message) in summary.errors { FileHandleOutput.standardError("error: \(path): \(message)") }
             }
             if !summary.errors.isEmpty { throw ExitCode(1) }
+        }
+
+        /// What a PostgreSQL ingest locks: its inputs' servers; everything to finalize every open
+        /// session without inputs, or when an input is an archive whose members name servers of
+        /// their own (their sessions and rows are then another server's, read and written in turn).
+        static func claim(_ inputs: [InputFile]) -> PostgresClaim {
+            if inputs.isEmpty || inputs.contains(where: InputScanner.mayHoldOtherServers) { return .everything }
+            return .servers(Set(inputs.map(\.server)))
         }
     }
 }

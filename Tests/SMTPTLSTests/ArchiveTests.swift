@@ -85,6 +85,28 @@ struct ArchiveTests {
         #expect(try Self.views(other) == before)
     }
 
+    @Test("archives are told by their first bytes (compressed ones decompressed that far), so a PostgreSQL ingest claims every server for them; a log, compressed or not, and an input labelled with --server are not")
+    func archivesToldByFirstBytes() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (truth, logs) = try Self.corpus(dir)
+        let log = logs + "/" + truth.files[0]
+        try Self.shell("cp '\(log)' log.bin && zstd -q log.bin -o log.zst && gzip -k log.bin && mv log.bin.gz log.gzfile", in: dir.path)
+        try Self.shell("tar -cf t.bin -C '\(logs)' EX01 && zstd -q t.bin -o tz.bin && gzip -c t.bin > tg.bin", in: dir.path)
+        let zip = try Archive(url: dir.url.appendingPathComponent("z.bin"), accessMode: .create)
+        try zip.addEntry(with: truth.files[0], relativeTo: URL(fileURLWithPath: logs), compressionMethod: .deflate)
+        func input(_ name: String, explicit: Bool = false) -> InputFile {
+            InputFile(path: dir.file(name), size: 0, modificationTime: 0, server: "", serverIsExplicit: explicit)
+        }
+        for name in ["log.bin", "log.zst", "log.gzfile", "missing"] {
+            #expect(!InputScanner.mayHoldOtherServers(input(name)), "\(name)")
+        }
+        for name in ["t.bin", "tz.bin", "tg.bin", "z.bin"] {
+            #expect(InputScanner.mayHoldOtherServers(input(name)), "\(name)")
+            #expect(!InputScanner.mayHoldOtherServers(input(name, explicit: true)), "\(name) with --server")
+        }
+    }
+
     @Test("a truncated tar keeps its complete members and fails the cut one; the run reports the archive and member")
     func truncatedTar() throws {
         let dir = try TemporaryDirectory()

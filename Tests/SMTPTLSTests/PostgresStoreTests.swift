@@ -112,6 +112,42 @@ struct PostgresStoreTests {
         for v in Self.views { #expect(stored[v] == expected[v], "view \(v)") }
     }
 
+    @Test("an archive whose members name their own servers: sessions that go on into it from a server's active log are joined as SQLite joins them")
+    func archiveMembersNameTheirServers() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = try PostgresCluster.database()
+        let sqlite = dir.file("s.sqlite")
+        // EX01's first receive log up to a TLS negotiation half way, as its active log would be
+        // read: the session goes on (sender, disconnect) in the archive's whole copy of that log
+        // (the same log, resumed); unjoined, its TLS would be lost.
+        let relative = "EX01/FrontEnd/ProtocolLog/SmtpReceive/RECV2024030100-1.LOG"
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.sampleServer(relative))))
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let negotiation = try #require(lines.indices.first {
+            $0 >= lines.count / 2 && String(decoding: lines[$0], as: UTF8.self).contains("negotiation succeeded")
+        })
+        let half = try dir.write("half/" + relative, Array(bytes[..<lines[negotiation].endIndex]) + [0x0A])
+        let archive = dir.file("all.tar")
+        try ArchiveTests.shell("tar -cf '\(archive)' EX01 EX10", in: Self.sampleLogs)
+        for db in [sqlite, url] {
+            let first = try Binary.run(["ingest", "-q", "--db", db, half])
+            #expect(first.status == 0, "\(first.stderr)")
+            if db == sqlite {
+                let open = try ReadOnlyQuery(path: sqlite).run("SELECT COUNT(*) FROM open_sessions", timeout: 0)
+                #expect(open.rows[0][0] != .integer(0), "sessions left open by the half go on in the archive")
+            }
+            let rest = try Binary.run(["ingest", "-q", "--db", db, archive])
+            #expect(rest.status == 0, "\(rest.stderr)")
+        }
+        let plain = dir.file("plain.sqlite")
+        #expect(try Binary.run(["ingest", "-q", "--db", plain, Self.sampleLogs]).status == 0)
+        let expected = try Self.sqliteViews(sqlite)
+        #expect(expected == (try Self.sqliteViews(plain)), "SQLite joins the half and the archive as it joins the plain files")
+        let stored = try Self.postgresViews(url)
+        for v in Self.views { #expect(stored[v] == expected[v], "view \(v)") }
+    }
+
     @Test("collectors at once on overlapping inputs: they take turns, sessions across runs are joined, nothing counted twice")
     func collectorsAtOnce() throws {
         let dir = try TemporaryDirectory()

@@ -42,7 +42,7 @@ let package = Package(
         // Records out of bytes: the chunked, zero-copy CSV scanner.
         .target(name: "LogScanner", dependencies: ["CByteSearch", "ByteInput"]),
         // Meaning out of records: TLS sentences, session events, per-input session fragments.
-        .target(name: "TLSSessions", dependencies: ["LogScanner"]),
+        .target(name: "TLSSessions", dependencies: ["CByteSearch", "LogScanner"]),
         // Sessions joined across inputs, classified and rolled up.
         .target(name: "Rollups", dependencies: ["TLSSessions"]),
         // SQLite persistence: schema, ledger, open sessions, read-only queries.

@@ -1,3 +1,4 @@
+import CByteSearch
 import LogScanner
 
 #if canImport(Glibc)
@@ -267,37 +268,15 @@ public struct SessionTracker: RecordSink {
 }
 
 extension SessionTracker {
-    /// Exactly 16 hex digits (how Exchange writes session ids), eight at a time: each byte is
-    /// checked to be 0-9, A-F or a-f and turned into its nibble without a branch per byte.
+    /// Exactly 16 hex digits (how Exchange writes session ids), checked and converted as one
+    /// vector by the C kernel's inline `smtptls_parse_hex16`.
     @inline(__always)
     static func parseHex16(_ b: UnsafeRawBufferPointer) -> UInt64? {
-        guard let hi = hex8(b.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-            let lo = hex8(b.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        var value: UInt64 = 0
+        guard b.count == 16,
+            smtptls_parse_hex16(b.baseAddress!.assumingMemoryBound(to: UInt8.self), &value) != 0
         else { return nil }
-        return hi << 32 | lo
-    }
-
-    /// Eight ASCII hex digits (little-endian load: the first digit in the low byte) to 32 bits.
-    @inline(__always)
-    static func hex8(_ word: UInt64) -> UInt64? {
-        let w = UInt64(littleEndian: word)
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        guard w & high == 0 else { return nil }
-        // Digits: 0x30...0x39. Letters (either case): 0x41...0x46 after clearing bit 5.
-        let isDigit = (w &+ ones &* (0x80 - 0x30)) & ~(w &+ ones &* (0x80 - 0x3A)) & high
-        let upper = w & ~(ones &* 0x20)
-        let isLetter = (upper &+ ones &* (0x80 - 0x41)) & ~(upper &+ ones &* (0x80 - 0x47)) & high
-        guard (isDigit | isLetter) == high else { return nil }
-        // Nibble: digit - 0x30, or letter - 0x41 + 10 = (upper & 0x0F) + 9.
-        let letters = isLetter >> 7  // 0x01 in each letter byte
-        let nibbles = (w & (ones &* 0x0F)) &+ letters &* 9
-        // Pack eight nibbles, first digit (lowest byte) most significant: pairs of bytes into
-        // bytes, pairs of those into 16-bit halves, then the four bytes reversed.
-        let pairs = (nibbles << 4 | nibbles >> 8) & 0x00FF_00FF_00FF_00FF
-        let quads = (pairs | pairs >> 8) & 0x0000_FFFF_0000_FFFF
-        let packed = UInt32(truncatingIfNeeded: quads | quads >> 16)
-        return UInt64(packed.byteSwapped)
+        return value
     }
 }
 

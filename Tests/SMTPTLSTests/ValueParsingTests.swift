@@ -76,8 +76,8 @@ struct TimestampCacheTests {
         }
     }
 
-    @Test("session ids: sixteen hex digits eight at a time give what a digit-by-digit parse gives")
-    func sessionIDsEightAtATime() {
+    @Test("session ids: sixteen hex digits checked and converted as one vector give what a digit-by-digit parse gives")
+    func sessionIDsAsOneVector() {
         var random = SeededRandom(seed: 11)
         let alphabet = Array("0123456789ABCDEFabcdef".utf8) + Array("gG/:@`xX \u{7F}".utf8) + [0x80, 0xC3, 0x00]
         var accepted = 0

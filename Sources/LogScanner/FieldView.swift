@@ -16,11 +16,11 @@ public struct FieldView {
 
     nonisolated(unsafe) public static let empty = FieldView(bytes: UnsafeRawBufferPointer(start: nil, count: 0), isQuoted: false)
 
-    public var count: Int { bytes.count }
-    public var isEmpty: Bool { bytes.isEmpty }
+    @inlinable public var count: Int { bytes.count }
+    @inlinable public var isEmpty: Bool { bytes.isEmpty }
 
     /// The byte at `i` (no bounds check beyond the buffer's own).
-    @inline(__always) public subscript(i: Int) -> UInt8 { bytes[i] }
+    @inlinable @inline(__always) public subscript(i: Int) -> UInt8 { bytes[i] }
 
     /// Whether the field starts with `prefix` (exact bytes).
     @inlinable @inline(__always)

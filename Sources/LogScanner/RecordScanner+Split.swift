@@ -18,10 +18,11 @@ import CByteSearch
 
 extension RecordScanner {
     /// Lines split per kernel call.
-    static let batchLines = 128
+    @usableFromInline static let batchLines = 128
 
     /// Scans the complete lines of `region` and returns the index just after the last LF (the
     /// start of the incomplete tail, `region.count` if none).
+    @inlinable
     mutating func scanRegion<S: RecordSink>(
         _ region: UnsafeRawBufferPointer, baseOffset: UInt64, sink: inout S
     ) -> Int {
@@ -55,14 +56,41 @@ extension RecordScanner {
         return lineStart
     }
 
-    /// Classifies one complete line (terminator removed) and tells the sink.
-    @inline(__always)
+    /// Classifies one complete line (terminator removed) and tells the sink. Nearly every line
+    /// is a record of an input already identified, without a byte-order mark: that case is
+    /// handled here, in the caller's loop; every other line (and a record that turns out
+    /// malformed) takes ``processOtherLine(_:offset:fields:sink:)``, which classifies it from
+    /// the start.
+    @inlinable @inline(__always)
     mutating func processLine<S: RecordSink>(
         _ line: UnsafeRawBufferPointer, offset: UInt64, terminatorEnd: UInt64,
         fields: UnsafePointer<smtptls_line_fields>, sink: inout S
     ) {
-        statistics.lines &+= 1
-        statistics.consumedBytes = terminatorEnd
+        counts.lines &+= 1
+        counts.consumedBytes = terminatorEnd
+        if identified, let shape = recordShape, let first = line.first, first != 0x23, first != 0xEF,
+            line.count <= maximumLineBytes, fields.pointee.open_quote == 0
+        {
+            let bounds = FieldBounds(fields, firstStart: 0)
+            if bounds.count == shape.layout.count,
+                let t = Timestamp.parse(bounds.field(shape.layout.dateTime, in: line), cache: &dayCache)
+            {
+                counts.records &+= 1
+                sink.record(RecordView(
+                    line: line, lineNumber: counts.lines, offset: offset, logType: shape.logType,
+                    layout: shape.layout, timestamp: t, bounds: bounds))
+                return
+            }
+        }
+        processOtherLine(line, offset: offset, fields: fields, sink: &sink)
+    }
+
+    /// ``processLine(_:offset:terminatorEnd:fields:sink:)`` for a blank, header or malformed
+    /// line, a byte-order mark, or an input's first record.
+    @usableFromInline
+    mutating func processOtherLine<S: RecordSink>(
+        _ line: UnsafeRawBufferPointer, offset: UInt64, fields: UnsafePointer<smtptls_line_fields>, sink: inout S
+    ) {
         var content = line
         if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
             content = UnsafeRawBufferPointer(rebasing: line[3...])
@@ -72,11 +100,11 @@ extension RecordScanner {
             fingerprint.combine(byte: 0x0A)
         }
         guard let first = content.first else {
-            statistics.blankLines &+= 1
+            counts.blankLines &+= 1
             return
         }
         if first == 0x23 {  // '#'
-            statistics.headerLines &+= 1
+            counts.headerLines &+= 1
             if header.apply(line: content) { sink.headerChanged(header) }
             return
         }
@@ -99,9 +127,9 @@ extension RecordScanner {
                 reason = .fieldCount(expected: shape.layout.count, found: bounds.count)
             } else if let t = Timestamp.parse(bounds.field(shape.layout.dateTime, in: line), cache: &dayCache) {
                 timestamp = t
-                statistics.records &+= 1
+                counts.records &+= 1
                 sink.record(RecordView(
-                    line: line, lineNumber: statistics.lines, offset: offset, logType: shape.logType,
+                    line: line, lineNumber: counts.lines, offset: offset, logType: shape.logType,
                     layout: shape.layout, timestamp: timestamp, bounds: bounds))
                 return
             } else {
@@ -114,8 +142,8 @@ extension RecordScanner {
         } else {
             reason = .noHeader("no #Fields and #Log-type header before this row")
         }
-        statistics.malformedRows &+= 1
+        counts.malformedRows &+= 1
         sink.malformed(MalformedRow(
-            line: statistics.lines, offset: offset, reason: reason, excerpt: MalformedRow.excerpt(content)))
+            line: counts.lines, offset: offset, reason: reason, excerpt: MalformedRow.excerpt(content)))
     }
 }

@@ -19,31 +19,36 @@ public struct RecordScanner {
     }
     /// The header's layout and log type when it has both (records can be read), kept beside it
     /// so a row does not unwrap the header's optionals again.
-    var recordShape: (layout: FieldLayout, logType: LogType)?
-    public internal(set) var statistics = ScanStatistics()
+    @usableFromInline var recordShape: (layout: FieldLayout, logType: LogType)?
+    /// What ``statistics`` reports (stored under another name so the scanning loop, inlined
+    /// into its caller, can count).
+    @usableFromInline var counts = ScanStatistics()
+    public var statistics: ScanStatistics { counts }
     /// Lines longer than this are reported as malformed and never buffered whole.
     public let maximumLineBytes: Int
 
-    var carry: [UInt8] = []
+    @usableFromInline var carry: [UInt8] = []
     /// Stream offset of `carry[0]`.
-    var carryOffset: UInt64 = 0
+    @usableFromInline var carryOffset: UInt64 = 0
     /// Inside an over-long line that is being skipped up to its LF.
-    var discarding = false
+    @usableFromInline var discarding = false
     var discardedBytes = 0
     /// Bytes fed so far: the stream offset of the next chunk.
-    var streamOffset: UInt64 = 0
-    var fingerprint = FNV1a64()
-    var identified = false
-    var dayCache = Timestamp.DayCache()
+    @usableFromInline var streamOffset: UInt64 = 0
+    @usableFromInline var fingerprint = FNV1a64()
+    @usableFromInline var identified = false
+    @usableFromInline var dayCache = Timestamp.DayCache()
     /// The kernel's output for one batch of lines, kept between regions.
-    var lineBatch: [smtptls_line_fields] = []
+    @usableFromInline var lineBatch: [smtptls_line_fields] = []
 
     /// - Parameter maximumLineBytes: longest line accepted (1 MiB: real records are < 10 KB).
     public init(maximumLineBytes: Int = 1 << 20) {
         self.maximumLineBytes = max(256, maximumLineBytes)
     }
 
-    /// Scans the next chunk of the stream.
+    /// Scans the next chunk of the stream. Inlinable with the loop under it, so that a caller's
+    /// concrete sink is compiled into the loop (docs/performance.md, "The sink in the loop").
+    @inlinable
     public mutating func feed<S: RecordSink>(_ chunk: UnsafeRawBufferPointer, into sink: inout S) {
         let chunkOffset = streamOffset
         streamOffset += UInt64(chunk.count)
@@ -76,7 +81,7 @@ public struct RecordScanner {
 
     /// Ends the stream: bytes after the last LF are a half-written line, not a record.
     public mutating func finish<S: RecordSink>(into sink: inout S) {
-        statistics.incompleteTailBytes = carry.count + (discarding ? discardedBytes : 0)
+        counts.incompleteTailBytes = carry.count + (discarding ? discardedBytes : 0)
         carry = []
         discarding = false
         discardedBytes = 0
@@ -88,7 +93,7 @@ public struct RecordScanner {
         finish(into: &sink)
     }
 
-    private mutating func appendToCarry<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, sink: inout S) {
+    @usableFromInline mutating func appendToCarry<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, sink: inout S) {
         if discarding {
             discardedBytes += bytes.count
             return
@@ -102,10 +107,10 @@ public struct RecordScanner {
         carry.append(contentsOf: bytes)
     }
 
-    private mutating func finishDiscardedLine<S: RecordSink>(endOffset: UInt64, sink: inout S) {
-        statistics.lines += 1
-        statistics.malformedRows += 1
-        statistics.consumedBytes = endOffset
+    @usableFromInline mutating func finishDiscardedLine<S: RecordSink>(endOffset: UInt64, sink: inout S) {
+        counts.lines += 1
+        counts.malformedRows += 1
+        counts.consumedBytes = endOffset
         if !identified {
             // The first row is too long to keep: the input is identified by its header and the
             // row's length instead (see processLine).
@@ -115,7 +120,7 @@ public struct RecordScanner {
             sink.identified(fingerprint: fingerprint.value)
         }
         sink.malformed(MalformedRow(
-            line: statistics.lines, offset: carryOffset, reason: .lineTooLong(bytes: discardedBytes),
+            line: counts.lines, offset: carryOffset, reason: .lineTooLong(bytes: discardedBytes),
             excerpt: "(not kept)"))
         discarding = false
         discardedBytes = 0

@@ -16,6 +16,7 @@ public struct RecordView {
     public let timestamp: Int64
     @usableFromInline let bounds: FieldBounds
 
+    @inlinable
     init(line: UnsafeRawBufferPointer, lineNumber: Int, offset: UInt64, logType: LogType,
          layout: FieldLayout, timestamp: Int64, bounds: FieldBounds) {
         self.line = line
@@ -64,6 +65,7 @@ struct FieldBounds {
     /// Where field 0 starts: 3 after a byte-order mark, else 0.
     @usableFromInline var firstStart: Int
 
+    @inlinable
     init(_ raw: UnsafePointer<smtptls_line_fields>, firstStart: Int) {
         ends = smtptls_field_ends(raw)
         quoted = raw.pointee.quoted

@@ -15,20 +15,20 @@ public enum Timestamp {
     /// hundreds of rows a minute, which then only read their seconds and milliseconds.
     public struct DayCache {
         /// The 10 bytes `yyyy-MM-dd`, packed: bytes 0–7 and 8–9.
-        var head: UInt64 = 0
+        @usableFromInline var head: UInt64 = 0
         var tail: UInt64 = 0
         var days: Int64 = 0
         var valid = false
         /// Bytes 8–15 (`ddTHH:mm`) of the last valid 24-byte time, whose bytes 0–7 are `head`,
         /// and the log time of that minute's start.
-        var minuteWord: UInt64 = 0
-        var minuteStart: Int64 = 0
-        var minuteValid = false
+        @usableFromInline var minuteWord: UInt64 = 0
+        @usableFromInline var minuteStart: Int64 = 0
+        @usableFromInline var minuteValid = false
         public init() {}
     }
 
     /// ``parse(_:)`` with the date part remembered in `cache` (the same results).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func parse(_ f: FieldView, cache: inout DayCache) -> Int64? {
         let b = f.bytes
         // Nearly every row: Exchange's 24 bytes in the minute parsed last. Small enough to inline
@@ -43,7 +43,7 @@ public enum Timestamp {
     }
 
     /// ``parse(_:cache:)`` for a new minute or day, another shape or a bad time.
-    @inline(never)
+    @inline(never) @usableFromInline
     static func parseNewDay(_ b: UnsafeRawBufferPointer, cache: inout DayCache) -> Int64? {
         guard b.count >= 20 else { return nil }
         let head = b.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
@@ -72,7 +72,7 @@ public enum Timestamp {
 
     /// `:ss.fffZ` (bytes 16–23 of Exchange's shape, loaded little-endian) as milliseconds into
     /// the minute: the checks of ``timeOfDayWithMilliseconds(_:)`` on that word alone.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func secondsAndMilliseconds(_ word: UInt64) -> Int64? {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high = ones &* 0x80

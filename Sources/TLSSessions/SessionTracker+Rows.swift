@@ -111,19 +111,19 @@ extension SessionTracker {
             let t = r.timestamp
             switch knownSentence(sentenceField) {
             case .negotiated(let n, let protocolVersion):
-                statistics.negotiationRows[protocolVersion, default: 0] += 1
+                counts.negotiationRows[protocolVersion, default: 0] += 1
                 update(key, r) {
                     $0.negotiation = n
                     $0.negotiationTime = t
                 }
             case .failed(let error):
-                statistics.failureRows += 1
+                counts.failureRows += 1
                 update(key, r) {
                     $0.failure = error
                     $0.failureTime = t
                 }
             case .unrecognized(let text):
-                statistics.unrecognizedTLSRows += 1
+                counts.unrecognizedTLSRows += 1
                 noteUnrecognized(text, r)
             }
             return
@@ -204,7 +204,7 @@ extension SessionTracker {
                 text: text, logType: r.logType, count: 1, firstTime: r.timestamp, lastTime: r.timestamp,
                 exampleLine: r.lineNumber)
         } else {
-            statistics.unrecognizedDropped += 1
+            counts.unrecognizedDropped += 1
         }
     }
 

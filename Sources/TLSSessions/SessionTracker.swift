@@ -18,7 +18,10 @@ import LogScanner
 /// `maximumOpenSessions`; the least recently active are handed on as boundary fragments).
 public struct SessionTracker: RecordSink {
     public let server: String
-    public internal(set) var statistics = TrackerStatistics()
+    /// What ``statistics`` reports (stored under another name so that ``record(_:)``, inlined
+    /// into the scanner's loop, can count).
+    @usableFromInline var counts = TrackerStatistics()
+    public var statistics: TrackerStatistics { counts }
     /// The input's fingerprint, once the first record was seen.
     public internal(set) var fingerprint: UInt64?
     /// Records (and malformed rows) before this stream offset were ingested by an earlier run.
@@ -80,7 +83,7 @@ public struct SessionTracker: RecordSink {
 
     public mutating func malformed(_ row: MalformedRow) {
         guard row.offset >= skipBefore else { return }
-        statistics.malformedRows += 1
+        counts.malformedRows += 1
         if malformedSamples.count < malformedSampleLimit { malformedSamples.append(row) }
     }
 
@@ -95,9 +98,14 @@ public struct SessionTracker: RecordSink {
         return result
     }
 
+    /// A record: the rows that matter to no session (more than half) are turned away here, by
+    /// their event and first bytes, before anything is built. Inlinable, so that the scanner's
+    /// loop, specialized for this sink in the caller, runs it in place; ``track(_:event:commandEvent:)``
+    /// takes the rest.
+    @inlinable @inline(__always)
     public mutating func record(_ r: borrowing RecordView) {
         guard r.offset >= skipBefore else { return }
-        statistics.records += 1
+        counts.records += 1
         let event = r.event
         guard event.count == 1 else {
             reject(r, "event column is not one of + - < > *")
@@ -126,6 +134,13 @@ public struct SessionTracker: RecordSink {
             reject(r, "event column is not one of + - < > *")
             return
         }
+        track(r, event: e, commandEvent: commandEvent)
+    }
+
+    /// A row that starts, ends or changes a session (out of line: the scanner's loop keeps only
+    /// ``record(_:)``'s first look).
+    @inline(never) @usableFromInline
+    mutating func track(_ r: borrowing RecordView, event e: UInt8, commandEvent: UInt8) {
         guard let sessionID = Self.parseHex(r.sessionID) else {
             reject(r, "session-id is not hexadecimal")
             return
@@ -135,12 +150,12 @@ public struct SessionTracker: RecordSink {
         case 0x2B:  // + connect
             if let previous = open.remove(key) {
                 // The id came back without a disconnect in between: the old session is over.
-                statistics.sessionsWithoutDisconnect += 1
+                counts.sessionsWithoutDisconnect += 1
                 finish(key, previous)
             }
             var session = newSession(r)
             session.startTime = r.timestamp
-            statistics.sessionsStarted += 1
+            counts.sessionsStarted += 1
             insert(session, key)
         case 0x2D:  // - disconnect
             var session: OpenSession
@@ -166,7 +181,7 @@ public struct SessionTracker: RecordSink {
         // Refused logins are rare: no hashing of the key when there are none.
         let failures = authFailures.isEmpty ? [] : authFailures.removeValue(forKey: key) ?? []
         if session.startTime != nil && session.ended {
-            statistics.sessionsCompleted += 1
+            counts.sessionsCompleted += 1
             tallies.add(session, logType: key.logType, connector: key.connector, authFailures: failures)
             if let onComplete { onComplete(fragment(key, session, failures)) }
         } else {
@@ -190,7 +205,7 @@ public struct SessionTracker: RecordSink {
             if let oldest = queue.popOldest(currentTime: { open[$0]?.lastTime }),
                 let evicted = open.remove(oldest)
             {
-                statistics.openSessionsEvicted += 1
+                counts.openSessionsEvicted += 1
                 boundary.append(fragment(oldest, evicted, authFailures.removeValue(forKey: oldest) ?? []))
             }
             queue.compact(liveCount: open.count) { open.all.map { (key: $0.key, time: $0.session.lastTime, tiebreak: $0.key.sessionID) } }
@@ -229,8 +244,9 @@ public struct SessionTracker: RecordSink {
         body(&open[slot: s])
     }
 
-    private mutating func reject(_ r: borrowing RecordView, _ why: String) {
-        statistics.records -= 1
+    @usableFromInline
+    mutating func reject(_ r: borrowing RecordView, _ why: String) {
+        counts.records -= 1
         malformed(MalformedRow(
             line: r.lineNumber, offset: r.offset, reason: .other(why), excerpt: MalformedRow.excerpt(r.line)))
     }

@@ -11,16 +11,19 @@ import Rollups
 /// thrown by the next `submit` or by `drain`.
 final class BackgroundCommitter: @unchecked Sendable {
     // Invariant: `store` is used only on `queue` between the first submit and `drain` returning;
-    // `failure` and `busyNanoseconds` only under `lock`.
+    // `failure`, `busyNanoseconds` and `committed` only under `lock`.
     private let store: any RollupStore
     private let queue = DispatchQueue(label: "smtptls.commit")
     private let slot = DispatchSemaphore(value: 1)
     private let lock = NSLock()
     private var failure: (any Error)?
     private var busyNanoseconds: UInt64 = 0
+    private var committed = 0
 
     /// Seconds spent inside the store's commits so far (read after ``drain()``).
     var busySeconds: Double { Double(lock.withLock { busyNanoseconds }) / 1e9 }
+    /// Commits that succeeded so far (read after ``drain()``).
+    var commits: Int { lock.withLock { committed } }
 
     init(store: any RollupStore) { self.store = store }
 
@@ -34,6 +37,7 @@ final class BackgroundCommitter: @unchecked Sendable {
             let started = DispatchTime.now().uptimeNanoseconds
             do {
                 try store.commit(commit)
+                lock.withLock { committed += 1 }
             } catch {
                 lock.withLock { failure = error }
             }

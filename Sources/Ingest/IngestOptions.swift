@@ -14,6 +14,9 @@ public struct IngestOptions: Sendable {
     public var maximumOpenSessions = 1_000_000
     /// `--redact`: store user names as their domain only (or a hash when they have none).
     public var redact = false
+    /// Rollup rows a batch of inputs may gather before it is committed (``PendingBatch``): what
+    /// bounds a batch's memory, about 100 bytes a row. Not a command-line option; tests lower it.
+    public var maximumBatchRows = PendingBatch.maximumRows
 
     public init() {}
 }

@@ -66,7 +66,7 @@ public final class IngestPipeline {
                     }
                 }
                 try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)
-                if batch.isFull { try flush(&batch, joiner: &joiner, to: committer) }
+                if batch.isFull(maximumRows: options.maximumBatchRows) { try flush(&batch, joiner: &joiner, to: committer) }
                 onInputDone?(result)
             }
         }
@@ -74,6 +74,7 @@ public final class IngestPipeline {
         try committer.drain()
         summary.mergeSeconds = Double(mergeNanoseconds) / 1e9
         summary.commitSeconds = committer.busySeconds
+        summary.commits = committer.commits
         if options.finalizeOpenSessions {
             var delta = RollupDelta()
             joiner.finalizeAll(into: &delta)
@@ -135,7 +136,7 @@ public final class IngestPipeline {
             MalformedSample(
                 fingerprint: fingerprint, path: r.input.path, member: r.member, line: $0.line, reason: "\($0.reason)",
                 excerpt: options.redact ? "(redacted)" : $0.excerpt)
-        }, bytes: r.bytesRead)
+        })
         ledger[fingerprint] = entry
         summary.records += r.tracker.records
         summary.logBytes += r.scan.consumedBytes - min(r.scan.consumedBytes, r.skippedBefore)
@@ -148,29 +149,30 @@ public final class IngestPipeline {
 }
 
 /// Inputs merged but not yet committed. Consecutive inputs are committed together (up to 1,024
-/// inputs, 256 MB of input or 10 seconds), so the rollups of a day's hourly files are aggregated in
-/// memory and the database sees one upsert per key per batch (with 64 inputs, a corpus of small
-/// hourly files upserted each day's keys again in every batch: commits 1.9–2.1 → 1.6–1.8 s per GB
-/// of 1.4 MB files, alternating runs). Each input is still all-or-nothing:
-/// a killed run loses at most the batch in progress, and the ledger says so.
+/// inputs, 500,000 rollup rows or 10 seconds), so the rollups of a day's files are aggregated in
+/// memory and the database sees one upsert per key per batch. The bound is the batch's rows, what
+/// its memory grows with, not its bytes: batches of 256 MB upserted a day's keys again in each of
+/// the four batches of a day's gigabyte (commits 0.46–0.77 → 0.13–0.19 s per GB, docs/
+/// performance.md). Each input is still all-or-nothing: a killed run loses at most the batch in
+/// progress, and the ledger says so.
 struct PendingBatch {
     var ledger: [LedgerEntry] = []
     var delta = RollupDelta()
     var samples: [MalformedSample] = []
-    var bytes: UInt64 = 0
     var started = Date()
 
-    mutating func add(_ entry: LedgerEntry, delta d: RollupDelta, samples s: [MalformedSample], bytes b: UInt64) {
+    mutating func add(_ entry: LedgerEntry, delta d: RollupDelta, samples s: [MalformedSample]) {
         if ledger.isEmpty { started = Date() }
         ledger.append(entry)
         delta.merge(d)
         samples += s
-        bytes += b
     }
 
     static let maximumInputs = 1024
+    /// About 50 MB of rollup rows (``IngestOptions/maximumBatchRows``).
+    static let maximumRows = 500_000
 
-    var isFull: Bool {
-        ledger.count >= Self.maximumInputs || bytes >= 256_000_000 || Date().timeIntervalSince(started) >= 10
+    func isFull(maximumRows: Int) -> Bool {
+        ledger.count >= Self.maximumInputs || delta.rowCount >= maximumRows || Date().timeIntervalSince(started) >= 10
     }
 }

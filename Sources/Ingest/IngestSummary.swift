@@ -30,6 +30,8 @@ public struct IngestSummary: Sendable {
     /// close to `seconds` is what bounds the run, however many jobs scan.
     public var mergeSeconds = 0.0
     public var commitSeconds = 0.0
+    /// Transactions the committer ran (batches of inputs).
+    public var commits = 0
 
     public init() {}
 
@@ -51,6 +53,7 @@ public struct IngestSummary: Sendable {
         if seconds > 0 && context == .ingest {
             lines.append(
                 "serial stages: merge \(String(format2: mergeSeconds)) s, database commits \(String(format2: commitSeconds)) s"
+                    + " in \(plural(commits, "transaction"))"
                     + " (each on one thread, beside the scanning jobs)")
         }
         let outcomes = OutcomeKind.allCases.map { "\($0.name) \(sessions.outcomeSessions[$0] ?? 0)" }

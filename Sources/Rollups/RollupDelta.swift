@@ -42,6 +42,11 @@ public struct RollupDelta: Sendable {
 
     public init() {}
 
+    /// Rows the delta would write: one per rollup key and coverage hour.
+    public var rowCount: Int {
+        sessionCounts.count + identityCounts.count + unrecognized.count + coverage.count + authFailures.count
+    }
+
     public var isEmpty: Bool {
         sessionCounts.isEmpty && identityCounts.isEmpty && unrecognized.isEmpty && coverage.isEmpty && authFailures.isEmpty
     }

@@ -7,8 +7,12 @@ import Testing
 import TestSupport
 
 /// Ingests `dir` into a new database at `db` with `jobs` threads.
-func ingest(_ paths: [String], db: String, jobs: Int = 1, server: String? = nil, finalize: Bool = false) throws -> IngestSummary {
+func ingest(
+    _ paths: [String], db: String, jobs: Int = 1, server: String? = nil, finalize: Bool = false,
+    maximumBatchRows: Int = IngestOptions().maximumBatchRows
+) throws -> IngestSummary {
     var options = IngestOptions()
+    options.maximumBatchRows = maximumBatchRows
     options.jobs = jobs
     options.server = server
     options.finalizeOpenSessions = finalize
@@ -64,7 +68,7 @@ struct CorpusTruthTests {
         #expect(actual == expected)
     }
 
-    @Test("parallel ingestion gives exactly the database of a serial one, sessions across files included")
+    @Test("parallel ingestion, and batches committed in many transactions, give exactly the database of a serial one, sessions across files included")
     func parallelEqualsSerial() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -77,14 +81,21 @@ struct CorpusTruthTests {
         let logs = dir.url.appendingPathComponent("logs").path
         _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
         let serial = dir.file("serial.sqlite"), parallel = dir.file("parallel.sqlite")
-        _ = try ingest([logs], db: serial, jobs: 1)
+        let whole = try ingest([logs], db: serial, jobs: 1)
         _ = try ingest([logs], db: parallel, jobs: 4)
+        // Batches bounded by their rows: a bound of 100 commits this corpus in many transactions
+        // (one per input past the bound), the same database as one transaction.
+        let batched = dir.file("batched.sqlite")
+        let several = try ingest([logs], db: batched, jobs: 2, maximumBatchRows: 100)
+        #expect(whole.commits == 1)
+        #expect(several.commits > 3 && several.commits <= several.inputsIngested, "\(several.commits) transactions")
         for sql in [RollupDump.sessions, RollupDump.identities,
                     "SELECT server, log_type, connector, session_id, state FROM open_sessions ORDER BY 1,2,3,4",
                     "SELECT fingerprint, consumed_bytes, records, malformed_rows FROM ingested_inputs ORDER BY 1"] {
             let a = try ReadOnlyQuery(path: serial).run(sql).rows
             let b = try ReadOnlyQuery(path: parallel).run(sql).rows
             #expect(a == b, "\(sql)")
+            #expect(try ReadOnlyQuery(path: batched).run(sql).rows == a, "batched: \(sql)")
             #expect(!a.isEmpty || sql.contains("open_sessions"))
         }
     }

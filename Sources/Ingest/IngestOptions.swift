@@ -15,7 +15,8 @@ public struct IngestOptions: Sendable {
     /// `--redact`: store user names as their domain only (or a hash when they have none).
     public var redact = false
     /// Rollup rows a batch of inputs may gather before it is committed (``PendingBatch``): what
-    /// bounds a batch's memory, about 100 bytes a row. Not a command-line option; tests lower it.
+    /// bounds a batch's memory, about 200 bytes a row (key, hash, count, slot and growth room).
+    /// Not a command-line option; tests lower it.
     public var maximumBatchRows = PendingBatch.maximumRows
 
     public init() {}

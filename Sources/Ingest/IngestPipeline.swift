@@ -149,7 +149,7 @@ public final class IngestPipeline {
 }
 
 /// Inputs merged but not yet committed. Consecutive inputs are committed together (up to 1,024
-/// inputs, 500,000 rollup rows or 10 seconds), so the rollups of a day's files are aggregated in
+/// inputs, 100,000 rollup rows or 10 seconds), so the rollups of a day's files are aggregated in
 /// memory and the database sees one upsert per key per batch. The bound is the batch's rows, what
 /// its memory grows with, not its bytes: batches of 256 MB upserted a day's keys again in each of
 /// the four batches of a day's gigabyte (commits 0.46–0.77 → 0.13–0.19 s per GB, docs/
@@ -169,8 +169,8 @@ struct PendingBatch {
     }
 
     static let maximumInputs = 1024
-    /// About 50 MB of rollup rows (``IngestOptions/maximumBatchRows``).
-    static let maximumRows = 500_000
+    /// About 20 MB of rollup rows (``IngestOptions/maximumBatchRows``).
+    static let maximumRows = 100_000
 
     func isFull(maximumRows: Int) -> Bool {
         ledger.count >= Self.maximumInputs || delta.rowCount >= maximumRows || Date().timeIntervalSince(started) >= 10

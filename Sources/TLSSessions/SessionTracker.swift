@@ -107,16 +107,12 @@ public struct SessionTracker: RecordSink {
         guard r.offset >= skipBefore else { return }
         counts.records += 1
         let event = r.event
-        guard event.count == 1 else {
-            reject(r, "event column is not one of + - < > *")
-            return
-        }
-        let e = event[0]
+        // An event of another length is malformed; `track` rejects it (0: no event byte). One
+        // call for everything that goes on, so the record is built only on that path.
+        let e: UInt8 = event.count == 1 ? event[0] : 0
         let commandEvent: UInt8 = r.logType == .receive ? 0x3C : 0x3E  // '<' : '>'
         // Cheap first look: most rows (replies, data, permissions) matter to nobody.
         switch e {
-        case 0x2B, 0x2D, 0x2A:  // + - *
-            break
         case commandEvent:
             // AUTH, EHLO, HELO, MAIL FROM, STARTTLS, X-ANONYMOUSTLS (any case).
             guard let first = r.data.bytes.first else { return }
@@ -131,16 +127,21 @@ public struct SessionTracker: RecordSink {
             let interesting = code == 0x35_3332 || code == 0x35_3335 || (code == 0x30_3232 && data.hasPrefix("220 2.0.0"))
             guard interesting else { return }
         default:
-            reject(r, "event column is not one of + - < > *")
-            return
+            break  // + - *, and a malformed event for `track` to reject
         }
         track(r, event: e, commandEvent: commandEvent)
     }
 
-    /// A row that starts, ends or changes a session (out of line: the scanner's loop keeps only
-    /// ``record(_:)``'s first look).
+    /// A row that starts, ends or changes a session, or whose event is malformed (out of line:
+    /// the scanner's loop keeps only ``record(_:)``'s first look).
     @inline(never) @usableFromInline
     mutating func track(_ r: borrowing RecordView, event e: UInt8, commandEvent: UInt8) {
+        switch e {
+        case 0x2B, 0x2D, 0x2A, 0x3C, 0x3E: break
+        default:
+            reject(r, "event column is not one of + - < > *")
+            return
+        }
         guard let sessionID = Self.parseHex(r.sessionID) else {
             reject(r, "session-id is not hexadecimal")
             return

@@ -24,6 +24,10 @@ public enum Timestamp {
         @usableFromInline var minuteWord: UInt64 = 0
         @usableFromInline var minuteStart: Int64 = 0
         @usableFromInline var minuteValid = false
+        /// Bytes 16–19 (`:ss.`) of the last valid 24-byte time of that minute (0: none; no time
+        /// has four zero bytes there) and the log time of that second's start.
+        @usableFromInline var secondWord: UInt32 = 0
+        @usableFromInline var secondStart: Int64 = 0
         public init() {}
     }
 
@@ -34,10 +38,18 @@ public enum Timestamp {
         // Nearly every row: Exchange's 24 bytes in the minute parsed last. Small enough to inline
         // into the scanner's loop; everything else takes the call below.
         if b.count == 24, cache.minuteValid, b.loadUnaligned(fromByteOffset: 0, as: UInt64.self) == cache.head,
-            b.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == cache.minuteWord,
-            let rest = secondsAndMilliseconds(b.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+            b.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == cache.minuteWord
         {
-            return cache.minuteStart + rest
+            // A busy log writes several rows a second: then only `fffZ` is read.
+            let second = b.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+            if second == cache.secondWord, let ms = milliseconds(b.loadUnaligned(fromByteOffset: 20, as: UInt32.self)) {
+                return cache.secondStart + ms
+            }
+            if let rest = secondsAndMilliseconds(b.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) {
+                cache.secondWord = second
+                cache.secondStart = cache.minuteStart + rest - rest % 1000
+                return cache.minuteStart + rest
+            }
         }
         return parseNewDay(b, cache: &cache)
     }
@@ -45,6 +57,7 @@ public enum Timestamp {
     /// ``parse(_:cache:)`` for a new minute or day, another shape or a bad time.
     @inline(never) @usableFromInline
     static func parseNewDay(_ b: UnsafeRawBufferPointer, cache: inout DayCache) -> Int64? {
+        cache.secondWord = 0
         guard b.count >= 20 else { return nil }
         let head = b.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
         let tail = UInt64(b.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
@@ -67,7 +80,21 @@ public enum Timestamp {
         cache.minuteWord = b.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
         cache.minuteStart = t - rest
         cache.minuteValid = true
+        cache.secondWord = b.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+        cache.secondStart = t - rest % 1000
         return t
+    }
+
+    /// `fffZ` (bytes 20–23 of Exchange's shape, loaded little-endian) as milliseconds: three
+    /// digits (high nibble 3, and adding 6 leaves it 3) and a `Z`.
+    @inlinable @inline(__always)
+    static func milliseconds(_ word: UInt32) -> Int64? {
+        let w = UInt32(littleEndian: word)
+        guard w & 0xFF00_0000 == 0x5A00_0000, w & 0x00F0_F0F0 == 0x0030_3030,
+            (w &+ 0x0006_0606) & 0x00F0_F0F0 == 0x0030_3030
+        else { return nil }
+        let d = w & 0x000F_0F0F
+        return Int64(d & 0xFF) * 100 + Int64(d >> 8 & 0xFF) * 10 + Int64(d >> 16 & 0xFF)
     }
 
     /// `:ss.fffZ` (bytes 16–23 of Exchange's shape, loaded little-endian) as milliseconds into

@@ -132,7 +132,7 @@ public final class IngestPipeline {
             modificationTime: r.input.modificationTime, consumedBytes: r.scan.consumedBytes,
             records: (previous?.records ?? 0) + Int64(r.tracker.records),
             malformedRows: (previous?.malformedRows ?? 0) + Int64(r.tracker.malformedRows))
-        batch.add(entry, delta: delta, samples: r.malformedSamples.map {
+        batch.add(entry, delta: store.keepsRollups ? delta : RollupDelta(), samples: r.malformedSamples.map {
             MalformedSample(
                 fingerprint: fingerprint, path: r.input.path, member: r.member, line: $0.line, reason: "\($0.reason)",
                 excerpt: options.redact ? "(redacted)" : $0.excerpt)

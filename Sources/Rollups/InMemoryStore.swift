@@ -10,6 +10,8 @@ public final class InMemoryStore: RollupStore {
 
     public init() {}
 
+    public var keepsRollups: Bool { false }
+
     public func loadOpenSessions() throws -> [SessionFragment] { Array(open.values) }
     public func loadLedger() throws -> [UInt64: LedgerEntry] { ledger }
 

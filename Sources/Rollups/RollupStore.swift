@@ -10,6 +10,14 @@ public protocol RollupStore: AnyObject {
     func loadLedger() throws -> [UInt64: LedgerEntry]
     /// Applies the work of one or more inputs atomically: all of it or none of it.
     func commit(_ commit: InputCommit) throws
+    /// Whether the store keeps rollups. A store that does not (`smtptls scan`'s) is committed
+    /// batches without them: the run's summary has the counts, and the serial merge need not add
+    /// up rows that would be dropped.
+    var keepsRollups: Bool { get }
+}
+
+extension RollupStore {
+    public var keepsRollups: Bool { true }
 }
 
 /// One input's record in the ingestion ledger.

@@ -86,7 +86,7 @@ struct CLITests {
         #expect(r.stderr.contains("truth.json: not an Exchange log"), "non-log files in a directory get a note")
     }
 
-    @Test("scan prints per-protocol counts without a database")
+    @Test("scan prints per-protocol counts without a database (its batches carry no rollups), the counts ingest prints")
     func scan() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -97,6 +97,12 @@ struct CLITests {
         let expected = truth.protocolCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         #expect(r.stdout.contains("TLS sessions by protocol: \(expected)"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("smtptls.sqlite")))
+        let ingested = try Binary.run(["ingest", "--finalize-open", "--db", dir.file("t.sqlite"), logs.path], cwd: dir.path)
+        func counts(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { $0.hasPrefix("sessions finished:") || $0.hasPrefix("TLS sessions by protocol:") }
+        }
+        #expect(counts(r.stdout).count == 2)
+        #expect(counts(r.stdout) == counts(ingested.stderr))
     }
 }
 

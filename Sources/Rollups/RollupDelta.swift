@@ -1,4 +1,6 @@
+import Dispatch
 import LogScanner
+import Synchronization
 import TLSSessions
 
 /// Rollup increments from some set of finished sessions, aggregated in memory so the store sees
@@ -141,7 +143,9 @@ public struct RollupDelta: Sendable {
     }
 
     /// Adds another delta's rollups and counts.
-    public mutating func merge(_ other: RollupDelta) {
+    /// `parallel`: add the two big rollups on two threads (default: when `other` has
+    /// ``parallelMergeKeys`` keys or more; tests choose).
+    public mutating func merge(_ other: RollupDelta, parallel: Bool? = nil) {
         if isEmpty && sessionCount == 0 && expiredSessions == 0 {
             // Taking the other delta whole (the common first merge of a batch).
             self = other
@@ -149,8 +153,32 @@ public struct RollupDelta: Sendable {
         }
         let map = IDMap(from: other.tables, into: &tables)
         let serverMap = other.servers.values.map { serverID($0) }
-        sessionCounts.add(other.sessionCounts) { Keyed(server: serverMap[Int($0.server)], key: map.outcome($0.key)) }
-        identityCounts.add(other.identityCounts) { Keyed(server: serverMap[Int($0.server)], key: map.identity($0.key)) }
+        @Sendable func addSessions(_ t: inout TallyTable<Keyed<SessionTallies.OutcomeKey>>) {
+            t.add(other.sessionCounts) { Keyed(server: serverMap[Int($0.server)], key: map.outcome($0.key)) }
+        }
+        @Sendable func addIdentities(_ t: inout TallyTable<Keyed<SessionTallies.IdentityKey>>) {
+            t.add(other.identityCounts) { Keyed(server: serverMap[Int($0.server)], key: map.identity($0.key)) }
+        }
+        if !(parallel ?? (other.sessionCounts.count + other.identityCounts.count >= Self.parallelMergeKeys)) {
+            addSessions(&sessionCounts)
+            addIdentities(&identityCounts)
+        } else {
+            // The two big rollups share nothing once the ids are mapped: each is added on a
+            // thread of its own (the serial merge's largest part, docs/performance.md). Each
+            // table is moved into its lock's box and back, so neither is copied.
+            let sessions = Mutex(sessionCounts), identities = Mutex(identityCounts)
+            sessionCounts = TallyTable()
+            identityCounts = TallyTable()
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 {
+                    sessions.withLock { addSessions(&$0) }
+                } else {
+                    identities.withLock { addIdentities(&$0) }
+                }
+            }
+            sessionCounts = sessions.withLock { t in defer { t = TallyTable() }; return t }
+            identityCounts = identities.withLock { t in defer { t = TallyTable() }; return t }
+        }
         for (k, v) in other.unrecognized { unrecognized[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
         for (k, v) in other.coverage { coverage[k, default: 0] += v }
         for (k, v) in other.authFailures { authFailures[k, default: Tally(sessions: 0, at: v.firstSeen)].add(v) }
@@ -167,11 +195,14 @@ public struct RollupDelta: Sendable {
     }
 
     private mutating func serverID(_ server: String) -> Int32 { servers.id(server) }
+
+    /// Keys of another delta from which ``merge(_:)`` adds its two big rollups on two threads.
+    static let parallelMergeKeys = 4096
 }
 
 /// Where each id of one set of ``InternedTables`` lands in another. Empty names map to "none",
 /// as the store keeps an empty EHLO (or user, …) and an absent one alike.
-struct IDMap {
+struct IDMap: Sendable {
     var connectors: [Int32]
     var names: [Int32?]
     var texts: [Int32]

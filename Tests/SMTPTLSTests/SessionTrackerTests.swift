@@ -302,9 +302,10 @@ struct TrackerTalliesTests {
 }
 
 extension TrackerTalliesTests {
-    @Test("deltas of inputs with different ids merge into what counting every session in one delta gives")
+    @Test("deltas of inputs with different ids merge into what counting every session in one delta gives, their two big rollups on one thread or on two")
     func mergeRemapsIDs() throws {
         var merged = RollupDelta()
+        var mergedOnTwoThreads = RollupDelta()
         var oneByOne = RollupDelta()
         // Every log twice, the second time under another server label: the same names get
         // other ids in each tracker, and equal keys of different servers must stay apart.
@@ -318,9 +319,12 @@ extension TrackerTalliesTests {
             scanner.finish(into: &tracker)
             var input = RollupDelta()
             input.add(tracker.tallies, server: server)
-            merged.merge(input)
+            merged.merge(input, parallel: false)
+            mergedOnTwoThreads.merge(input, parallel: true)
             for f in completed.sessions { oneByOne.add(f) }
         }
+        #expect(mergedOnTwoThreads.sessions == oneByOne.sessions)
+        #expect(mergedOnTwoThreads.identities == oneByOne.identities)
         #expect(merged.sessions == oneByOne.sessions)
         #expect(merged.identities == oneByOne.identities)
         #expect(merged.authFailures == oneByOne.authFailures)

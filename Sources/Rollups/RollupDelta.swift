@@ -196,7 +196,8 @@ public struct RollupDelta: Sendable {
 
     private mutating func serverID(_ server: String) -> Int32 { servers.id(server) }
 
-    /// Keys of another delta from which ``merge(_:)`` adds its two big rollups on two threads.
+    /// Keys of another delta from which ``merge(_:parallel:)`` adds its two big rollups on two
+    /// threads by default.
     static let parallelMergeKeys = 4096
 }
 

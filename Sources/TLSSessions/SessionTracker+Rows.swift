@@ -7,19 +7,23 @@ extension SessionTracker {
         // The first letter picks the one verb to compare (record() let only these through).
         let first = (data.bytes.first ?? 0) | 0x20
         if (first == 0x65 && data.hasPrefixIgnoringCase("ehlo ")) || (first == 0x68 && data.hasPrefixIgnoringCase("helo ")) {
-            let name = data.isQuoted
-                ? tallies.tables.names.id(Self.firstToken(data, skip: 5))
-                : tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: Self.token(data.bytes, skip: 5)))
-            update(key, r) {
-                if $0.ehlo == nil { $0.ehlo = name }
-                $0.activity = max($0.activity, .greeted)
+            // A session keeps its first greeting: a later one (after STARTTLS) is not interned.
+            let s = touch(key, r)
+            if open[slot: s].ehlo == nil {
+                let name = data.isQuoted
+                    ? tallies.tables.names.id(Self.firstToken(data, skip: 5))
+                    : tallies.tables.names.id(UnsafeRawBufferPointer(rebasing: Self.token(data.bytes, skip: 5)))
+                open[slot: s].ehlo = name
             }
+            open[slot: s].activity = max(open[slot: s].activity, .greeted)
         } else if first == 0x6D && data.hasPrefixIgnoringCase("mail from:") {
-            let domain = internSenderDomain(data)
-            update(key, r) {
-                if $0.senderDomain == nil { $0.senderDomain = domain }
-                $0.activity = .mail
+            // And its first sender's domain: a later message's is not interned.
+            let s = touch(key, r)
+            if open[slot: s].senderDomain == nil {
+                let domain = internSenderDomain(data)
+                open[slot: s].senderDomain = domain
             }
+            open[slot: s].activity = .mail
         } else if first == 0x61 && data.hasPrefixIgnoringCase("auth ") {
             let mechanism = tallies.tables.texts.id(
                 String(decoding: Self.firstToken(data, skip: 5).bytes, as: UTF8.self).uppercased())

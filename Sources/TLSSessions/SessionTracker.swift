@@ -232,6 +232,13 @@ public struct SessionTracker: RecordSink {
     /// row here.
     @inline(__always)
     mutating func update(_ key: LocalKey, _ r: borrowing RecordView, _ body: (inout OpenSession) -> Void) {
+        body(&open[slot: touch(key, r)])
+    }
+
+    /// The session's slot in the open table, the session created when this is its first row
+    /// here, its last time and remote address brought up to this row.
+    @inline(__always)
+    mutating func touch(_ key: LocalKey, _ r: borrowing RecordView) -> Int {
         var slot = open.slot(of: key)
         if slot == nil {
             insert(newSession(r), key)
@@ -242,7 +249,7 @@ public struct SessionTracker: RecordSink {
         let s = slot!
         if time > open[slot: s].lastTime { open[slot: s].lastTime = time }
         if open[slot: s].remote == .none { open[slot: s].remote = RemoteAddress.parse(endpoint: remote) }
-        body(&open[slot: s])
+        return s
     }
 
     @usableFromInline

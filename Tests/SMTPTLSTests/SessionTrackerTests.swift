@@ -54,6 +54,28 @@ struct SessionTrackerTests {
         #expect(tracker.statistics.negotiationRows[.tls12] == 1)
     }
 
+    @Test("a session keeps its first greeting and first sender's domain; later ones are not even interned")
+    func firstGreetingAndSender() {
+        var log = LogText()
+        log.header()
+        log.row(at: "2024-03-01T10:00:00.000Z", seq: 0, "+")
+        log.row(at: "2024-03-01T10:00:00.100Z", seq: 1, "<", "EHLO first.example")
+        log.row(at: "2024-03-01T10:00:00.200Z", seq: 2, "<", "STARTTLS")
+        log.row(at: "2024-03-01T10:00:00.300Z", seq: 3, ">", "220 2.0.0 SMTP server ready")
+        log.row(at: "2024-03-01T10:00:00.400Z", seq: 4, "*", "", Self.tls12)
+        log.row(at: "2024-03-01T10:00:00.500Z", seq: 5, "<", "EHLO second.example")
+        log.row(at: "2024-03-01T10:00:00.600Z", seq: 6, "<", "MAIL FROM:<a@one.example>")
+        log.row(at: "2024-03-01T10:00:00.700Z", seq: 7, "<", "MAIL FROM:<b@two.example>")
+        log.row(at: "2024-03-01T10:00:00.800Z", seq: 8, "-", "", "Local")
+        let (done, _, tracker) = Self.track(log)
+        #expect(done.count == 1)
+        #expect(done.first?.ehlo == "first.example")
+        #expect(done.first?.senderDomain == "one.example")
+        #expect(done.first?.lastTime == 1_709_287_200_800, "the later rows still bring the session's time up")
+        let names = Set(tracker.tallies.tables.names.values.map { String(decoding: $0.bytes, as: UTF8.self) })
+        #expect(names == ["first.example", "one.example"])
+    }
+
     @Test("interleaved sessions are kept apart by session id and connector")
     func interleaved() {
         var log = LogText()

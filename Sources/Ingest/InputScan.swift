@@ -78,7 +78,7 @@ public struct InputScanner: Sendable {
             emit(stream(input, member: "", nested: false, resumeOffset).failed(error, bytesRead: input.size))
             return
         }
-        if ZipReader.looksLikeZip(head) {
+        guard case .stream(let compression) = InputContainer(head: head) else {
             var members = MemberScanner(input: input, scanner: self, resume: resumeOffset, emit: emit)
             do {
                 try ZipReader.read(path: input.path, into: &members)
@@ -88,7 +88,6 @@ public struct InputScanner: Sendable {
             members.finish()
             return
         }
-        let compression = Compression.sniff(head)
         var router = StreamRouter(input: input, scanner: self, resume: resumeOffset, emit: emit)
         do {
             let decoder = try compression.makeDecoder(name: input.path)

@@ -1,5 +1,18 @@
 import ByteInput
 
+/// What an input is, told by its first bytes (not its name): a zip archive, whose members are
+/// read from its central directory, or a stream — plain, zstd or gzip — that holds one log or a
+/// tar of logs (its first decompressed bytes tell which). ``InputScanner`` reads an input by it;
+/// a PostgreSQL ingest asks it which servers an input may write.
+enum InputContainer: Equatable {
+    case zip
+    case stream(Compression)
+
+    init(head: [UInt8]) {
+        self = ZipReader.looksLikeZip(head) ? .zip : .stream(Compression.sniff(head))
+    }
+}
+
 extension InputScanner {
     /// Whether `input` is an archive (zip, or tar — plain, `.zst` or `.gz`) whose members take
     /// server labels of their own paths, so that a collector cannot know from the input's label
@@ -10,10 +23,11 @@ extension InputScanner {
     public static func mayHoldOtherServers(_ input: InputFile) -> Bool {
         if input.serverIsExplicit { return false }
         guard let head = try? readHead(input.path) else { return false }
-        if ZipReader.looksLikeZip(head) { return true }
-        let compression = Compression.sniff(head)
-        guard compression != .none else { return head.withUnsafeBytes { TarReader.looksLikeTar($0) } }
-        return decompressedHead(input.path, compression).withUnsafeBytes { TarReader.looksLikeTar($0) }
+        switch InputContainer(head: head) {
+        case .zip: return true
+        case .stream(.none): return head.withUnsafeBytes { TarReader.looksLikeTar($0) }
+        case .stream(let compression): return decompressedHead(input.path, compression).withUnsafeBytes { TarReader.looksLikeTar($0) }
+        }
     }
 
     /// Up to the first 512 decompressed bytes of a compressed file (fewer if it is shorter,

@@ -124,15 +124,17 @@ public final class IngestPipeline {
             return
         }
         summary.inputsIngested += 1
-        var delta = r.delta
-        joiner.merge(r.boundary, into: &delta)
-        joiner.expireIdle(into: &delta)
+        // What the joiner finishes is counted apart: adding it to the input's delta would copy
+        // that delta whole first (the scan result still holds it).
+        var joined = RollupDelta()
+        joiner.merge(r.boundary, into: &joined)
+        joiner.expireIdle(into: &joined)
         let entry = LedgerEntry(
             fingerprint: fingerprint, server: r.input.server, path: r.input.path, member: r.member, size: r.input.size,
             modificationTime: r.input.modificationTime, consumedBytes: r.scan.consumedBytes,
             records: (previous?.records ?? 0) + Int64(r.tracker.records),
             malformedRows: (previous?.malformedRows ?? 0) + Int64(r.tracker.malformedRows))
-        batch.add(entry, delta: store.keepsRollups ? delta : RollupDelta(), samples: r.malformedSamples.map {
+        batch.add(entry, deltas: store.keepsRollups ? [r.delta, joined] : [], samples: r.malformedSamples.map {
             MalformedSample(
                 fingerprint: fingerprint, path: r.input.path, member: r.member, line: $0.line, reason: "\($0.reason)",
                 excerpt: options.redact ? "(redacted)" : $0.excerpt)
@@ -144,7 +146,8 @@ public final class IngestPipeline {
         for row in r.malformedSamples where summary.malformedSamples.count < 20 {
             summary.malformedSamples.append((path, row))
         }
-        summary.sessions.mergeCounts(delta)
+        summary.sessions.mergeCounts(r.delta)
+        summary.sessions.mergeCounts(joined)
     }
 }
 
@@ -161,10 +164,10 @@ struct PendingBatch {
     var samples: [MalformedSample] = []
     var started = Date()
 
-    mutating func add(_ entry: LedgerEntry, delta d: RollupDelta, samples s: [MalformedSample]) {
+    mutating func add(_ entry: LedgerEntry, deltas: [RollupDelta], samples s: [MalformedSample]) {
         if ledger.isEmpty { started = Date() }
         ledger.append(entry)
-        delta.merge(d)
+        for d in deltas { delta.merge(d) }
         samples += s
     }
 

@@ -215,7 +215,7 @@ struct IDMap: Sendable {
         names = other.names.values.map { $0.isEmpty ? nil : tables.names.id($0) }
         texts = other.texts.values.map { tables.texts.id($0) }
         negotiations = other.negotiations.values.map { tables.negotiations.id($0) }
-        addresses = other.addresses.values.map { tables.addresses.id($0) }
+        addresses = tables.addresses.ids(of: other.addresses.values)
     }
 
     func outcome(_ k: SessionTallies.OutcomeKey) -> SessionTallies.OutcomeKey {

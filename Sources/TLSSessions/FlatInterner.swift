@@ -8,16 +8,20 @@ import LogScanner
 /// hashes in arrays in id order.
 public struct FlatInterner<Value: TallyKey>: Sendable {
     public private(set) var values: [Value] = []
-    private var hashes: [UInt64] = []
+    @usableFromInline var hashes: [UInt64] = []
     /// Ids by hash slot; -1 is empty.
-    private var slots = [Int32](repeating: -1, count: 64)
-    private let seed = TallySeed.value
+    @usableFromInline var slots = [Int32](repeating: -1, count: 64)
+    @usableFromInline let seed = TallySeed.value
 
     public init() {}
 
     /// The id of `value`, assigning the next one the first time it is seen.
     public mutating func id(_ value: Value) -> Int32 {
-        let hash = value.tallyHash(seed: seed)
+        id(value, hash: value.tallyHash(seed: seed))
+    }
+
+    @usableFromInline
+    mutating func id(_ value: Value, hash: UInt64) -> Int32 {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {
@@ -34,6 +38,32 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
     }
 
     public subscript(id: Int32) -> Value { values[Int(id)] }
+
+    /// The ids of `batch`'s values, in order, as ``id(_:)`` would give them one by one, with the
+    /// cache misses of several lookups overlapped (see ``TallyTable/add(_:mapping:)``): a batch's
+    /// table is cold when the merge maps an input's addresses into it.
+    @inlinable
+    public mutating func ids(of batch: [Value]) -> [Int32] {
+        var size = slots.count
+        while (values.count + batch.count) * 2 > size { size *= 2 }
+        if size > slots.count { slots = SlotArray.rebuilt(for: hashes, size: size) }
+        guard slots.count >= PrefetchPipeline.fromSlots else { return batch.map { id($0) } }
+        let batchHashes = batch.map { $0.tallyHash(seed: seed) }
+        let mask = slots.count - 1
+        var result: [Int32] = []
+        result.reserveCapacity(batch.count)
+        PrefetchPipeline.run(count: batch.count, slot: { j in
+            slots.withUnsafeBufferPointer { Prefetch.element($0, Int(truncatingIfNeeded: batchHashes[j]) & mask) }
+        }, entry: { j in
+            let id = Int(slots[Int(truncatingIfNeeded: batchHashes[j]) & mask])
+            guard id >= 0 else { return }
+            hashes.withUnsafeBufferPointer { Prefetch.element($0, id) }
+            values.withUnsafeBufferPointer { Prefetch.element($0, id) }
+        }, body: { j in
+            result.append(id(batch[j], hash: batchHashes[j]))
+        })
+        return result
+    }
 
     private mutating func grow() {
         slots = SlotArray.rebuilt(for: hashes, size: slots.count * 2)

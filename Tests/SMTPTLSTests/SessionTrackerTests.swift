@@ -432,4 +432,53 @@ extension SessionTrackerTests {
         #expect(table[PairKey(a: 50, b: 2)] == TallyCount(sessions: 1, firstSeen: 9, lastSeen: 9))
         #expect(table.count == reference.count + (reference[PairKey(a: 1, b: 6)] == nil ? 2 : 1))
     }
+
+    @Test("merges and bulk interning into tables past the cache (lookups prefetched ahead) give what one key at a time gives")
+    func prefetchedMerges() {
+        var random = SeededRandom(seed: 41)
+        // Past PrefetchPipeline.fromSlots (2^15 slots, half full), so the pipelined path runs.
+        var table = TallyTable<PairKey>()
+        var reference: [PairKey: TallyCount] = [:]
+        var order: [PairKey] = []
+        func count(_ key: PairKey, _ c: TallyCount) {
+            if reference[key] == nil { order.append(key) }
+            reference[key, default: TallyCount()].add(c)
+        }
+        for i in 0..<40_000 {
+            let key = PairKey(a: Int32(i % 13), b: Int32(i / 13))
+            let time = Int64(random.next() % 1_000_000)
+            table.add(key, at: time)
+            count(key, TallyCount(sessions: 1, firstSeen: time, lastSeen: time))
+        }
+        for round in 0..<3 {
+            // Half the keys meet existing ones once mapped, half are new; a few repeat.
+            var other = TallyTable<PairKey>()
+            for _ in 0..<12_000 {
+                other.add(PairKey(a: Int32(random.next() % 20), b: Int32(random.next() % 5_000)), at: Int64(round))
+            }
+            table.add(other) { PairKey(a: $0.a, b: $0.b &* 2 &+ Int32(round)) }
+            other.forEach { k, c in count(PairKey(a: k.a, b: k.b &* 2 &+ Int32(round)), c) }
+        }
+        #expect(table.count == reference.count)
+        var visited: [PairKey] = []
+        table.forEach { key, c in
+            visited.append(key)
+            #expect(c == reference[key])
+        }
+        #expect(visited == order, "keys in the order they first came")
+
+        // Bulk interning, below and past the threshold, against the same values one by one.
+        for size in [100, 30_000] {
+            var bulk = FlatInterner<PairKey>()
+            var single = FlatInterner<PairKey>()
+            for i in 0..<size {
+                let v = PairKey(a: Int32(i % 11), b: Int32(i))
+                _ = bulk.id(v)
+                _ = single.id(v)
+            }
+            let batch = (0..<5_000).map { _ in PairKey(a: Int32(random.next() % 11), b: Int32(random.next() % UInt64(2 * size))) }
+            #expect(bulk.ids(of: batch) == batch.map { single.id($0) })
+            #expect(bulk.values == single.values)
+        }
+    }
 }

@@ -67,6 +67,11 @@ static inline int smtptls_parse_hex16(const uint8_t *p, uint64_t *value) {
 #endif
 }
 
+/// Asks the processor to bring the cache line holding p closer (a hint: no fault, no effect on
+/// results). The rollup merge issues these for a group of keys before touching any of them, so
+/// their cache misses overlap instead of following one another.
+static inline void smtptls_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
 /// Splits the complete lines at the start of p[0 ..< n] into out[0 ..< max_lines], reading
 /// never beyond the n bytes: returns how many lines it split (fewer than max_lines when the bytes
 /// hold no more LF) and sets *consumed to the index just after the last LF split (0 if none).

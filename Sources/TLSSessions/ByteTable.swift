@@ -1,3 +1,5 @@
+import LogScanner
+
 /// Byte strings to dense ids (0, 1, 2, …), looked up without allocating: the hot path's interning
 /// of values that repeat across sessions (EHLO names, sender domains, TLS sentences, certificate
 /// rows). Open addressing over a power-of-two slot array, kept at most half full; keys live in
@@ -41,7 +43,7 @@ struct ByteTable: Sendable {
         let length = starts[Int(id) + 1] - start
         guard length == key.count else { return false }
         guard length > 0 else { return true }
-        return arena.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, length) == 0 }
+        return arena.withUnsafeBytes { memoryEquals($0.baseAddress! + start, key.baseAddress!, length) }
     }
 
     private mutating func grow() {

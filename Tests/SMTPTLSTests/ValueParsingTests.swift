@@ -111,6 +111,30 @@ struct TimestampCacheTests {
         #expect(accepted > 5000, "valid ids as well as invalid ones")
     }
 
+    @Test("byte equality, in words up to 64 bytes and by memcmp beyond, matches a byte-by-byte compare at every length and difference")
+    func memoryEqualsByWords() {
+        var random = SeededRandom(seed: 29)
+        // Unaligned starts, every length to past the word path's end, one byte changed anywhere.
+        let storage = (0..<200).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        var equal = 0
+        for n in 0...80 {
+            for _ in 0..<40 {
+                let offset = Int(random.next() % 16)
+                var other = Array(storage[offset..<(offset + n)])
+                let change = n > 0 && random.next() % 2 == 0 ? Int(random.next() % UInt64(n)) : -1
+                if change >= 0 { other[change] ^= UInt8(1 << (random.next() % 8)) }
+                let expected = storage[offset..<(offset + n)].elementsEqual(other)
+                storage.withUnsafeBytes { a in
+                    other.withUnsafeBytes { b in
+                        #expect(memoryEquals(a.baseAddress! + offset, b.baseAddress ?? a.baseAddress!, n) == expected, "length \(n), byte \(change)")
+                    }
+                }
+                if expected { equal += 1 }
+            }
+        }
+        #expect(equal > 1000 && equal < 81 * 40, "equal and unequal cases both")
+    }
+
     @Test("case-insensitive prefixes, a word at a time, match a byte-by-byte compare")
     func prefixIgnoringCaseWordAtATime() {
         var random = SeededRandom(seed: 23)

@@ -57,6 +57,9 @@ public struct InternedTables: Sendable {
     public var negotiations = Interner<Negotiation>()
     /// Remote addresses of finished sessions (the tallies' keys hold their ids).
     public var addresses = FlatInterner<RemoteAddress>()
+    /// Endpoints that are not addresses, as open sessions refer to them (``SessionAddress``);
+    /// not rollup values: only ``addresses`` leave the tracker.
+    var addressTexts = Interner<ByteString>()
 
     public init() {}
 
@@ -67,5 +70,25 @@ public struct InternedTables: Sendable {
     }
 
     func name(_ id: Int32?) -> ByteString? { id.map { names[$0] } }
+
+    /// An address as an open session keeps it.
+    mutating func sessionAddress(_ a: RemoteAddress) -> SessionAddress {
+        switch a {
+        case .ipv4(let v): return .ipv4(v)
+        case .ipv6(let hi, let lo): return .ipv6(hi, lo)
+        case .text(let t): return .text(addressTexts.id(t))
+        case .none: return .none
+        }
+    }
+
+    /// The address an open session's ``SessionAddress`` stands for.
+    func remoteAddress(_ a: SessionAddress) -> RemoteAddress {
+        switch a {
+        case .ipv4(let v): return .ipv4(v)
+        case .ipv6(let hi, let lo): return .ipv6(hi, lo)
+        case .text(let id): return .text(addressTexts[id])
+        case .none: return .none
+        }
+    }
     func text(_ id: Int32?) -> String? { id.map { texts[$0] } }
 }

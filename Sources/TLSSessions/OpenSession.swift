@@ -1,11 +1,11 @@
 import LogScanner
 
 /// What the tracker knows about one session still open in the input: a fixed-size value of ids
-/// into the tracker's ``InternedTables`` (nothing reference-counted but an unparseable address),
-/// updated in place row by row. ``SessionFragment`` is its portable form, made only for sessions
+/// into the tracker's ``InternedTables``, nothing reference-counted (so the open-session table
+/// moves it by its bytes), updated in place row by row. ``SessionFragment`` is its portable form, made only for sessions
 /// that cross inputs (and for tests).
 struct OpenSession {
-    var remote: RemoteAddress = .none
+    var remote: SessionAddress = .none
     var firstTime: Int64
     var lastTime: Int64
     var startTime: Int64?
@@ -52,7 +52,7 @@ struct OpenSession {
         func name(_ value: ByteString?) -> Int32? { value.map { tables.names.id($0) } }
         firstTime = f.firstTime
         lastTime = f.lastTime
-        remote = f.remote
+        remote = tables.sessionAddress(f.remote)
         startTime = f.startTime
         ended = f.ended
         ehlo = name(f.ehlo)
@@ -79,7 +79,7 @@ struct OpenSession {
     /// The portable form, with the ids turned back into values.
     func fragment(key: SessionKey, tables: InternedTables, authFailures: [AuthFailure]) -> SessionFragment {
         var f = SessionFragment(key: key, time: firstTime)
-        f.remote = remote
+        f.remote = tables.remoteAddress(remote)
         f.lastTime = lastTime
         f.startTime = startTime
         f.ended = ended
@@ -104,4 +104,16 @@ struct OpenSession {
         f.certificateContext = certificateContext
         return f
     }
+}
+
+/// A ``RemoteAddress`` as an ``OpenSession`` holds it: trivially copyable, an endpoint that is
+/// not an address (`.text`, rare) by its id in ``InternedTables``' side table. With the text
+/// inline, every copy of a session (into and out of the open-session table, its backward
+/// shifts) went through Swift's generic copy with reference counting: some 100 instructions,
+/// three times a session (docs/performance.md).
+enum SessionAddress: Equatable {
+    case none
+    case ipv4(UInt32)
+    case ipv6(UInt64, UInt64)
+    case text(Int32)
 }

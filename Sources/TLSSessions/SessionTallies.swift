@@ -140,7 +140,8 @@ public struct SessionTallies: Sendable {
         sessionCount += 1
         outcomeCounts[Int(kind.ordinal)] += 1
         let day = UTCDay(millis: time).number
-        let address = tables.addresses.id(s.remote)
+        let remote = tables.remoteAddress(s.remote)
+        let address = tables.addresses.id(remote)
         outcomes.add(OutcomeKey(
             day: day, logType: logType, connector: connector, address: address, outcome: kind,
             negotiation: negotiation, error: error, activity: s.activity), at: time)
@@ -152,7 +153,7 @@ public struct SessionTallies: Sendable {
         if !authFailures.isEmpty {
             for f in AuthFailure.distinct(authFailures) {
                 failedLogins[FailedLogin(
-                    day: UTCDay(millis: f.time).number, logType: logType, connector: connector, remote: s.remote,
+                    day: UTCDay(millis: f.time).number, logType: logType, connector: connector, remote: remote,
                     user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error), default: TallyCount()]
                     .add(at: f.time)
             }

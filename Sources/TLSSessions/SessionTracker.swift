@@ -222,9 +222,9 @@ public struct SessionTracker: RecordSink {
         return q
     }
 
-    private func newSession(_ r: borrowing RecordView) -> OpenSession {
+    private mutating func newSession(_ r: borrowing RecordView) -> OpenSession {
         var s = OpenSession(time: r.timestamp)
-        s.remote = RemoteAddress.parse(endpoint: r.remoteEndpoint)
+        s.remote = tallies.tables.sessionAddress(RemoteAddress.parse(endpoint: r.remoteEndpoint))
         return s
     }
 
@@ -248,7 +248,9 @@ public struct SessionTracker: RecordSink {
         let remote = r.remoteEndpoint
         let s = slot!
         if time > open[slot: s].lastTime { open[slot: s].lastTime = time }
-        if open[slot: s].remote == .none { open[slot: s].remote = RemoteAddress.parse(endpoint: remote) }
+        if open[slot: s].remote == .none {
+            open[slot: s].remote = tallies.tables.sessionAddress(RemoteAddress.parse(endpoint: remote))
+        }
         return s
     }
 

@@ -1,3 +1,5 @@
+import CByteSearch
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -9,33 +11,13 @@
 // The C library's byte routines (`memcmp`, `memchr`) behind the module's views of raw bytes:
 // comparing and searching them without a loop over bytes in Swift.
 
-/// Whether `n` bytes at `a` and `b` are equal. Up to 64 bytes (connector names, prefixes, most
-/// interned names) compared in 8-byte words inline, the last word overlapping the one before;
-/// longer ones (TLS sentences) by `memcmp`. The calls through the PLT into `memcmp` were 5.3 M a
-/// GB of logs at some 30 instructions each (docs/performance.md).
+/// Whether `n` bytes at `a` and `b` are equal: the kernel header's inline `smtptls_bytes_equal`
+/// (SSE2 up to 64 bytes, `memcmp` beyond), so the tracker's short compares make no call. Through
+/// the PLT into `memcmp` they were 5.3 M calls a GB of logs at some 30 instructions each, and an
+/// 8-byte word loop in Swift cost more than that on 30–60-byte names (docs/performance.md).
 @inlinable @inline(__always)
 public func memoryEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
-    if n >= 8 {
-        guard n <= 64 else { return memcmp(a, b, n) == 0 }
-        var i = 0
-        while i &+ 8 < n {
-            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                return false
-            }
-            i &+= 8
-        }
-        return a.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-    }
-    if n >= 4 {
-        return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
-            && a.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
-    }
-    var i = 0
-    while i < n {
-        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-        i &+= 1
-    }
-    return true
+    smtptls_bytes_equal(a, b, n) != 0
 }
 
 @inline(__always)

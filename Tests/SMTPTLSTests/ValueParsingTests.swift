@@ -111,7 +111,7 @@ struct TimestampCacheTests {
         #expect(accepted > 5000, "valid ids as well as invalid ones")
     }
 
-    @Test("byte equality, in words up to 64 bytes and by memcmp beyond, matches a byte-by-byte compare at every length and difference")
+    @Test("byte equality, inline up to 64 bytes and by memcmp beyond, matches a byte-by-byte compare at every length and difference")
     func memoryEqualsByWords() {
         var random = SeededRandom(seed: 29)
         // Unaligned starts, every length to past the word path's end, one byte changed anywhere.

@@ -5,6 +5,7 @@
 #define SMTPTLS_BYTESEARCH_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -65,6 +66,41 @@ static inline int smtptls_parse_hex16(const uint8_t *p, uint64_t *value) {
     *value = v;
     return 1;
 #endif
+}
+
+/// Whether n bytes at a and b are equal, reading a[0 ..< n] and b[0 ..< n] only. Inline, so
+/// that the short compares the tracker makes per row (connector names, interned names, field
+/// prefixes) cost a few vector instructions instead of a call into memcmp: 16 bytes at a time
+/// with SSE2, the last 16 overlapping (memcmp without SSE2, and beyond 64 bytes); 4 or 8 bytes at
+/// a time below 16.
+static inline int smtptls_bytes_equal(const void *a, const void *b, size_t n) {
+    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+    if (n >= 16) {
+#if defined(__SSE2__)
+        if (n > 64) return memcmp(x, y, n) == 0;
+        size_t i = 0;
+        for (; i + 16 < n; i += 16) {
+            __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(x + i)), _mm_loadu_si128((const __m128i *)(y + i)));
+            if (_mm_movemask_epi8(d) != 0xFFFF) return 0;
+        }
+        __m128i d = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(x + n - 16)), _mm_loadu_si128((const __m128i *)(y + n - 16)));
+        return _mm_movemask_epi8(d) == 0xFFFF;
+#else
+        return memcmp(x, y, n) == 0;
+#endif
+    }
+    if (n >= 8) {
+        uint64_t p, q, r, t;
+        memcpy(&p, x, 8); memcpy(&q, y, 8); memcpy(&r, x + n - 8, 8); memcpy(&t, y + n - 8, 8);
+        return ((p ^ q) | (r ^ t)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t p, q, r, t;
+        memcpy(&p, x, 4); memcpy(&q, y, 4); memcpy(&r, x + n - 4, 4); memcpy(&t, y + n - 4, 4);
+        return ((p ^ q) | (r ^ t)) == 0;
+    }
+    for (size_t i = 0; i < n; i++) if (x[i] != y[i]) return 0;
+    return 1;
 }
 
 /// Asks the processor to bring the cache line holding p closer (a hint: no fault, no effect on

@@ -98,7 +98,7 @@ extension PostgresStore {
         }
         var sessions = (new: PostgresCopyText(), known: PostgresCopyText())
         d.sessionCounts.forEach { keyed, t in
-            let k = keyed.key
+            let k = keyed
             let isKnown = known.sessions.contains(KeyHead(day: k.day, server: keyed.server, logType: k.logType))
             func row(_ copy: inout PostgresCopyText) {
                 party(&copy, keyed.server, k.day, k.logType, k.connector, k.address)
@@ -113,7 +113,7 @@ extension PostgresStore {
         }
         var identities = (new: PostgresCopyText(), known: PostgresCopyText())
         d.identityCounts.forEach { keyed, t in
-            let k = keyed.key
+            let k = keyed
             let isKnown = known.identities.contains(KeyHead(day: k.day, server: keyed.server, logType: k.logType))
             func row(_ copy: inout PostgresCopyText) {
                 party(&copy, keyed.server, k.day, k.logType, k.connector, k.address)
@@ -145,10 +145,10 @@ extension PostgresStore {
     static func heads(of d: RollupDelta) -> Set<KeyHead> {
         var heads = Set<KeyHead>()
         d.sessionCounts.forEach { keyed, _ in
-            heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType))
+            heads.insert(KeyHead(day: keyed.day, server: keyed.server, logType: keyed.logType))
         }
         d.identityCounts.forEach { keyed, _ in
-            heads.insert(KeyHead(day: keyed.key.day, server: keyed.server, logType: keyed.key.logType))
+            heads.insert(KeyHead(day: keyed.day, server: keyed.server, logType: keyed.logType))
         }
         return heads
     }

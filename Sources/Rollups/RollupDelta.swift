@@ -7,29 +7,19 @@ import TLSSessions
 /// one upsert per key rather than one per row.
 ///
 /// The two big rollups are kept by keys of small integers (the tracker's ``SessionTallies``
-/// keys plus a server id) in ``TallyTable``s, with the values they stand for in ``tables``: a
-/// new delta takes an input's tables as they are; adding to a delta that has some, or merging
+/// keys, whose server id is into ``servers``) in ``TallyTable``s, with the values they stand for
+/// in ``tables``: a new delta takes an input's tables and tallies as they are (its server is the
+/// delta's first, id 0, as in a tracker's keys); adding to a delta that has some, or merging
 /// another delta, maps the other's ids into these once per distinct value and then moves keys
 /// of integers — no string is hashed per key on the serial merge. The store reads decoded rows
 /// through ``forEachSession(_:)`` and ``forEachIdentity(_:)``.
 public struct RollupDelta: Sendable {
-    /// A rollup key of ids: the tracker's key and the server it came from.
-    public struct Keyed<Key: TallyKey & Hashable>: Hashable, TallyKey {
-        public var server: Int32
-        public var key: Key
-
-        @inlinable
-        public func tallyHash(seed: UInt64) -> UInt64 {
-            key.tallyHash(seed: seed ^ UInt64(UInt32(bitPattern: server)) &* 0xD6E8_FEB8_6659_FD93)
-        }
-    }
-
     /// What the ids in ``sessionCounts`` and ``identityCounts`` mean.
     public private(set) var tables = InternedTables()
     /// Server labels by id.
     public private(set) var servers = Interner<String>()
-    public private(set) var sessionCounts = TallyTable<Keyed<SessionTallies.OutcomeKey>>()
-    public private(set) var identityCounts = TallyTable<Keyed<SessionTallies.IdentityKey>>()
+    public private(set) var sessionCounts = TallyTable<SessionTallies.OutcomeKey>()
+    public private(set) var identityCounts = TallyTable<SessionTallies.IdentityKey>()
     public var unrecognized: [UnrecognizedKey: Tally] = [:]
     /// Refused authentications: sessions per (party, user, mechanism, error) and day.
     public var authFailures: [AuthFailureKey: Tally] = [:]
@@ -59,10 +49,10 @@ public struct RollupDelta: Sendable {
     public func forEachSession(_ body: (SessionRollupFields, Tally) throws -> Void) rethrows {
         try sessionCounts.forEach { k, count in
             try body(SessionRollupFields(
-                server: servers[k.server], day: k.key.day, logType: k.key.logType,
-                connector: tables.connectors[k.key.connector], remote: tables.addresses[k.key.address],
-                outcome: k.key.outcome, negotiation: k.key.negotiation.map { tables.negotiations[$0] },
-                error: k.key.error.map { tables.texts[$0] } ?? "", activity: k.key.activity), count)
+                server: servers[k.server], day: k.day, logType: k.logType,
+                connector: tables.connectors[k.connector], remote: tables.addresses[k.address],
+                outcome: k.outcome, negotiation: k.negotiation.map { tables.negotiations[$0] },
+                error: k.error.map { tables.texts[$0] } ?? "", activity: k.activity), count)
         }
     }
 
@@ -71,12 +61,12 @@ public struct RollupDelta: Sendable {
         func name(_ id: Int32?) -> ByteString { id.map { tables.names[$0] } ?? ByteString([]) }
         try identityCounts.forEach { k, count in
             try body(IdentityRollupFields(
-                server: servers[k.server], day: k.key.day, logType: k.key.logType,
-                connector: tables.connectors[k.key.connector], remote: tables.addresses[k.key.address],
-                outcome: k.key.outcome,
-                protocolVersion: k.key.protocolVersion, ehlo: name(k.key.ehlo), senderDomain: name(k.key.senderDomain),
-                authUser: name(k.key.authUser), certificateSubject: name(k.key.certificateSubject),
-                certificateThumbprint: name(k.key.certificateThumbprint)), count)
+                server: servers[k.server], day: k.day, logType: k.logType,
+                connector: tables.connectors[k.connector], remote: tables.addresses[k.address],
+                outcome: k.outcome,
+                protocolVersion: k.protocolVersion, ehlo: name(k.ehlo), senderDomain: name(k.senderDomain),
+                authUser: name(k.authUser), certificateSubject: name(k.certificateSubject),
+                certificateThumbprint: name(k.certificateThumbprint)), count)
         }
     }
 
@@ -106,20 +96,23 @@ public struct RollupDelta: Sendable {
         if f.startTime == nil { sessionsMissingStart += 1 }
     }
 
-    /// Counts the sessions one input's tracker finished: a new delta adopts the tracker's ids;
-    /// otherwise they are mapped into this delta's once per distinct value. Either way its keys
-    /// move over as integers.
+    /// Counts the sessions one input's tracker finished: a new delta adopts the tracker's ids
+    /// and tallies; otherwise they are mapped into this delta's once per distinct value. Either
+    /// way its keys move over as integers.
     public mutating func add(_ t: SessionTallies, server: String) {
+        let adopting = sessionCounts.isEmpty && identityCounts.isEmpty && tables.isEmpty && servers.values.isEmpty
+            && !t.tables.names.values.contains(where: \.isEmpty)
         let s = serverID(server)
-        if sessionCounts.isEmpty && identityCounts.isEmpty && tables.isEmpty && !t.tables.names.values.contains(where: \.isEmpty) {
-            // A new delta (every input's): it takes the tracker's tables and ids as they are.
+        if adopting {
+            // A new delta (every input's): it takes the tracker's tables and tallies as they are,
+            // its server id 0 as their keys'.
             tables = t.tables
-            sessionCounts.add(t.outcomes) { Keyed(server: s, key: $0) }
-            identityCounts.add(t.identities) { Keyed(server: s, key: $0) }
+            sessionCounts = t.outcomes
+            identityCounts = t.identities
         } else {
             let map = IDMap(from: t.tables, into: &tables)
-            sessionCounts.add(t.outcomes) { Keyed(server: s, key: map.outcome($0)) }
-            identityCounts.add(t.identities) { Keyed(server: s, key: map.identity($0)) }
+            sessionCounts.add(t.outcomes) { map.outcome($0, server: s) }
+            identityCounts.add(t.identities) { map.identity($0, server: s) }
         }
         for (k, count) in t.failedLogins {
             let key = AuthFailureKey(
@@ -153,11 +146,11 @@ public struct RollupDelta: Sendable {
         }
         let map = IDMap(from: other.tables, into: &tables)
         let serverMap = other.servers.values.map { serverID($0) }
-        @Sendable func addSessions(_ t: inout TallyTable<Keyed<SessionTallies.OutcomeKey>>) {
-            t.add(other.sessionCounts) { Keyed(server: serverMap[Int($0.server)], key: map.outcome($0.key)) }
+        @Sendable func addSessions(_ t: inout TallyTable<SessionTallies.OutcomeKey>) {
+            t.add(other.sessionCounts) { map.outcome($0, server: serverMap[Int($0.server)]) }
         }
-        @Sendable func addIdentities(_ t: inout TallyTable<Keyed<SessionTallies.IdentityKey>>) {
-            t.add(other.identityCounts) { Keyed(server: serverMap[Int($0.server)], key: map.identity($0.key)) }
+        @Sendable func addIdentities(_ t: inout TallyTable<SessionTallies.IdentityKey>) {
+            t.add(other.identityCounts) { map.identity($0, server: serverMap[Int($0.server)]) }
         }
         if !(parallel ?? (other.sessionCounts.count + other.identityCounts.count >= Self.parallelMergeKeys)) {
             addSessions(&sessionCounts)
@@ -218,8 +211,9 @@ struct IDMap: Sendable {
         addresses = tables.addresses.ids(of: other.addresses.values)
     }
 
-    func outcome(_ k: SessionTallies.OutcomeKey) -> SessionTallies.OutcomeKey {
+    func outcome(_ k: SessionTallies.OutcomeKey, server: Int32) -> SessionTallies.OutcomeKey {
         var m = k
+        m.server = server
         m.connector = connectors[Int(k.connector)]
         m.address = addresses[Int(k.address)]
         m.negotiation = k.negotiation.map { negotiations[Int($0)] }
@@ -227,9 +221,10 @@ struct IDMap: Sendable {
         return m
     }
 
-    func identity(_ k: SessionTallies.IdentityKey) -> SessionTallies.IdentityKey {
+    func identity(_ k: SessionTallies.IdentityKey, server: Int32) -> SessionTallies.IdentityKey {
         func name(_ id: Int32?) -> Int32? { id.flatMap { names[Int($0)] } }
         var m = k
+        m.server = server
         m.connector = connectors[Int(k.connector)]
         m.address = addresses[Int(k.address)]
         m.ehlo = name(k.ehlo)

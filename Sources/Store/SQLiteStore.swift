@@ -202,7 +202,7 @@ public final class SQLiteStore: RollupStore {
 
         var order = KeyOrder(width: 9, rows: d.sessionCounts.count)
         d.sessionCounts.forEach { keyed, _ in
-            let k = keyed.key
+            let k = keyed
             appendParty(&order, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
             order.append(names.outcome[k.outcome])
             order.append(m.suite(k.negotiation))
@@ -211,7 +211,7 @@ public final class SQLiteStore: RollupStore {
         }
         for i in order.sortedRows() {
             let (keyed, t) = d.sessionCounts[position: i]
-            let k = keyed.key
+            let k = keyed
             try st.upsertSession.add { row in
                 appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 row.append(k.outcome.name)
@@ -226,7 +226,7 @@ public final class SQLiteStore: RollupStore {
 
         order = KeyOrder(width: 12, rows: d.identityCounts.count)
         d.identityCounts.forEach { keyed, _ in
-            let k = keyed.key
+            let k = keyed
             appendParty(&order, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
             order.append(names.outcome[k.outcome])
             order.append(names.protocolVersion[k.protocolVersion])
@@ -238,7 +238,7 @@ public final class SQLiteStore: RollupStore {
         }
         for i in order.sortedRows() {
             let (keyed, t) = d.identityCounts[position: i]
-            let k = keyed.key
+            let k = keyed
             try st.upsertIdentity.add { row in
                 appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 row.append(k.outcome.name)

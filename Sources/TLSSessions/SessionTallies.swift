@@ -2,13 +2,16 @@ import LogScanner
 
 /// Finished sessions counted by keys of small integers as they finish: the tracker's
 /// pre-aggregation of one input (and the joiner's of the sessions it finishes). ``RollupDelta``
-/// (module Rollups) maps the ids into its own once per distinct value.
+/// (module Rollups) maps the ids into its own once per distinct value; a new delta takes these
+/// tables as they are (a key's ``OutcomeKey/server`` is 0 here, the delta's first server).
 ///
 /// Keys mirror the store's rollups (docs/schema.md): the outcome rollup per (day, log type,
 /// connector, remote, outcome, suite, error, activity), the identity rollup per (day, log type,
 /// connector, remote, outcome, protocol, EHLO, sender domain, user, certificate).
 public struct SessionTallies: Sendable {
     public struct OutcomeKey: Hashable, TallyKey {
+        /// Into a ``RollupDelta``'s servers; 0 in a tracker's tallies (its one server).
+        public var server: Int32 = 0
         public var day: Int64
         public var logType: LogType
         public var connector: Int32
@@ -21,10 +24,11 @@ public struct SessionTallies: Sendable {
         public var error: Int32?
         public var activity: SessionActivity
 
-        /// All fields in three words.
+        /// All fields in three words, the server folded into the seed.
         @inlinable
         public func tallyHash(seed: UInt64) -> UInt64 {
-            var h = TallyHash.mix(seed, UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
+            var h = TallyHash.mix(
+                TallyHash.server(server, seed: seed), UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
             h = TallyHash.mix(h, UInt64(UInt32(bitPattern: address)) | UInt64(UInt32(bitPattern: error ?? -1)) << 32)
             return TallyHash.mix(
                 h,
@@ -34,6 +38,8 @@ public struct SessionTallies: Sendable {
     }
 
     public struct IdentityKey: Hashable, TallyKey {
+        /// As ``OutcomeKey/server``.
+        public var server: Int32 = 0
         public var day: Int64
         public var logType: LogType
         public var connector: Int32
@@ -48,13 +54,14 @@ public struct SessionTallies: Sendable {
         public var certificateSubject: Int32?
         public var certificateThumbprint: Int32?
 
-        /// All fields in five words.
+        /// All fields in five words, the server folded into the seed.
         @inlinable
         public func tallyHash(seed: UInt64) -> UInt64 {
             @inline(__always) func word(_ a: Int32?, _ b: Int32?) -> UInt64 {
                 UInt64(UInt32(bitPattern: a ?? -1)) << 32 | UInt64(UInt32(bitPattern: b ?? -1))
             }
-            var h = TallyHash.mix(seed, UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
+            var h = TallyHash.mix(
+                TallyHash.server(server, seed: seed), UInt64(bitPattern: day) << 32 | UInt64(UInt32(bitPattern: connector)))
             h = TallyHash.mix(
                 h,
                 UInt64(UInt32(bitPattern: address)) | UInt64(logType.rawValue) << 32 | UInt64(outcome.ordinal) << 40

@@ -14,6 +14,12 @@ public enum TallyHash {
         let m = (h ^ word) &* 0x9E37_79B9_7F4A_7C15
         return m ^ (m >> 29)
     }
+
+    /// The seed a key of `server` starts from (server 0, a tracker's, keeps the seed).
+    @inlinable @inline(__always)
+    public static func server(_ server: Int32, seed: UInt64) -> UInt64 {
+        seed ^ UInt64(UInt32(bitPattern: server)) &* 0xD6E8_FEB8_6659_FD93
+    }
 }
 
 /// Counts by key: the tracker's pre-aggregation, the deltas' rollups and the serial merge all

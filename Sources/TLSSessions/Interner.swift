@@ -70,6 +70,7 @@ public struct InternedTables: Sendable {
     }
 
     func name(_ id: Int32?) -> ByteString? { id.map { names[$0] } }
+    func text(_ id: Int32?) -> String? { id.map { texts[$0] } }
 
     /// An address as an open session keeps it.
     mutating func sessionAddress(_ a: RemoteAddress) -> SessionAddress {
@@ -90,5 +91,4 @@ public struct InternedTables: Sendable {
         case .none: return .none
         }
     }
-    func text(_ id: Int32?) -> String? { id.map { texts[$0] } }
 }

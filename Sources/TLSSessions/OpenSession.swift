@@ -2,8 +2,8 @@ import LogScanner
 
 /// What the tracker knows about one session still open in the input: a fixed-size value of ids
 /// into the tracker's ``InternedTables``, nothing reference-counted (so the open-session table
-/// moves it by its bytes), updated in place row by row. ``SessionFragment`` is its portable form, made only for sessions
-/// that cross inputs (and for tests).
+/// moves it by its bytes), updated in place row by row. ``SessionFragment`` is its portable
+/// form, made only for sessions that cross inputs (and for tests).
 struct OpenSession {
     var remote: SessionAddress = .none
     var firstTime: Int64

@@ -8,8 +8,8 @@ import CByteSearch
     import Darwin
 #endif
 
-// The C library's byte routines (`memcmp`, `memchr`) behind the module's views of raw bytes:
-// comparing and searching them without a loop over bytes in Swift.
+// Comparing and searching raw bytes without a loop over bytes in Swift: the kernel header's
+// inline compare for equality, the C library's `memcmp` and `memchr` for the rest.
 
 /// Whether `n` bytes at `a` and `b` are equal: the kernel header's inline `smtptls_bytes_equal`
 /// (SSE2 up to 64 bytes, `memcmp` beyond), so the tracker's short compares make no call. Through

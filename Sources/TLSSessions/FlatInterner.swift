@@ -49,14 +49,10 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
         if size > slots.count { slots = SlotArray.rebuilt(for: hashes, size: size) }
         guard slots.count >= PrefetchPipeline.fromSlots else { return batch.map { id($0) } }
         let batchHashes = batch.map { $0.tallyHash(seed: seed) }
-        let mask = slots.count - 1
         var result: [Int32] = []
         result.reserveCapacity(batch.count)
-        PrefetchPipeline.run(count: batch.count, slot: { j in
-            slots.withUnsafeBufferPointer { Prefetch.element($0, Int(truncatingIfNeeded: batchHashes[j]) & mask) }
-        }, entry: { j in
-            let id = Int(slots[Int(truncatingIfNeeded: batchHashes[j]) & mask])
-            guard id >= 0 else { return }
+        PrefetchPipeline.run(count: batch.count, slot: { SlotArray.prefetchHome(slots, batchHashes[$0]) }, entry: { j in
+            guard let id = SlotArray.homeOccupant(slots, batchHashes[j]) else { return }
             hashes.withUnsafeBufferPointer { Prefetch.element($0, id) }
             values.withUnsafeBufferPointer { Prefetch.element($0, id) }
         }, body: { j in

@@ -108,12 +108,8 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         }
         let mapped = other.keys.map(map)
         let mappedHashes = mapped.map { $0.tallyHash(seed: seed) }
-        let mask = slots.count &- 1
-        PrefetchPipeline.run(count: mapped.count, slot: { j in
-            slots.withUnsafeBufferPointer { Prefetch.element($0, Int(truncatingIfNeeded: mappedHashes[j]) & mask) }
-        }, entry: { j in
-            let i = Int(slots[Int(truncatingIfNeeded: mappedHashes[j]) & mask])
-            guard i >= 0 else { return }
+        PrefetchPipeline.run(count: mapped.count, slot: { SlotArray.prefetchHome(slots, mappedHashes[$0]) }, entry: { j in
+            guard let i = SlotArray.homeOccupant(slots, mappedHashes[j]) else { return }
             hashes.withUnsafeBufferPointer { Prefetch.element($0, i) }
             keys.withUnsafeBufferPointer { Prefetch.element($0, i) }
             counts.withUnsafeBufferPointer { Prefetch.element($0, i) }

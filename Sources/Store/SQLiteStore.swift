@@ -13,7 +13,7 @@ public final class SQLiteStore: RollupStore {
     /// Reused for every row: its arena keeps its capacity between rows.
     private var row = ParameterRow()
     /// The last day written, as text (a batch's rows are mostly of one or two days).
-    private var dayText: (day: Int64, text: [UInt8]) = (.min, [])
+    private var dayTextCache: (day: Int64, text: [UInt8]) = (.min, [])
 
     /// The statements of a commit, prepared once when the store opens. Each names its columns,
     /// so it does not depend on the table's column order.
@@ -209,11 +209,14 @@ public final class SQLiteStore: RollupStore {
             order.append(m.text(k.error))
             order.append(names.activity[k.activity])
         }
+        var heads = RollupUpsert.Heads()
         for i in order.sortedRows() {
             let (keyed, t) = d.sessionCounts[position: i]
             let k = keyed
-            try st.upsertSession.add { row in
-                appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            let server = m.servers[Int(keyed.server)]
+            let newHead = try heads.isNew(day: k.day, server: server, in: st.upsertSession) { dayText(k.day) }
+            try st.upsertSession.add(newHead: newHead) { row in
+                appendParty(&row, k.day, server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 row.append(k.outcome.name)
                 row.append(m.suite(k.negotiation))
                 row.append(m.text(k.error))
@@ -236,11 +239,14 @@ public final class SQLiteStore: RollupStore {
             order.append(m.name(k.certificateSubject))
             order.append(m.name(k.certificateThumbprint))
         }
+        heads = RollupUpsert.Heads()
         for i in order.sortedRows() {
             let (keyed, t) = d.identityCounts[position: i]
             let k = keyed
-            try st.upsertIdentity.add { row in
-                appendParty(&row, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            let server = m.servers[Int(keyed.server)]
+            let newHead = try heads.isNew(day: k.day, server: server, in: st.upsertIdentity) { dayText(k.day) }
+            try st.upsertIdentity.add(newHead: newHead) { row in
+                appendParty(&row, k.day, server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 row.append(k.outcome.name)
                 row.append(k.protocolVersion?.name ?? "")
                 row.append(m.name(k.ehlo))
@@ -262,9 +268,11 @@ public final class SQLiteStore: RollupStore {
             for id in attempt { order.append(id) }
             failures.append((party + attempt, k, t))
         }
+        heads = RollupUpsert.Heads()
         for i in order.sortedRows() {
             let (id, k, t) = failures[i]
-            try st.upsertAuthFailure.add { row in
+            let newHead = try heads.isNew(day: k.day, server: id[0], in: st.upsertAuthFailure) { dayText(k.day) }
+            try st.upsertAuthFailure.add(newHead: newHead) { row in
                 appendParty(&row, k.day, id[0], k.logType, id[1], id[2])
                 for value in id[3...] { row.append(value) }
                 Self.appendTally(&row, t)
@@ -294,15 +302,20 @@ public final class SQLiteStore: RollupStore {
 
     /// Appends a rollup row's party: day, then the ids of server, connector and address.
     private func appendParty(_ row: inout ParameterRow, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
-        if day != dayText.day {
-            dayText = (day, [])
-            UTCDay(number: day).appendText(to: &dayText.text)
-        }
-        row.append(bytes: dayText.text)
+        row.append(bytes: dayText(day))
         row.append(server)
         row.append(logType.name)
         row.append(connector)
         row.append(remote)
+    }
+
+    /// A day as stored (`YYYY-MM-DD`), made once per day of a batch.
+    private func dayText(_ day: Int64) -> [UInt8] {
+        if day != dayTextCache.day {
+            dayTextCache = (day, [])
+            UTCDay(number: day).appendText(to: &dayTextCache.text)
+        }
+        return dayTextCache.text
     }
 
     private static func appendTally(_ row: inout ParameterRow, _ t: Tally) {

@@ -49,7 +49,8 @@ public struct SessionTracker: RecordSink {
     /// oldest is then found in O(log n) instead of by scanning every open session.
     var ages: AgeQueue<LocalKey>?
     var boundary: [SessionFragment] = []
-    /// Connector fields by their raw bytes.
+    /// Connector fields by their raw bytes: the last few in place, then all of this input's.
+    var recentConnectors = RecentFields()
     var connectorNames = RowCache<Int32>()
     /// TLS sentences and one-row certificates already parsed in this input.
     var sentences = RowCache<KnownSentence>()
@@ -264,7 +265,10 @@ public struct SessionTracker: RecordSink {
     /// The connector's id: its raw bytes are looked up first (a log interleaves a handful of
     /// connectors), so only a name not seen yet in this input is unescaped and copied.
     private mutating func connectorID(_ f: FieldView) -> Int32 {
-        connectorNames.result(for: f, tables: &tallies.tables) { f, tables in tables.connectors.id(f.unescaped()) }
+        if let id = recentConnectors.id(of: f) { return id }
+        let id = connectorNames.result(for: f, tables: &tallies.tables) { f, tables in tables.connectors.id(f.unescaped()) }
+        recentConnectors.remember(f, id: id)
+        return id
     }
 
     /// A session id: Exchange's sixteen digits inline in the row's dispatch, any other length

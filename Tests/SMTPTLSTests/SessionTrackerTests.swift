@@ -96,6 +96,40 @@ struct SessionTrackerTests {
         #expect(boundary[0].ehlo == "other")
     }
 
+    @Test("recent connector texts: found by exact bytes and quoting, the oldest replaced past eight, long texts not kept")
+    func recentFields() {
+        var recent = RecentFields()
+        func view(_ s: String, quoted: Bool = false, _ body: (FieldView) -> Void) {
+            Array(s.utf8).withUnsafeBytes { body(FieldView(bytes: $0, isQuoted: quoted)) }
+        }
+        // Twelve names of one length, alike in their first and last eight bytes.
+        let names = (0..<12).map { "EX01\\Connector \(Character(UnicodeScalar(UInt8(65 + $0)))) of EX01" }
+        for (i, name) in names.enumerated() {
+            view(name) { f in
+                #expect(recent.id(of: f) == nil)
+                recent.remember(f, id: Int32(i))
+            }
+        }
+        for (i, name) in names.enumerated() {
+            view(name) { f in #expect(recent.id(of: f) == (i >= 4 ? Int32(i) : nil), "the first four were replaced") }
+        }
+        view(names[11], quoted: true) { f in #expect(recent.id(of: f) == nil, "quoted bytes unescape otherwise") }
+        view(String(repeating: "x", count: 65)) { f in
+            recent.remember(f, id: 99)
+            #expect(recent.id(of: f) == nil)
+        }
+        // Through the tracker: more connectors than entries, interleaved, each session kept apart.
+        var log = LogText()
+        log.header()
+        for i in 0..<12 { log.row(connector: names[i], session: "00000000000000\(String(format: "%02X", i))", "+") }
+        for i in 0..<12 { log.row(connector: names[i], session: "00000000000000\(String(format: "%02X", i))", "<", "EHLO host\(i)") }
+        for i in 0..<12 { log.row(connector: names[i], session: "00000000000000\(String(format: "%02X", i))", "-") }
+        let (done, boundary, _) = Self.track(log)
+        #expect(boundary.isEmpty)
+        #expect(done.map { $0.ehlo?.description } == (0..<12).map { "host\($0)" })
+        #expect(done.map(\.key.connector) == names.map { ByteString($0) })
+    }
+
     @Test("failures, STARTTLS without a result, and STARTTLS accepted without a negotiation line")
     func outcomes() {
         var log = LogText()

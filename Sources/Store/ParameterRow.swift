@@ -61,13 +61,19 @@ extension Statement {
     /// Binds `row` (parameter i + 1 is the row's value i), runs the statement to completion and
     /// resets it. A bind SQLite refuses (a parameter the statement does not have) is an error.
     public func run(_ row: borrowing ParameterRow) throws {
+        try run(row, values: 0..<row.values.count)
+    }
+
+    /// Binds the row's values in `values` (parameter i + 1 is value `values.lowerBound + i`) and
+    /// runs the statement as ``run(_:)`` does.
+    public func run(_ row: borrowing ParameterRow, values: Range<Int>) throws {
         try row.arena.withUnsafeBytes { arena in
             defer {
                 sqlite3_reset(stmt)
                 sqlite3_clear_bindings(stmt)
             }
             let base = arena.baseAddress
-            for (i, value) in row.values.enumerated() {
+            for (i, value) in row.values[values].enumerated() {
                 let index = Int32(i + 1)
                 let rc: Int32
                 switch value {

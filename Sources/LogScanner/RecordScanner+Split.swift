@@ -73,12 +73,13 @@ extension RecordScanner {
         {
             let bounds = FieldBounds(fields, firstStart: 0)
             if bounds.count == shape.layout.count,
-                let t = Timestamp.parse(bounds.field(shape.layout.dateTime, in: line), cache: &dayCache)
+                let t = Timestamp.parse(
+                    bounds.field(shape.isExchangeDefault ? 0 : shape.layout.dateTime, in: line), cache: &dayCache)
             {
                 counts.records &+= 1
                 sink.record(RecordView(
                     line: line, lineNumber: counts.lines, offset: offset, logType: shape.logType,
-                    layout: shape.layout, timestamp: t, bounds: bounds))
+                    layout: shape.layout, isExchangeDefault: shape.isExchangeDefault, timestamp: t, bounds: bounds))
                 return
             }
         }
@@ -130,7 +131,8 @@ extension RecordScanner {
                 counts.records &+= 1
                 sink.record(RecordView(
                     line: line, lineNumber: counts.lines, offset: offset, logType: shape.logType,
-                    layout: shape.layout, timestamp: timestamp, bounds: bounds))
+                    layout: shape.layout, isExchangeDefault: shape.isExchangeDefault, timestamp: timestamp,
+                    bounds: bounds))
                 return
             } else {
                 reason = .badTimestamp

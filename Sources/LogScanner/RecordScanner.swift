@@ -15,11 +15,16 @@ import CByteSearch
 /// last line without LF is not a record yet and is neither counted nor reported.
 public struct RecordScanner {
     public internal(set) var header = LogHeader() {
-        didSet { recordShape = header.layout.flatMap { layout in header.logType.map { (layout, $0) } } }
+        didSet {
+            recordShape = header.layout.flatMap { layout in
+                header.logType.map { (layout, $0, layout == .exchangeDefault) }
+            }
+        }
     }
     /// The header's layout and log type when it has both (records can be read), kept beside it
-    /// so a row does not unwrap the header's optionals again.
-    @usableFromInline var recordShape: (layout: FieldLayout, logType: LogType)?
+    /// so a row does not unwrap the header's optionals again; and whether the layout is the one
+    /// Exchange writes (a record's fields are then read from fixed columns).
+    @usableFromInline var recordShape: (layout: FieldLayout, logType: LogType, isExchangeDefault: Bool)?
     /// What ``statistics`` reports (stored under another name so the scanning loop, inlined
     /// into its caller, can count).
     @usableFromInline var counts = ScanStatistics()

@@ -12,18 +12,23 @@ public struct RecordView {
     public let offset: UInt64
     public let logType: LogType
     public let layout: FieldLayout
+    /// Whether ``layout`` is ``FieldLayout/exchangeDefault``: the scanner checked that the record
+    /// has its nine fields, so the accessors below read fixed columns without looking the index
+    /// up in the layout or checking it against the fields found.
+    @usableFromInline let isExchangeDefault: Bool
     /// The `date-time` column as milliseconds since the epoch (UTC).
     public let timestamp: Int64
     @usableFromInline let bounds: FieldBounds
 
     @inlinable
     init(line: UnsafeRawBufferPointer, lineNumber: Int, offset: UInt64, logType: LogType,
-         layout: FieldLayout, timestamp: Int64, bounds: FieldBounds) {
+         layout: FieldLayout, isExchangeDefault: Bool, timestamp: Int64, bounds: FieldBounds) {
         self.line = line
         self.lineNumber = lineNumber
         self.offset = offset
         self.logType = logType
         self.layout = layout
+        self.isExchangeDefault = isExchangeDefault
         self.timestamp = timestamp
         self.bounds = bounds
     }
@@ -37,13 +42,20 @@ public struct RecordView {
         return bounds.field(index, in: line)
     }
 
-    @inlinable @inline(__always) public var connectorID: FieldView { self[field: layout.connectorID] }
-    @inlinable @inline(__always) public var sessionID: FieldView { self[field: layout.sessionID] }
-    @inlinable @inline(__always) public var localEndpoint: FieldView { self[field: layout.localEndpoint] }
-    @inlinable @inline(__always) public var remoteEndpoint: FieldView { self[field: layout.remoteEndpoint] }
-    @inlinable @inline(__always) public var event: FieldView { self[field: layout.event] }
-    @inlinable @inline(__always) public var data: FieldView { self[field: layout.data] }
-    @inlinable @inline(__always) public var context: FieldView { self[field: layout.context] }
+    /// Column `fixed` of the default layout, else the layout's `index` for it.
+    @inlinable @inline(__always)
+    func column(_ fixed: Int, _ index: () -> Int) -> FieldView {
+        if isExchangeDefault { return bounds.field(fixed, in: line) }
+        return self[field: index()]
+    }
+
+    @inlinable @inline(__always) public var connectorID: FieldView { column(1) { layout.connectorID } }
+    @inlinable @inline(__always) public var sessionID: FieldView { column(2) { layout.sessionID } }
+    @inlinable @inline(__always) public var localEndpoint: FieldView { column(4) { layout.localEndpoint } }
+    @inlinable @inline(__always) public var remoteEndpoint: FieldView { column(5) { layout.remoteEndpoint } }
+    @inlinable @inline(__always) public var event: FieldView { column(6) { layout.event } }
+    @inlinable @inline(__always) public var data: FieldView { column(7) { layout.data } }
+    @inlinable @inline(__always) public var context: FieldView { column(8) { layout.context } }
 }
 
 /// Field boundaries of one line, as the C kernel found them (indexes from the line's first

@@ -17,7 +17,9 @@ struct RecentFields: Sendable {
     /// and unquoted unescape differently); -1: empty.
     private var tags = [Int](repeating: -1, count: entries)
     private var ids = [Int32](repeating: 0, count: entries)
-    /// Entry e's bytes at e * width.
+    /// Entry e's bytes at e * width. Invariant (the compares below read through a pointer): an
+    /// entry holds a field of at most `width` bytes, and its tag says how many, so a compare of
+    /// a field whose length matched stays inside both the array and the field.
     private var bytes = [UInt8](repeating: 0, count: entries * width)
     private var nextReplaced = 0
 

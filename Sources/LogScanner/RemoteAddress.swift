@@ -18,7 +18,6 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
     /// The field was empty.
     case none
 
-    /// Parses an endpoint field (`address:port`, `[v6]:port`, or a bare address).
     /// One word that equal addresses share (a hash input, not an identity).
     @inline(__always)
     public var hashWord: UInt64 {
@@ -30,6 +29,7 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
         }
     }
 
+    /// Parses an endpoint field (`address:port`, `[v6]:port`, or a bare address).
     public static func parse(endpoint f: FieldView) -> RemoteAddress {
         let b = f.bytes
         guard !b.isEmpty else { return .none }

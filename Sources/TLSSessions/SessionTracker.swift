@@ -246,11 +246,11 @@ public struct SessionTracker: RecordSink {
             slot = open.slot(of: key)
         }
         let time = r.timestamp
-        let remote = r.remoteEndpoint
         let s = slot!
         if time > open[slot: s].lastTime { open[slot: s].lastTime = time }
         if open[slot: s].remote == .none {
-            open[slot: s].remote = tallies.tables.sessionAddress(RemoteAddress.parse(endpoint: remote))
+            // Read only here: a session nearly always has its address from its first row.
+            open[slot: s].remote = tallies.tables.sessionAddress(RemoteAddress.parse(endpoint: r.remoteEndpoint))
         }
         return s
     }

@@ -3,7 +3,6 @@
 /// probing over a power-of-two size, -1 for an empty slot.
 @usableFromInline
 enum SlotArray {
-    /// Slots of `size` (a power of two) holding each entry's dense index at its hash's place.
     /// Hints that the home slot of `hash` will be read soon (``PrefetchPipeline``'s first step).
     @inlinable @inline(__always)
     static func prefetchHome(_ slots: [Int32], _ hash: UInt64) {
@@ -18,6 +17,7 @@ enum SlotArray {
         return i >= 0 ? Int(i) : nil
     }
 
+    /// Slots of `size` (a power of two) holding each entry's dense index at its hash's place.
     @usableFromInline
     static func rebuilt(for hashes: [UInt64], size: Int) -> [Int32] {
         var slots = [Int32](repeating: -1, count: size)

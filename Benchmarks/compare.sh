@@ -8,7 +8,7 @@
 #
 # Builds smtptls in release mode, generates the corpus once (bench-corpus/, git-ignored), makes
 # .zst copies, installs DuckDB from PyPI into .build/bench-venv, then runs compare.py.
-# Needs: zstd, ripgrep (rg), python3 with venv, /usr/bin/time. Not part of the test suite.
+# Needs: zstd, ripgrep (rg), python3 with venv; /usr/bin/time for peak RSS if installed. Not part of the test suite.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -28,7 +28,6 @@ fi
 for tool in zstd rg python3 taskset; do
   command -v "$tool" >/dev/null || { echo "compare.sh needs $tool (apt-get install zstd ripgrep python3-venv)" >&2; exit 2; }
 done
-[ -x /usr/bin/time ] || { echo "compare.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
 swift build -c release >&2
 bin=$root/.build/release/smtptls

@@ -55,9 +55,10 @@ def run(argv):
     return elapsed, usage.ru_maxrss, anon
 
 def rollups(db):
-    q = "SELECT * FROM session_rollup ORDER BY 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
-    return subprocess.run([args.bin, "query", "--db", db, "--format", "csv", q],
-                          check=True, capture_output=True).stdout
+    """The public rollup view's rows, sorted (whatever its column count)."""
+    out = subprocess.run([args.bin, "query", "--db", db, "--format", "csv", "SELECT * FROM session_rollup"],
+                         check=True, capture_output=True).stdout
+    return sorted(out.splitlines())
 
 results = {}
 serial = {}
@@ -72,7 +73,7 @@ for r in range(args.runs):
             argv = [args.bin, "ingest", "-q", "--jobs", str(j), "--db", db, corpus] if mode == "ingest" \
                 else [args.bin, "scan", "--jobs", str(j), corpus]
             results.setdefault((mode, j), []).append(run(argv))
-            if mode == "ingest" and r == 0 and j == jobs[-1]:
+            if mode == "ingest" and r == 0:  # one more ingest per job count, for its serial stages
                 stages = subprocess.run([args.bin, "ingest", "--jobs", str(j), "--db", db + ".stages", corpus],
                                         capture_output=True, text=True).stderr
                 serial[j] = next((l for l in stages.splitlines() if l.startswith("serial stages")), "")
@@ -104,4 +105,4 @@ for mode in ("ingest", "scan"):
         print(f"| {mode} | {j} | {med:.2f} | {size / med / 1e9:.3f} | {base / med:.2f}× | "
               f"{base / med / (j / jobs[0]) * 100:.0f} % | {rss:.0f} | {anon:.0f} |")
 for j, line in serial.items():
-    print(f"\nOne more ingest with --jobs {j}: {line}")
+    print(f"{'' if j != jobs[0] else chr(10)}One more ingest with --jobs {j}: {line}  ")

@@ -12,8 +12,8 @@ import CSQLite
 ///   steps the statement to completion and clears the bindings before it returns, so SQLite never
 ///   holds a pointer to the arena after the call;
 /// - the arena is not mutated while bound (the row is borrowed for the call).
-public struct ParameterRow {
-    enum Value {
+public struct ParameterRow: Sendable {
+    enum Value: Sendable {
         case integer(Int64)
         case text(offset: Int, count: Int)
     }

@@ -5,9 +5,9 @@ import CSQLite
 /// One statement per row cost about 15,000 instructions per row, a third of it the statement's
 /// own start and end (opening the table's cursor and seeking from the root, halting, resetting)
 /// rather than the row: a statement of ``rowsPerStatement`` rows pays that once for all of them
-/// (docs/performance.md). Rows are appended to one ``ParameterRow`` (parameter i is the i-th
-/// value appended) and written when the statement is full or at ``flush()``; a batch's keys are
-/// distinct, so no two rows of one statement conflict with each other.
+/// (docs/performance.md). Rows come in ``RowChunk``s, built beside the commit
+/// (``RowChunkSource``), their statements already cut; a batch's keys are distinct, so no two
+/// rows of one statement conflict with each other.
 ///
 /// Rows of a *new head* — a (day, server) the table holds no row of yet, as with tonight's logs
 /// or a new database — are inserted by a plain `INSERT OR IGNORE` instead: no conflict to look
@@ -27,10 +27,6 @@ final class RollupUpsert {
     private var statements: [Kind: Statement] = [:]
     /// Whether a (day, server) has a row in the table.
     private let findHead: Statement
-    private(set) var row = ParameterRow()
-    private var pending = 0
-    /// Whether the pending rows are all of new heads.
-    private var pendingNew = false
 
     struct Kind: Hashable {
         var newHead: Bool
@@ -50,7 +46,7 @@ final class RollupUpsert {
     }
 
     /// Whether the table holds no row of `day` (as text) and `server` (its id) yet; asked once
-    /// per head of a commit, inside its transaction (``Heads``).
+    /// per head of a commit, inside its transaction (``write(_:dayText:)``).
     func isNewHead(day: [UInt8], server: Int64) throws -> Bool {
         findHead.bind(1, bytes: day)
         findHead.bind(2, server)
@@ -76,34 +72,39 @@ final class RollupUpsert {
             """
     }
 
-    /// Appends one row's values through `fill` (`newHead`: the row's head is one
-    /// ``isNewHead(day:server:)`` said is new); writes the statement once it is full.
-    func add(newHead: Bool, _ fill: (inout ParameterRow) throws -> Void) throws {
-        if pending > 0 && newHead != pendingNew { try flush() }
-        pendingNew = newHead
-        try fill(&row)
-        pending += 1
-        if pending == Self.rowsPerStatement { try flush() }
+    /// Writes a commit's rows of this table, chunk by chunk in key order: each statement by the
+    /// upsert, or by `INSERT OR IGNORE` when its head has no row in the table yet (asked once
+    /// per head and commit, before the head's first row is written; a head's rows are
+    /// contiguous). A full statement goes at once, a partial one row by row (a statement
+    /// prepared for each odd size cost about 1 ms to prepare, more than the single rows cost;
+    /// docs/performance.md).
+    func write(_ chunks: RowChunkSource, dayText: (Int64) -> [UInt8]) throws {
+        let width = columns.count
+        var newHeads: [RollupHead: Bool] = [:]
+        try chunks.forEach { chunk in
+            var start = 0
+            for statement in chunk.statements {
+                let head = statement.head
+                let newHead: Bool
+                if let known = newHeads[head] {
+                    newHead = known
+                } else {
+                    newHead = try isNewHead(day: dayText(head.day), server: head.server)
+                    newHeads[head] = newHead
+                }
+                if statement.rows == Self.rowsPerStatement {
+                    try write(Kind(newHead: newHead, rows: statement.rows), chunk.values, start ..< start + statement.rows * width)
+                } else {
+                    for r in 0..<statement.rows {
+                        try write(Kind(newHead: newHead, rows: 1), chunk.values, start + r * width ..< start + (r + 1) * width)
+                    }
+                }
+                start += statement.rows * width
+            }
+        }
     }
 
-    /// Writes the rows appended so far: a full statement at once, a last partial one row by row
-    /// (a statement prepared for each odd size cost about 1 ms to prepare, more than the single
-    /// rows cost; docs/performance.md).
-    func flush() throws {
-        guard pending > 0 else { return }
-        defer {
-            row.removeAll()
-            pending = 0
-        }
-        if pending == Self.rowsPerStatement {
-            try write(Kind(newHead: pendingNew, rows: pending), values: 0..<row.values.count)
-        } else {
-            let width = columns.count
-            for r in 0..<pending { try write(Kind(newHead: pendingNew, rows: 1), values: r * width ..< (r + 1) * width) }
-        }
-    }
-
-    private func write(_ kind: Kind, values: Range<Int>) throws {
+    private func write(_ kind: Kind, _ row: borrowing ParameterRow, _ values: Range<Int>) throws {
         let statement: Statement
         if let prepared = statements[kind] {
             statement = prepared
@@ -117,31 +118,6 @@ final class RollupUpsert {
                 code: SQLITE_CONSTRAINT,
                 message: "a rollup row of \(table) that was not stored yet turned out to be there; nothing of this batch was counted",
                 path: db.path)
-        }
-    }
-
-    /// Drops rows appended but not written (after a failed commit).
-    func discard() {
-        row.removeAll()
-        pending = 0
-    }
-}
-
-extension RollupUpsert {
-    /// The heads of one commit's rows of one table, asked about as its rows go by in key order
-    /// (so each head's rows are contiguous and it is looked up once). Lives for one commit: a
-    /// head new in one is not new in the next.
-    struct Heads {
-        private var last: (day: Int64, server: Int64)?
-        private var lastIsNew = false
-
-        /// Whether (day, server) is new to `upsert`'s table; `dayText` is asked only for a head
-        /// not seen just before.
-        mutating func isNew(day: Int64, server: Int64, in upsert: RollupUpsert, dayText: () -> [UInt8]) throws -> Bool {
-            if let last, last.day == day, last.server == server { return lastIsNew }
-            last = (day, server)
-            lastIsNew = try upsert.isNewHead(day: dayText(), server: server)
-            return lastIsNew
         }
     }
 }

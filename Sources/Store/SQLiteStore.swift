@@ -12,8 +12,9 @@ public final class SQLiteStore: RollupStore {
     private let ids: DictionaryIDs
     /// Reused for every row: its arena keeps its capacity between rows.
     private var row = ParameterRow()
-    /// The last day written, as text (a batch's rows are mostly of one or two days).
-    private var dayTextCache: (day: Int64, text: [UInt8]) = (.min, [])
+    /// Days as text, for the heads' lookups.
+    private var dayTexts = DayTextCache()
+    private let rowBuilding: RowBuilding
 
     /// The statements of a commit, prepared once when the store opens. Each names its columns,
     /// so it does not depend on the table's column order.
@@ -74,7 +75,9 @@ public final class SQLiteStore: RollupStore {
     }
 
     /// Opens (creating and migrating as needed) the database at `path` for writing.
-    public init(path: String) throws {
+    /// `rowBuilding`: where commits build their rollup rows (tests choose).
+    public init(path: String, rowBuilding: RowBuilding = RowBuilding()) throws {
+        self.rowBuilding = rowBuilding
         db = try SQLiteDatabase(path: path, mode: .readWrite)
         // 16 KiB pages for a new file (an existing one keeps its size): rollup rows are long
         // (connector, EHLO, certificate subject), and bigger pages hold more of them per B-tree
@@ -122,7 +125,6 @@ public final class SQLiteStore: RollupStore {
         } catch {
             // Ids inserted by the rolled-back transaction are gone from the database.
             ids.forget()
-            for upsert in [statements.upsertSession, statements.upsertIdentity, statements.upsertAuthFailure] { upsert.discard() }
             throw error
         }
     }
@@ -193,132 +195,43 @@ public final class SQLiteStore: RollupStore {
         }
     }
 
-    /// The delta's values as the store's ids, then its keys as integers, 64 rows per statement,
-    /// each table's rows in its key order (``KeyOrder``).
+    /// The delta's values as the store's ids, then each rollup table's rows in its key order
+    /// (``KeyOrder``), 64 rows per statement. The two big tables' rows are sorted and filled on
+    /// threads of their own (``RowChunkSource``) while this thread writes the rows before them.
     private func writeRollups(_ d: RollupDelta) throws {
         let st = statements
         let m = try ids.ids(for: d)
-        let names = Self.names
+        let chunkRows = rowBuilding.rowsPerChunk
+        let sessions = RowChunkSource(threaded: rowBuilding.threads(rows: d.sessionCounts.count)) { emit in
+            try RollupChunks.sessions(d, m, RowChunkBuilder(rowsPerChunk: chunkRows), emit: emit)
+        }
+        defer { sessions.stop() }
+        let identities = RowChunkSource(threaded: rowBuilding.threads(rows: d.identityCounts.count)) { emit in
+            try RollupChunks.identities(d, m, RowChunkBuilder(rowsPerChunk: chunkRows), emit: emit)
+        }
+        defer { identities.stop() }
+        try st.upsertSession.write(sessions, dayText: dayText)
+        try st.upsertIdentity.write(identities, dayText: dayText)
 
-        var order = KeyOrder(width: 9, rows: d.sessionCounts.count)
-        d.sessionCounts.forEach { keyed, _ in
-            let k = keyed
-            appendParty(&order, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
-            order.append(names.outcome[k.outcome])
-            order.append(m.suite(k.negotiation))
-            order.append(m.text(k.error))
-            order.append(names.activity[k.activity])
-        }
-        var heads = RollupUpsert.Heads()
-        for i in order.sortedRows() {
-            let (keyed, t) = d.sessionCounts[position: i]
-            let k = keyed
-            let server = m.servers[Int(keyed.server)]
-            let newHead = try heads.isNew(day: k.day, server: server, in: st.upsertSession) { dayText(k.day) }
-            try st.upsertSession.add(newHead: newHead) { row in
-                appendParty(&row, k.day, server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
-                row.append(k.outcome.name)
-                row.append(m.suite(k.negotiation))
-                row.append(m.text(k.error))
-                row.append(k.activity.name)
-                row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
-                Self.appendTally(&row, t)
-            }
-        }
-        try st.upsertSession.flush()
-
-        order = KeyOrder(width: 12, rows: d.identityCounts.count)
-        d.identityCounts.forEach { keyed, _ in
-            let k = keyed
-            appendParty(&order, k.day, m.servers[Int(keyed.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
-            order.append(names.outcome[k.outcome])
-            order.append(names.protocolVersion[k.protocolVersion])
-            order.append(m.name(k.ehlo))
-            order.append(m.name(k.senderDomain))
-            order.append(m.name(k.authUser))
-            order.append(m.name(k.certificateSubject))
-            order.append(m.name(k.certificateThumbprint))
-        }
-        heads = RollupUpsert.Heads()
-        for i in order.sortedRows() {
-            let (keyed, t) = d.identityCounts[position: i]
-            let k = keyed
-            let server = m.servers[Int(keyed.server)]
-            let newHead = try heads.isNew(day: k.day, server: server, in: st.upsertIdentity) { dayText(k.day) }
-            try st.upsertIdentity.add(newHead: newHead) { row in
-                appendParty(&row, k.day, server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
-                row.append(k.outcome.name)
-                row.append(k.protocolVersion?.name ?? "")
-                row.append(m.name(k.ehlo))
-                row.append(m.name(k.senderDomain))
-                row.append(m.name(k.authUser))
-                row.append(m.name(k.certificateSubject))
-                row.append(m.name(k.certificateThumbprint))
-                Self.appendTally(&row, t)
-            }
-        }
-        try st.upsertIdentity.flush()
-
-        var failures: [(ids: [Int64], key: AuthFailureKey, tally: Tally)] = []
-        order = KeyOrder(width: 8, rows: d.authFailures.count)
+        var failures: [RollupChunks.AuthFailure] = []
         for (k, t) in d.authFailures {
-            let party = [try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote)]
-            let attempt = [try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error)]
-            appendParty(&order, k.day, party[0], k.logType, party[1], party[2])
-            for id in attempt { order.append(id) }
-            failures.append((party + attempt, k, t))
+            failures.append(RollupChunks.AuthFailure(
+                party: [try ids.id(k.server), try ids.id(k.connector), try ids.id(k.remote)],
+                attempt: [try ids.id(k.user), try ids.id(k.mechanism), try ids.id(k.error)],
+                key: k, tally: t))
         }
-        heads = RollupUpsert.Heads()
-        for i in order.sortedRows() {
-            let (id, k, t) = failures[i]
-            let newHead = try heads.isNew(day: k.day, server: id[0], in: st.upsertAuthFailure) { dayText(k.day) }
-            try st.upsertAuthFailure.add(newHead: newHead) { row in
-                appendParty(&row, k.day, id[0], k.logType, id[1], id[2])
-                for value in id[3...] { row.append(value) }
-                Self.appendTally(&row, t)
-            }
+        // A small table (its ids looked up here): built on this thread.
+        let authFailures = RowChunkSource(threaded: false) { [failures] emit in
+            try RollupChunks.authFailures(failures, RowChunkBuilder(rowsPerChunk: chunkRows), emit: emit)
         }
-        try st.upsertAuthFailure.flush()
-    }
-
-    /// The ranks of the rollups' closed-vocabulary key columns (``NameOrder``).
-    private struct KeyNames: Sendable {
-        let logType = NameOrder<LogType>(\.name)
-        let outcome = NameOrder<OutcomeKind>(\.name)
-        let activity = NameOrder<SessionActivity>(\.name)
-        let protocolVersion = NameOrder<TLSProtocol>(\.name)
-    }
-
-    private static let names = KeyNames()
-
-    /// A rollup row's party as key words: day, server, log type, connector, address.
-    private func appendParty(_ order: inout KeyOrder, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
-        order.append(day)
-        order.append(server)
-        order.append(Self.names.logType[logType])
-        order.append(connector)
-        order.append(remote)
-    }
-
-    /// Appends a rollup row's party: day, then the ids of server, connector and address.
-    private func appendParty(_ row: inout ParameterRow, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
-        row.append(bytes: dayText(day))
-        row.append(server)
-        row.append(logType.name)
-        row.append(connector)
-        row.append(remote)
+        defer { authFailures.stop() }
+        try st.upsertAuthFailure.write(authFailures, dayText: dayText)
     }
 
     /// A day as stored (`YYYY-MM-DD`), made once per day of a batch.
-    private func dayText(_ day: Int64) -> [UInt8] {
-        if day != dayTextCache.day {
-            dayTextCache = (day, [])
-            UTCDay(number: day).appendText(to: &dayTextCache.text)
-        }
-        return dayTextCache.text
-    }
+    private func dayText(_ day: Int64) -> [UInt8] { dayTexts.text(day) }
 
-    private static func appendTally(_ row: inout ParameterRow, _ t: Tally) {
+    static func appendTally(_ row: inout ParameterRow, _ t: Tally) {
         row.append(t.sessions)
         row.append(t.firstSeen)
         row.append(t.lastSeen)

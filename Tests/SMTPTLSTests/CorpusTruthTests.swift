@@ -9,14 +9,15 @@ import TestSupport
 /// Ingests `dir` into a new database at `db` with `jobs` threads.
 func ingest(
     _ paths: [String], db: String, jobs: Int = 1, server: String? = nil, finalize: Bool = false,
-    maximumBatchRows: Int = IngestOptions().maximumBatchRows
+    maximumBatchRows: Int = IngestOptions().maximumBatchRows, rowBuilding: RowBuilding = RowBuilding()
 ) throws -> IngestSummary {
     var options = IngestOptions()
     options.maximumBatchRows = maximumBatchRows
     options.jobs = jobs
     options.server = server
     options.finalizeOpenSessions = finalize
-    return try IngestPipeline(store: try SQLiteStore(path: db), options: options).run(InputDiscovery.discover(paths, server: server))
+    return try IngestPipeline(store: try SQLiteStore(path: db, rowBuilding: rowBuilding), options: options)
+        .run(InputDiscovery.discover(paths, server: server))
 }
 
 @Suite("Generated corpora: scanner, sessions and views agree with the generator's truth")
@@ -87,6 +88,11 @@ struct CorpusTruthTests {
         // (one per input past the bound), the same database as one transaction.
         let batched = dir.file("batched.sqlite")
         let several = try ingest([logs], db: batched, jobs: 2, maximumBatchRows: 100)
+        // Rows built on threads beside the commit, or inline, in chunks of a few rows (every
+        // table many chunks, more than wait at once): the same database again.
+        let threaded = dir.file("threaded.sqlite"), inline = dir.file("inline.sqlite")
+        _ = try ingest([logs], db: threaded, jobs: 2, rowBuilding: RowBuilding(threaded: true, rowsPerChunk: 8))
+        _ = try ingest([logs], db: inline, jobs: 2, maximumBatchRows: 100, rowBuilding: RowBuilding(threaded: false, rowsPerChunk: 8))
         #expect(whole.commits == 1)
         #expect(several.commits > 3 && several.commits <= several.inputsIngested, "\(several.commits) transactions")
         for sql in [RollupDump.sessions, RollupDump.identities,
@@ -96,6 +102,8 @@ struct CorpusTruthTests {
             let b = try ReadOnlyQuery(path: parallel).run(sql).rows
             #expect(a == b, "\(sql)")
             #expect(try ReadOnlyQuery(path: batched).run(sql).rows == a, "batched: \(sql)")
+            #expect(try ReadOnlyQuery(path: threaded).run(sql).rows == a, "rows built on threads: \(sql)")
+            #expect(try ReadOnlyQuery(path: inline).run(sql).rows == a, "rows built inline: \(sql)")
             #expect(!a.isEmpty || sql.contains("open_sessions"))
         }
     }

@@ -3,6 +3,7 @@ import Ingest
 import LogGenerator
 import LogScanner
 @testable import Store
+import Synchronization
 import Testing
 import TestSupport
 import TLSSessions
@@ -306,5 +307,65 @@ extension StoreTests {
         let stored = try ReadOnlyQuery(path: dir.file("o.sqlite")).run("SELECT n FROM t ORDER BY a, o, b, p, n").rows
         #expect(stored.count == 500)
         #expect(order.sortedRows().map { [SQLValue.integer(Int64($0))] } == stored)
+    }
+
+    @Test("a commit's rows in chunks: statements end at a new head or at 64 rows, chunks between statements, every row once and in order")
+    func rowChunks() throws {
+        var builder = RowChunkBuilder(rowsPerStatement: 64, rowsPerChunk: 50)
+        var chunks: [RowChunk] = []
+        let heads = Array(repeating: RollupHead(day: 1, server: 1), count: 70) + Array(repeating: RollupHead(day: 1, server: 2), count: 5)
+        for (n, head) in heads.enumerated() {
+            builder.add(head, emit: { chunks.append($0) }) { $0.append(n) }
+        }
+        builder.finish { chunks.append($0) }
+        #expect(chunks.map { $0.statements.map(\.rows) } == [[64], [6, 5]])
+        #expect(chunks.map { $0.statements.map(\.head.server) } == [[1], [1, 2]])
+        #expect(chunks.map(\.rows) == [64, 11])
+        // The emptied chunk that is refilled shares nothing with the one handed on.
+        let values = chunks.flatMap { chunk in
+            chunk.values.values.map { value -> Int64 in
+                if case .integer(let v) = value { return v }
+                return -1
+            }
+        }
+        #expect(values == (0..<75).map(Int64.init))
+    }
+
+    @Test("rows built on a thread of their own: every chunk in order; a consumer that fails stops the producer, and stop waits for its thread")
+    func rowChunkSource() throws {
+        struct Stop: Error {}
+        let finished = Mutex(false)
+        func source() -> RowChunkSource {
+            finished.withLock { $0 = false }
+            return RowChunkSource(threaded: true) { emit in
+                for n in 0..<40 {
+                    var chunk = RowChunk()
+                    chunk.values.append(n)
+                    chunk.rows = 1
+                    try emit(chunk)
+                }
+                finished.withLock { $0 = true }
+            }
+        }
+        let all = source()
+        var seen: [Int64] = []
+        try all.forEach { chunk in
+            if case .integer(let v) = chunk.values.values[0] { seen.append(v) }
+        }
+        all.stop()
+        #expect(seen == (0..<40).map(Int64.init))
+        #expect(finished.withLock { $0 })
+
+        let failing = source()
+        var taken = 0
+        #expect(throws: Stop.self) {
+            try failing.forEach { _ in
+                taken += 1
+                if taken == 3 { throw Stop() }
+            }
+        }
+        failing.stop()
+        #expect(taken == 3)
+        #expect(finished.withLock { $0 }, "stop returned before the producing thread ended")
     }
 }

@@ -1,0 +1,143 @@
+import LogScanner
+import Rollups
+import TLSSessions
+
+/// A commit's rollup rows as the SQLite tables store them, in each table's key order
+/// (``KeyOrder``), cut into ``RowChunk``s by the `builder` given (empty). Pure: no database, so
+/// that a table's rows can be built on a thread of its own (``RowChunkSource``) while the
+/// committing thread writes.
+enum RollupChunks {
+    /// The rows of `session_rollup`.
+    static func sessions(_ d: RollupDelta, _ m: DeltaIDs, _ builder: RowChunkBuilder, emit: (RowChunk) throws -> Void) rethrows {
+        var order = KeyOrder(width: 9, rows: d.sessionCounts.count)
+        d.sessionCounts.forEach { k, _ in
+            appendParty(&order, k.day, m.servers[Int(k.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            order.append(names.outcome[k.outcome])
+            order.append(m.suite(k.negotiation))
+            order.append(m.text(k.error))
+            order.append(names.activity[k.activity])
+        }
+        var builder = builder
+        var days = DayTextCache()
+        for i in order.sortedRows() {
+            let (k, t) = d.sessionCounts[position: i]
+            let server = m.servers[Int(k.server)]
+            try builder.add(RollupHead(day: k.day, server: server), emit: emit) { row in
+                appendParty(&row, days.text(k.day), server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+                row.append(k.outcome.name)
+                row.append(m.suite(k.negotiation))
+                row.append(m.text(k.error))
+                row.append(k.activity.name)
+                row.append(k.negotiation.map { d.tables.negotiations[$0].protocolVersion.name } ?? "")
+                SQLiteStore.appendTally(&row, t)
+            }
+        }
+        try builder.finish(emit: emit)
+    }
+
+    /// The rows of `identity_rollup`.
+    static func identities(_ d: RollupDelta, _ m: DeltaIDs, _ builder: RowChunkBuilder, emit: (RowChunk) throws -> Void) rethrows {
+        var order = KeyOrder(width: 12, rows: d.identityCounts.count)
+        d.identityCounts.forEach { k, _ in
+            appendParty(&order, k.day, m.servers[Int(k.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            order.append(names.outcome[k.outcome])
+            order.append(names.protocolVersion[k.protocolVersion])
+            order.append(m.name(k.ehlo))
+            order.append(m.name(k.senderDomain))
+            order.append(m.name(k.authUser))
+            order.append(m.name(k.certificateSubject))
+            order.append(m.name(k.certificateThumbprint))
+        }
+        var builder = builder
+        var days = DayTextCache()
+        for i in order.sortedRows() {
+            let (k, t) = d.identityCounts[position: i]
+            let server = m.servers[Int(k.server)]
+            try builder.add(RollupHead(day: k.day, server: server), emit: emit) { row in
+                appendParty(&row, days.text(k.day), server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+                row.append(k.outcome.name)
+                row.append(k.protocolVersion?.name ?? "")
+                row.append(m.name(k.ehlo))
+                row.append(m.name(k.senderDomain))
+                row.append(m.name(k.authUser))
+                row.append(m.name(k.certificateSubject))
+                row.append(m.name(k.certificateThumbprint))
+                SQLiteStore.appendTally(&row, t)
+            }
+        }
+        try builder.finish(emit: emit)
+    }
+
+    /// An authentication failure's key with its texts already the store's ids (looking them up
+    /// needs the database): server, connector, address; user, mechanism, error.
+    struct AuthFailure: Sendable {
+        var party: [Int64]
+        var attempt: [Int64]
+        var key: AuthFailureKey
+        var tally: Tally
+    }
+
+    /// The rows of `auth_failure_rollup`.
+    static func authFailures(_ failures: [AuthFailure], _ builder: RowChunkBuilder, emit: (RowChunk) throws -> Void) rethrows {
+        var order = KeyOrder(width: 8, rows: failures.count)
+        for f in failures {
+            appendParty(&order, f.key.day, f.party[0], f.key.logType, f.party[1], f.party[2])
+            for id in f.attempt { order.append(id) }
+        }
+        var builder = builder
+        var days = DayTextCache()
+        for i in order.sortedRows() {
+            let f = failures[i]
+            try builder.add(RollupHead(day: f.key.day, server: f.party[0]), emit: emit) { row in
+                appendParty(&row, days.text(f.key.day), f.party[0], f.key.logType, f.party[1], f.party[2])
+                for id in f.attempt { row.append(id) }
+                SQLiteStore.appendTally(&row, f.tally)
+            }
+        }
+        try builder.finish(emit: emit)
+    }
+
+    /// The ranks of the rollups' closed-vocabulary key columns (``NameOrder``).
+    private struct KeyNames: Sendable {
+        let logType = NameOrder<LogType>(\.name)
+        let outcome = NameOrder<OutcomeKind>(\.name)
+        let activity = NameOrder<SessionActivity>(\.name)
+        let protocolVersion = NameOrder<TLSProtocol>(\.name)
+    }
+
+    private static let names = KeyNames()
+
+    /// A rollup row's party as key words: day, server, log type, connector, address.
+    private static func appendParty(_ order: inout KeyOrder, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
+        order.append(day)
+        order.append(server)
+        order.append(names.logType[logType])
+        order.append(connector)
+        order.append(remote)
+    }
+
+    /// Appends a rollup row's party: day, then the ids of server, connector and address.
+    private static func appendParty(_ row: inout ParameterRow, _ day: [UInt8], _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
+        row.append(bytes: day)
+        row.append(server)
+        row.append(logType.name)
+        row.append(connector)
+        row.append(remote)
+    }
+}
+
+/// Days as stored (`YYYY-MM-DD`), the last one kept: a commit's rows are mostly of one or two
+/// days, and a table's rows come day by day.
+struct DayTextCache {
+    private var day = Int64.min
+    private var text: [UInt8] = []
+
+    mutating func text(_ day: Int64) -> [UInt8] {
+        if day != self.day {
+            self.day = day
+            text = []
+            UTCDay(number: day).appendText(to: &text)
+        }
+        return text
+    }
+}

@@ -33,8 +33,9 @@ struct RowChunkBuilder {
         } else {
             if chunk.rows >= rowsPerChunk {
                 try emit(chunk)
-                // Emptied keeping its capacity: the next chunk does not grow from nothing (when
-                // the consumer kept the chunk, this allocates that capacity afresh, once).
+                // Emptied keeping its capacity, so the next chunk does not grow from nothing.
+                // (On the threaded path the queue still holds the chunk's storage: emptying
+                // then allocates new storage of that capacity and leaves the queued one alone.)
                 chunk.values.removeAll()
                 chunk.statements.removeAll(keepingCapacity: true)
                 chunk.rows = 0

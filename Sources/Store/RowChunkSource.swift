@@ -25,10 +25,10 @@ public struct RowBuilding: Sendable {
 /// the committing thread's `consume` (``forEach(_:)``).
 ///
 /// A big table's producer runs on a thread of its own when the process may use more than one
-/// core (``RowBuilding``), so that the committing thread binds and steps the chunks already built while the next
-/// ones are sorted and filled (docs/performance.md, "Rows built beside the commit"); at most
-/// ``depth`` built chunks wait. Otherwise the producer runs inside ``forEach(_:)``, each chunk
-/// consumed as it is emitted.
+/// core (``RowBuilding``), so that the committing thread binds and steps the chunks already
+/// built while the next ones are sorted and filled (docs/performance.md, "Rows built beside the
+/// commit"); at most ``depth`` built chunks wait. Otherwise the producer runs inside
+/// ``forEach(_:)``, each chunk consumed as it is emitted.
 ///
 /// The owner must call ``stop()`` on every path (`defer`): it returns only after the thread, if
 /// any, has ended.

@@ -48,11 +48,11 @@ let package = Package(
         // SQLite persistence: schema, ledger, open sessions, read-only queries.
         // Connector configuration out of PowerShell exports (JSON or CSV).
         .target(name: "Connectors", dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")]),
-        .target(name: "Store", dependencies: ["CSQLite", "Rollups", "Connectors"]),
+        .target(name: "Store", dependencies: ["CSQLite", "ByteInput", "Rollups", "Connectors"]),
         // PostgreSQL for a fleet's collectors: the same rollups and public views, through libpq.
         .target(name: "PostgresStore", dependencies: ["CLibPQ", "Store", "Rollups"]),
         // Tables, CSV and JSON for people and scripts.
-        .target(name: "Reports", dependencies: ["Store", "LogScanner", "TLSSessions", "Connectors"]),
+        .target(name: "Reports", dependencies: ["ByteInput", "Store", "LogScanner", "TLSSessions", "Connectors"]),
         // Deterministic synthetic logs with ground truth.
         .target(name: "LogGenerator", dependencies: ["LogScanner"]),
         // Orchestration: inputs -> scanner -> sessions -> rollups -> store.
@@ -62,7 +62,8 @@ let package = Package(
         .target(
             name: "SMTPTLSCLI",
             dependencies: [
-                "Ingest", "Store", "PostgresStore", "Reports", "LogGenerator", "LogScanner", "TLSSessions", "Connectors",
+                "ByteInput", "Ingest", "Store", "PostgresStore", "Reports", "LogGenerator", "LogScanner", "TLSSessions",
+                "Connectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "smtptls", dependencies: ["SMTPTLSCLI"]),

@@ -1,3 +1,4 @@
+import ByteInput
 import Foundation
 import LogScanner
 import Store
@@ -141,10 +142,10 @@ public struct ImpactReport: Sendable {
     }
 
     /// The report. A long window is read in day ranges on up to `maximumParts` threads (default:
-    /// the processors, at most four), each on its own snapshot of the same state
+    /// the cores this process may run on, at most four), each on its own snapshot of the same state
     /// (``SnapshotParts``); the result is the same with one.
     public func run(_ reader: StoreReader, maximumParts: Int? = nil) throws -> Result {
-        let parts = maximumParts ?? min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        let parts = maximumParts ?? min(CPUAffinity.count, 4)
         return try reader.read(companions: max(parts, 1) - 1) { db, others in
             var report = self
             var windowNote: String?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByteInput
 import Foundation
 import Ingest
 
@@ -7,7 +8,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Server label for all inputs (default: derived from each path; see docs/operations.md).")
     var server: String?
 
-    @Option(help: "Inputs scanned in parallel (default: all cores). Results do not depend on it.")
+    @Option(help: "Inputs scanned in parallel (default: all cores this process may run on). Results do not depend on it.")
     var jobs: Int?
 
     @Flag(help: "Read plain files with read(2) instead of memory-mapping them (for files that may be truncated while read).")
@@ -24,7 +25,7 @@ struct InputOptions: ParsableArguments {
     var ingestOptions: IngestOptions {
         var options = IngestOptions()
         options.server = server
-        options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        options.jobs = jobs ?? CPUAffinity.count
         options.useMemoryMap = !noMmap
         return options
     }

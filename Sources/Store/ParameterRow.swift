@@ -1,4 +1,5 @@
 import CSQLite
+import TLSSessions
 
 /// One row of statement parameters, kept in a single byte arena and bound without copying.
 ///
@@ -47,6 +48,13 @@ public struct ParameterRow: Sendable {
         let start = arena.count
         arena.append(contentsOf: bytes)
         values.append(.text(offset: start, count: bytes.count))
+    }
+
+    /// Appends a tally's three columns: `sessions`, `first_seen`, `last_seen`.
+    public mutating func append(_ t: TallyCount) {
+        append(t.sessions)
+        append(t.firstSeen)
+        append(t.lastSeen)
     }
 
     /// Appends text produced in place (an address, a day) without an intermediate String.

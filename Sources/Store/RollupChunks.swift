@@ -67,7 +67,7 @@ enum RollupChunks {
             try builder.add(RollupHead(day: k.day, server: server), emit: emit) { row in
                 appendParty(&row, days.text(k.day), server, k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
                 appendColumns(k, &row)
-                SQLiteStore.appendTally(&row, t)
+                row.append(t)
             }
         }
         try builder.finish(emit: emit)
@@ -96,7 +96,7 @@ enum RollupChunks {
             try builder.add(RollupHead(day: f.key.day, server: f.party[0]), emit: emit) { row in
                 appendParty(&row, days.text(f.key.day), f.party[0], f.key.logType, f.party[1], f.party[2])
                 for id in f.attempt { row.append(id) }
-                SQLiteStore.appendTally(&row, f.tally)
+                row.append(f.tally)
             }
         }
         try builder.finish(emit: emit)
@@ -128,22 +128,6 @@ enum RollupChunks {
         row.append(logType.name)
         row.append(connector)
         row.append(remote)
-    }
-}
-
-/// Days as stored (`YYYY-MM-DD`), the last one kept: a commit's rows are mostly of one or two
-/// days, and a table's rows come day by day.
-struct DayTextCache {
-    private var day = Int64.min
-    private var text: [UInt8] = []
-
-    mutating func text(_ day: Int64) -> [UInt8] {
-        if day != self.day {
-            self.day = day
-            text = []
-            UTCDay(number: day).appendText(to: &text)
-        }
-        return text
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ByteInput
 
 /// How a commit builds its rollup tables' rows (``RowChunkSource``). Ingest uses the default;
 /// tests choose.

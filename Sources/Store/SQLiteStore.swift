@@ -137,7 +137,7 @@ public final class SQLiteStore: RollupStore {
             row.append(k.server)
             row.append(k.logType.name)
             row.append(k.text)
-            Self.appendTally(&row, t)
+            row.append(t)
             try st.upsertUnrecognized.run(row)
         }
         for (k, n) in c.delta.coverage {
@@ -230,12 +230,6 @@ public final class SQLiteStore: RollupStore {
 
     /// A day as stored (`YYYY-MM-DD`), made once per day of a batch.
     private func dayText(_ day: Int64) -> [UInt8] { dayTexts.text(day) }
-
-    static func appendTally(_ row: inout ParameterRow, _ t: Tally) {
-        row.append(t.sessions)
-        row.append(t.firstSeen)
-        row.append(t.lastSeen)
-    }
 
     /// A fingerprint as stored: 16 lower-case hex digits.
     public static func hex(_ v: UInt64) -> String {

@@ -1,4 +1,4 @@
-import ByteInput
+@testable import ByteInput
 import Foundation
 import Ingest
 import LogGenerator
@@ -254,5 +254,14 @@ extension ReliabilityTests {
             .run("SELECT ehlo, outcome, COALESCE(protocol, '') FROM identities ORDER BY 1").rows
         #expect(rows == [[.text("plain.example"), .text("plaintext"), .text("")],
                          [.text("shuffled.example"), .text("tls"), .text("TLS1.1")]])
+    }
+
+    @Test("the cores a process may use come from its affinity mask (taskset, a cpuset), not the machine's count")
+    func cpuAffinity() {
+        #expect(CPUAffinity.allowed(inStatus: "Name:\tx\nCpus_allowed:\t1\nCpus_allowed_list:\t0\n") == 1)
+        #expect(CPUAffinity.allowed(inStatus: "Cpus_allowed:\tff,00000103\n") == 11)
+        #expect(CPUAffinity.allowed(inStatus: "Cpus_allowed:\t0\n") == nil)
+        #expect(CPUAffinity.allowed(inStatus: "Name:\tx\n") == nil)
+        #expect(CPUAffinity.count >= 1 && CPUAffinity.count <= ProcessInfo.processInfo.activeProcessorCount)
     }
 }

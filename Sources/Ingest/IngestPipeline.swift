@@ -41,10 +41,16 @@ public final class IngestPipeline {
         // However the run ends, no commit may still be running when it returns.
         defer { try? committer.drain() }
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
+        // One job: each input's sessions are counted on into the tallies of the inputs before it,
+        // so the merge adds no rollups (``TallyCarry``).
+        let carry = ParallelScan.runsInOrder(jobs: options.jobs, count: inputs.count) && store.keepsRollups
+            ? TallyCarry() : nil
 
         let scanner = self.scanner
         var mergeNanoseconds: UInt64 = 0
-        try ParallelScan.run(inputs, jobs: options.jobs, scan: { scanner.scan($0, resumeOffset: resume, emit: $1) }) { scanned in
+        try ParallelScan.run(inputs, jobs: options.jobs, scan: {
+            scanner.scan($0, resumeOffset: resume, carry: carry, emit: $1)
+        }) { scanned in
             let mergeStarted = DispatchTime.now().uptimeNanoseconds
             defer { mergeNanoseconds += DispatchTime.now().uptimeNanoseconds - mergeStarted }
             do {
@@ -55,8 +61,11 @@ public final class IngestPipeline {
                 if let fp = result.fingerprint, ledger[fp]?.consumedBytes != snapshot[fp]?.consumedBytes {
                     let current = ledger
                     if result.member.isEmpty {
+                        discard(result, carry)
                         var rescanned: [InputScanResult] = []
-                        scanner.scan(result.input, resumeOffset: { current[$0]?.consumedBytes ?? 0 }) { rescanned.append($0) }
+                        scanner.scan(result.input, resumeOffset: { current[$0]?.consumedBytes ?? 0 }, carry: carry) {
+                            rescanned.append($0)
+                        }
                         result = rescanned[0]
                     } else if result.scan.consumedBytes > (current[fp]?.consumedBytes ?? 0) {
                         summary.notes.append((result.name, "also in an input read earlier in this run, longer here; ingest again to count the rest"))
@@ -65,12 +74,16 @@ public final class IngestPipeline {
                         result.skippedBefore = current[fp]?.consumedBytes ?? 0
                     }
                 }
-                try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)
-                if batch.isFull(maximumRows: options.maximumBatchRows) { try flush(&batch, joiner: &joiner, to: committer) }
+                if !(try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)) {
+                    discard(result, carry)
+                }
+                if batch.isFull(maximumRows: options.maximumBatchRows, carriedRows: carry?.rowCount ?? 0) {
+                    try flush(&batch, joiner: &joiner, carry: carry, to: committer)
+                }
                 onInputDone?(result)
             }
         }
-        try flush(&batch, joiner: &joiner, to: committer)
+        try flush(&batch, joiner: &joiner, carry: carry, to: committer)
         try committer.drain()
         summary.mergeSeconds = Double(mergeNanoseconds) / 1e9
         summary.commitSeconds = committer.busySeconds
@@ -89,39 +102,49 @@ public final class IngestPipeline {
         return summary
     }
 
-    /// Hands the pending inputs, with the open-session changes they caused, to the committer
-    /// (one transaction).
-    private func flush(_ batch: inout PendingBatch, joiner: inout SessionJoiner, to committer: BackgroundCommitter) throws {
+    /// Hands the pending inputs, with the open-session changes they caused and the rollups
+    /// carried for them, to the committer (one transaction).
+    private func flush(
+        _ batch: inout PendingBatch, joiner: inout SessionJoiner, carry: TallyCarry?, to committer: BackgroundCommitter
+    ) throws {
         guard !batch.ledger.isEmpty else { return }
+        var delta = carry?.drain() ?? RollupDelta()
+        delta.merge(batch.delta)
         try committer.submit(InputCommit(
-            ledger: batch.ledger, delta: batch.delta, openSessions: joiner.takeChanges(), malformedSamples: batch.samples))
+            ledger: batch.ledger, delta: delta, openSessions: joiner.takeChanges(), malformedSamples: batch.samples))
         batch = PendingBatch()
     }
 
+    /// A result that does not count: its sessions leave the carried tallies again.
+    private func discard(_ r: InputScanResult, _ carry: TallyCarry?) {
+        if let checkpoint = r.carried { carry?.rollback(to: checkpoint) }
+    }
+
+    /// Adds one result to the batch; false when it does not count (nothing of it is added).
     private func merge(
         _ r: InputScanResult, ledger: inout [UInt64: LedgerEntry], joiner: inout SessionJoiner, batch: inout PendingBatch,
         summary: inout IngestSummary
-    ) throws {
+    ) throws -> Bool {
         let path = r.name
         summary.bytes += r.bytesRead
         switch r.failure {
         case .unreadable(let message)?:
             summary.errors.append((path, message + " (nothing from this input was counted)"))
-            return
+            return false
         case .notProtocolLog(let message)?:
             summary.notes.append((path, message + "; skipped"))
-            return
+            return false
         case nil: break
         }
         guard let fingerprint = r.fingerprint else {
             summary.notes.append((path, r.scan.lines == 0 ? "empty file; skipped" : "no records yet; skipped"))
             summary.malformedRows += r.tracker.malformedRows
-            return
+            return false
         }
         let previous = ledger[fingerprint]
         guard r.scan.consumedBytes > r.skippedBefore else {
             summary.inputsUnchanged += 1
-            return
+            return false
         }
         summary.inputsIngested += 1
         // What the joiner finishes is counted apart: adding it to the input's delta would copy
@@ -148,6 +171,7 @@ public final class IngestPipeline {
         }
         summary.sessions.mergeCounts(r.delta)
         summary.sessions.mergeCounts(joined)
+        return true
     }
 }
 
@@ -175,7 +199,9 @@ struct PendingBatch {
     /// About 20 MB of rollup rows (``IngestOptions/maximumBatchRows``).
     static let maximumRows = 100_000
 
-    func isFull(maximumRows: Int) -> Bool {
-        ledger.count >= Self.maximumInputs || delta.rowCount >= maximumRows || Date().timeIntervalSince(started) >= 10
+    /// - Parameter carriedRows: the batch's rollup rows carried outside ``delta`` (``TallyCarry``).
+    func isFull(maximumRows: Int, carriedRows: Int = 0) -> Bool {
+        ledger.count >= Self.maximumInputs || delta.rowCount + carriedRows >= maximumRows
+            || Date().timeIntervalSince(started) >= 10
     }
 }

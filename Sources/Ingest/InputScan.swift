@@ -28,6 +28,10 @@ public struct InputScanResult: Sendable {
     public var failure: InputFailure?
     /// Bytes of the input file this result accounts for (for progress and MB/s).
     public var bytesRead: UInt64
+    /// Set when the log's rollups went into the run's carried tallies (``TallyCarry``) rather
+    /// than into ``delta``: where they start there, for a merge that does not count the input
+    /// to take them out again.
+    public var carried: SessionTallies.Checkpoint? = nil
 
     /// `path` or `archive:member`, for messages.
     public var name: String { member.isEmpty ? input.path : "\(input.path):\(member)" }
@@ -63,14 +67,27 @@ public struct InputScanner: Sendable {
 
     /// Reads `input` and hands `emit` one result per log in it, as each ends (one for a log file,
     /// one per member of an archive, so an archive's results never pile up in memory). Records
-    /// before `resumeOffset(fingerprint)` of each log are skipped (already ingested).
+    /// before `resumeOffset(fingerprint)` of each log are skipped (already ingested). With
+    /// `carry`, a log that is the whole input counts into the run's carried tallies; `emit` must
+    /// then merge its result before anything else is scanned.
+    func scan(
+        _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, carry: TallyCarry? = nil,
+        emit: (InputScanResult) -> Void
+    ) {
+        withoutActuallyEscaping(emit) { scan(input, resumeOffset, carry, $0) }
+    }
+
+    /// Reads `input`, one result per log to `emit` (its own tallies each).
     public func scan(
         _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, emit: (InputScanResult) -> Void
     ) {
-        withoutActuallyEscaping(emit) { scan(input, resumeOffset, $0) }
+        scan(input, resumeOffset: resumeOffset, carry: nil, emit: emit)
     }
 
-    private func scan(_ input: InputFile, _ resumeOffset: @escaping (UInt64) -> UInt64, _ emit: @escaping (InputScanResult) -> Void) {
+    private func scan(
+        _ input: InputFile, _ resumeOffset: @escaping (UInt64) -> UInt64, _ carry: TallyCarry?,
+        _ emit: @escaping (InputScanResult) -> Void
+    ) {
         let head: [UInt8]
         do {
             head = try Self.readHead(input.path)
@@ -88,7 +105,7 @@ public struct InputScanner: Sendable {
             members.finish()
             return
         }
-        var router = StreamRouter(input: input, scanner: self, resume: resumeOffset, emit: emit)
+        var router = StreamRouter(input: input, scanner: self, resume: resumeOffset, carry: carry, emit: emit)
         do {
             let decoder = try compression.makeDecoder(name: input.path)
             func read<S: ByteSource>(_ source: inout S) throws {
@@ -113,9 +130,12 @@ public struct InputScanner: Sendable {
         router.finish()
     }
 
-    func stream(_ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64) -> LogStream {
+    func stream(
+        _ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64, carry: TallyCarry? = nil
+    ) -> LogStream {
         let stream = LogStream(
-            input: input, member: member, nested: nested, maximumOpenSessions: maximumOpenSessions, resume: resume)
+            input: input, member: member, nested: nested, maximumOpenSessions: maximumOpenSessions, resume: resume,
+            carry: carry)
         stream.tracker.redactUsers = redact
         return stream
     }
@@ -135,16 +155,22 @@ struct StreamRouter {
     let input: InputFile
     let scanner: InputScanner
     let resume: (UInt64) -> UInt64
+    /// For the stream, when it is one log (an archive's members keep tallies of their own).
+    let carry: TallyCarry?
     private var log: LogStream?
     private var tar: TarReader?
     private var members: MemberScanner
     private var failure: (any Error)?
     let emit: (InputScanResult) -> Void
 
-    init(input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64, emit: @escaping (InputScanResult) -> Void) {
+    init(
+        input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64, carry: TallyCarry?,
+        emit: @escaping (InputScanResult) -> Void
+    ) {
         self.input = input
         self.scanner = scanner
         self.resume = resume
+        self.carry = carry
         self.emit = emit
         members = MemberScanner(input: input, scanner: scanner, resume: resume, emit: emit)
     }
@@ -154,7 +180,7 @@ struct StreamRouter {
             if TarReader.looksLikeTar(chunk) {
                 tar = TarReader(archiveName: input.path)
             } else {
-                log = scanner.stream(input, member: "", nested: false, resume)
+                log = scanner.stream(input, member: "", nested: false, resume, carry: carry)
             }
         }
         if let log {

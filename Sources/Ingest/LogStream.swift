@@ -4,7 +4,8 @@ import Rollups
 import TLSSessions
 
 /// One log being read — a plain file, a decompressed file, or an archive member: its scanner,
-/// its session tracker and the rollups of the sessions it completes.
+/// its session tracker and the rollups of the sessions it completes (its own, or the run's
+/// carried tallies: ``TallyCarry``).
 final class LogStream {
     let input: InputFile
     let member: String
@@ -14,12 +15,23 @@ final class LogStream {
     private var decoder: (any StreamDecoder)?
     private var pendingHead: [UInt8] = []
     private let nested: Bool
+    /// The run's carried tallies, when this log counts into them (``TallyCarry``).
+    private let carry: TallyCarry?
+    /// Where this log's sessions start in the carried tallies, once it took them.
+    private var carried: SessionTallies.Checkpoint?
 
-    /// - Parameter nested: sniff the first bytes for zstd/gzip and decompress (archive members).
-    init(input: InputFile, member: String, nested: Bool, maximumOpenSessions: Int, resume: @escaping (UInt64) -> UInt64) {
+    /// - Parameters:
+    ///   - nested: sniff the first bytes for zstd/gzip and decompress (archive members).
+    ///   - carry: count the log's sessions into the run's carried tallies (a whole input of a
+    ///     one-job ingest) rather than into tallies of its own.
+    init(
+        input: InputFile, member: String, nested: Bool, maximumOpenSessions: Int, resume: @escaping (UInt64) -> UInt64,
+        carry: TallyCarry? = nil
+    ) {
         self.input = input
         self.member = member
         self.nested = nested
+        self.carry = nested ? nil : carry
         tracker = SessionTracker(server: input.server, maximumOpenSessions: maximumOpenSessions)
         tracker.resumeOffset = resume
     }
@@ -55,6 +67,7 @@ final class LogStream {
         if !sniffed {
             sniffed = true
             try HeaderSniffer.check(chunk)
+            if let carry { carried = tracker.continueTallies(carry.take(server: input.server)) }
         }
         scanner.feed(chunk, into: &tracker)
     }
@@ -73,14 +86,23 @@ final class LogStream {
         }
         scanner.finish(into: &tracker)
         var delta = RollupDelta()
-        delta.add(tracker.tallies, server: input.server)
+        if carried == nil {
+            delta.add(tracker.tallies, server: input.server)
+        } else {
+            delta.addCounts(tracker.tallies)
+        }
         for u in tracker.unrecognized.values.sorted(by: { $0.text < $1.text }) {
             delta.addUnrecognized(server: input.server, u)
         }
-        return InputScanResult(
+        let result = InputScanResult(
             input: input, member: member, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
             scan: scanner.statistics, tracker: tracker.statistics, delta: delta, boundary: tracker.boundaryFragments(),
-            malformedSamples: tracker.malformedSamples, failure: nil, bytesRead: bytesRead)
+            malformedSamples: tracker.malformedSamples, failure: nil, bytesRead: bytesRead, carried: carried)
+        if let carry, carried != nil {
+            carry.put(tracker.takeTallies())
+            carried = nil
+        }
+        return result
     }
 
     /// The log could not be read to its end: nothing of it counts.
@@ -89,6 +111,12 @@ final class LogStream {
         let failure = (error as? InputFailure)
             ?? (error as? ByteInputError).map { .unreadable($0.message) }
             ?? .unreadable(String(describing: error))
+        if let carry, let checkpoint = carried {
+            var tallies = tracker.takeTallies()
+            tallies.rollback(to: checkpoint)
+            carry.put(tallies)
+            carried = nil
+        }
         return InputScanResult(
             input: input, member: member, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
             scan: scanner.statistics, tracker: tracker.statistics, delta: RollupDelta(), boundary: [],

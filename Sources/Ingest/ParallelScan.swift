@@ -9,11 +9,15 @@ import Foundation
 /// members of a large archive waits while four of its results are still unconsumed. `consume`
 /// runs on the calling thread.
 enum ParallelScan {
+    /// Whether ``run(_:jobs:scan:consume:)`` scans on the calling thread, each result consumed
+    /// before the next input is read (what ``TallyCarry`` needs).
+    static func runsInOrder(jobs: Int, count: Int) -> Bool { jobs <= 1 || count <= 1 }
+
     static func run<R: Sendable>(
         _ inputs: [InputFile], jobs: Int, scan: @escaping @Sendable (InputFile, (R) -> Void) -> Void,
         consume: (R) throws -> Void
     ) throws {
-        if jobs <= 1 || inputs.count <= 1 {
+        if runsInOrder(jobs: jobs, count: inputs.count) {
             var failure: (any Error)?
             for input in inputs {
                 scan(input) { result in

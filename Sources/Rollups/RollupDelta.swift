@@ -96,10 +96,16 @@ public struct RollupDelta: Sendable {
         if f.startTime == nil { sessionsMissingStart += 1 }
     }
 
-    /// Counts the sessions one input's tracker finished: a new delta adopts the tracker's ids
-    /// and tallies; otherwise they are mapped into this delta's once per distinct value. Either
-    /// way its keys move over as integers.
+    /// Counts the sessions one input's tracker finished: its rollups and its session counts.
     public mutating func add(_ t: SessionTallies, server: String) {
+        addRollups(t, server: server)
+        addCounts(t)
+    }
+
+    /// Adds tallies' rollups (of `server`): a new delta adopts the tracker's ids and tallies;
+    /// otherwise they are mapped into this delta's once per distinct value. Either way its keys
+    /// move over as integers.
+    public mutating func addRollups(_ t: SessionTallies, server: String) {
         let adopting = sessionCounts.isEmpty && identityCounts.isEmpty && tables.isEmpty && servers.values.isEmpty
             && !t.tables.names.values.contains(where: \.isEmpty)
         let s = serverID(server)
@@ -123,6 +129,10 @@ public struct RollupDelta: Sendable {
         for (k, n) in t.coverage {
             coverage[CoverageKey(server: server, logType: k.logType, hour: k.hour), default: 0] += n
         }
+    }
+
+    /// Adds tallies' session counts (by outcome and protocol; the run's summary), not their rollups.
+    public mutating func addCounts(_ t: SessionTallies) {
         sessionCount += t.sessionCount
         for (k, v) in t.protocolSessions { protocolSessions[k, default: 0] += v }
         for (k, v) in t.outcomeSessions { outcomeSessions[k, default: 0] += v }

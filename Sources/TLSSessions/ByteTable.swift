@@ -46,6 +46,15 @@ struct ByteTable: Sendable {
         return arena.withUnsafeBytes { memoryEquals($0.baseAddress! + start, key.baseAddress!, length) }
     }
 
+    /// Forgets every key from id `count` on (``InternedTables/rollback(to:)``).
+    mutating func truncate(to count: Int) {
+        guard count < hashes.count else { return }
+        arena.removeSubrange(starts[count]...)
+        starts.removeSubrange((count + 1)...)
+        hashes.removeSubrange(count...)
+        slots = SlotArray.rebuilt(for: hashes, size: slots.count)
+    }
+
     private mutating func grow() {
         slots = SlotArray.rebuilt(for: hashes, size: slots.count * 2)
     }

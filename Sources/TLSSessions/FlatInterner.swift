@@ -61,6 +61,14 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
         return result
     }
 
+    /// Forgets every value from id `count` on (``InternedTables/rollback(to:)``).
+    mutating func truncate(to count: Int) {
+        guard count < values.count else { return }
+        values.removeSubrange(count...)
+        hashes.removeSubrange(count...)
+        slots = SlotArray.rebuilt(for: hashes, size: slots.count)
+    }
+
     private mutating func grow() {
         slots = SlotArray.rebuilt(for: hashes, size: slots.count * 2)
     }

@@ -3,7 +3,8 @@ import LogScanner
 /// Gives each distinct value a small integer id, so that a session's state and a rollup key are
 /// a few integers instead of strings (no reference counting, one-word hashing).
 ///
-/// One interner belongs to one input's tracker: ids mean nothing outside it. The values leave
+/// One interner belongs to one tracker's tallies (one input's, or a run's carried across its
+/// inputs): ids mean nothing outside them. The values leave
 /// through ``values`` when the input's tallies and boundary fragments are turned back into
 /// strings (once per distinct key, not once per session).
 public struct Interner<Value: Hashable & Sendable>: Sendable {
@@ -22,6 +23,13 @@ public struct Interner<Value: Hashable & Sendable>: Sendable {
     }
 
     public subscript(id: Int32) -> Value { values[Int(id)] }
+
+    /// Forgets every value from id `count` on (``InternedTables/rollback(to:)``).
+    mutating func truncate(to count: Int) {
+        guard count < values.count else { return }
+        for value in values[count...] { ids[value] = nil }
+        values.removeSubrange(count...)
+    }
 }
 
 /// Byte strings to ids, looked up by bytes: a value already seen costs a hash and a compare,
@@ -43,6 +51,13 @@ public struct NameInterner: Sendable {
     }
 
     public subscript(id: Int32) -> ByteString { values[Int(id)] }
+
+    /// Forgets every value from id `count` on (``InternedTables/rollback(to:)``).
+    mutating func truncate(to count: Int) {
+        guard count < values.count else { return }
+        table.truncate(to: count)
+        values.removeSubrange(count...)
+    }
 }
 
 /// The tables a tracker's ids point into.
@@ -67,6 +82,28 @@ public struct InternedTables: Sendable {
     public var isEmpty: Bool {
         connectors.values.isEmpty && names.values.isEmpty && texts.values.isEmpty && negotiations.values.isEmpty
             && addresses.values.isEmpty
+    }
+
+    /// How many values each table holds: where ``rollback(to:)`` returns them.
+    public struct Mark: Sendable, Equatable {
+        let connectors, names, texts, negotiations, addresses, addressTexts: Int
+    }
+
+    public var mark: Mark {
+        Mark(
+            connectors: connectors.values.count, names: names.values.count, texts: texts.values.count,
+            negotiations: negotiations.values.count, addresses: addresses.values.count,
+            addressTexts: addressTexts.values.count)
+    }
+
+    /// Forgets the values interned since `mark` (ids only grow, so the ids before stay valid).
+    public mutating func rollback(to mark: Mark) {
+        connectors.truncate(to: mark.connectors)
+        names.truncate(to: mark.names)
+        texts.truncate(to: mark.texts)
+        negotiations.truncate(to: mark.negotiations)
+        addresses.truncate(to: mark.addresses)
+        addressTexts.truncate(to: mark.addressTexts)
     }
 
     func name(_ id: Int32?) -> ByteString? { id.map { names[$0] } }

@@ -1,9 +1,11 @@
 import LogScanner
 
 /// Finished sessions counted by keys of small integers as they finish: the tracker's
-/// pre-aggregation of one input (and the joiner's of the sessions it finishes). ``RollupDelta``
-/// (module Rollups) maps the ids into its own once per distinct value; a new delta takes these
-/// tables as they are (a key's ``OutcomeKey/server`` is 0 here, the delta's first server).
+/// pre-aggregation of one input — or of a run's inputs one after another, when a one-job ingest
+/// carries them across its inputs (``startInput()``, ``rollback(to:)``) — and the joiner's of
+/// the sessions it finishes. ``RollupDelta`` (module Rollups) maps the ids into its own once per
+/// distinct value; a new delta takes these tables as they are (a key's ``OutcomeKey/server`` is
+/// 0 here, the delta's first server: the tallies are of one server).
 ///
 /// Keys mirror the store's rollups (docs/schema.md): the outcome rollup per (day, log type,
 /// connector, remote, outcome, suite, error, activity), the identity rollup per (day, log type,
@@ -90,9 +92,28 @@ public struct SessionTallies: Sendable {
     }
 
     /// Finished sessions by outcome key, in the order the keys first came.
-    public private(set) var outcomes = TallyTable<OutcomeKey>()
+    public var outcomes: TallyTable<OutcomeKey> {
+        guard !pendingTimes.isEmpty else { return outcomeTable }
+        var t = outcomeTable
+        t.add(pendingOutcomes, at: pendingTimes)
+        return t
+    }
     /// Finished sessions by identity key.
-    public private(set) var identities = TallyTable<IdentityKey>()
+    public var identities: TallyTable<IdentityKey> {
+        guard !pendingTimes.isEmpty else { return identityTable }
+        var t = identityTable
+        t.add(pendingIdentities, at: pendingTimes)
+        return t
+    }
+    private var outcomeTable = TallyTable<OutcomeKey>()
+    private var identityTable = TallyTable<IdentityKey>()
+    /// Finished sessions not yet in the two tables, added a batch at a time (``flush()``): when
+    /// the tallies are carried across a run's inputs the tables outgrow the cache, and a batch's
+    /// lookups overlap their misses.
+    private var pendingOutcomes: [OutcomeKey] = []
+    private var pendingIdentities: [IdentityKey] = []
+    private var pendingTimes: [Int64] = []
+    private static let pendingLimit = 64
     public internal(set) var failedLogins: [FailedLogin: TallyCount] = [:]
     /// Finished sessions per log type and UTC hour of their outcome.
     public var coverage: [HourKey: Int64] {
@@ -120,6 +141,57 @@ public struct SessionTallies: Sendable {
 
     public init() {}
 
+    /// Adds the finished sessions waiting in the batch to the two tables.
+    public mutating func flush() {
+        guard !pendingTimes.isEmpty else { return }
+        outcomeTable.add(pendingOutcomes, at: pendingTimes)
+        identityTable.add(pendingIdentities, at: pendingTimes)
+        pendingOutcomes.removeAll(keepingCapacity: true)
+        pendingIdentities.removeAll(keepingCapacity: true)
+        pendingTimes.removeAll(keepingCapacity: true)
+    }
+
+    /// What ``rollback(to:)`` returns the tallies to.
+    public struct Checkpoint: Sendable {
+        let outcomes: TallyTable<OutcomeKey>.Mark
+        let identities: TallyTable<IdentityKey>.Mark
+        let tables: InternedTables.Mark
+        let failedLogins: [FailedLogin: TallyCount]
+        let hours: [HourKey: Int64]
+        let lastHour: (key: HourKey, sessions: Int64)?
+    }
+
+    /// Starts counting another input into the same tallies (carried across a run's inputs):
+    /// the session counts (``sessionCount``, ``protocolSessions``, ``outcomeSessions``) start
+    /// again from zero, as they are the input's, and the rollups are marked so that
+    /// ``rollback(to:)`` can take the input out again if it does not count after all.
+    public mutating func startInput() -> Checkpoint {
+        flush()
+        sessionCount = 0
+        for i in protocolCounts.indices { protocolCounts[i] = 0 }
+        for i in outcomeCounts.indices { outcomeCounts[i] = 0 }
+        return Checkpoint(
+            outcomes: outcomeTable.checkpoint(), identities: identityTable.checkpoint(), tables: tables.mark,
+            failedLogins: failedLogins, hours: hours, lastHour: lastHour)
+    }
+
+    /// Takes out everything counted since `checkpoint`, the last ``startInput()``.
+    public mutating func rollback(to checkpoint: Checkpoint) {
+        flush()
+        outcomeTable.rollback(to: checkpoint.outcomes)
+        identityTable.rollback(to: checkpoint.identities)
+        tables.rollback(to: checkpoint.tables)
+        failedLogins = checkpoint.failedLogins
+        hours = checkpoint.hours
+        lastHour = checkpoint.lastHour
+        sessionCount = 0
+        for i in protocolCounts.indices { protocolCounts[i] = 0 }
+        for i in outcomeCounts.indices { outcomeCounts[i] = 0 }
+    }
+
+    /// Rollup rows the tallies would write (outcome and identity keys, including those waiting).
+    public var rowCount: Int { outcomeTable.count + identityTable.count + pendingTimes.count * 2 }
+
     /// Counts a finished session that crossed inputs or expired (the joiner's): its values are
     /// interned here, then it is counted as the tracker counts its own.
     public mutating func add(_ f: SessionFragment) {
@@ -132,6 +204,7 @@ public struct SessionTallies: Sendable {
         }
         let session = OpenSession(f, tables: &tables)
         add(session, logType: f.key.logType, connector: tables.connectors.id(f.key.connector), authFailures: f.authFailures)
+        flush()
     }
 
     /// Counts one session that started and ended in this input.
@@ -149,14 +222,16 @@ public struct SessionTallies: Sendable {
         let day = UTCDay(millis: time).number
         let remote = tables.remoteAddress(s.remote)
         let address = tables.addresses.id(remote)
-        outcomes.add(OutcomeKey(
+        pendingOutcomes.append(OutcomeKey(
             day: day, logType: logType, connector: connector, address: address, outcome: kind,
-            negotiation: negotiation, error: error, activity: s.activity), at: time)
-        identities.add(IdentityKey(
+            negotiation: negotiation, error: error, activity: s.activity))
+        pendingTimes.append(time)
+        pendingIdentities.append(IdentityKey(
             day: day, logType: logType, connector: connector, address: address, outcome: kind,
             protocolVersion: protocolVersion,
             ehlo: s.ehlo, senderDomain: s.senderDomain, authUser: s.authUser,
-            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint), at: time)
+            certificateSubject: s.certificateSubject, certificateThumbprint: s.certificateThumbprint))
+        if pendingTimes.count >= Self.pendingLimit { flush() }
         if !authFailures.isEmpty {
             for f in AuthFailure.distinct(authFailures) {
                 failedLogins[FailedLogin(

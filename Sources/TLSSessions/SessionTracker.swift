@@ -77,6 +77,22 @@ public struct SessionTracker: RecordSink {
         self.onComplete = onComplete
     }
 
+    /// Counts this input's sessions on into `carried` (the tallies of the inputs read before it,
+    /// of the same server), before its first record; the checkpoint takes the input out of them
+    /// again (``SessionTallies/rollback(to:)``).
+    public mutating func continueTallies(_ carried: SessionTallies) -> SessionTallies.Checkpoint {
+        tallies = carried
+        return tallies.startInput()
+    }
+
+    /// Hands the tallies on (after the input's result is built: its boundary fragments read
+    /// their tables); the tracker keeps empty ones.
+    public mutating func takeTallies() -> SessionTallies {
+        tallies.flush()
+        defer { tallies = SessionTallies() }
+        return tallies
+    }
+
     public mutating func identified(fingerprint: UInt64) {
         self.fingerprint = fingerprint
         skipBefore = resumeOffset(fingerprint)

@@ -35,6 +35,10 @@ public struct TallyTable<Key: TallyKey>: Sendable {
     @usableFromInline var counts: [TallyCount] = []
     /// Dense indexes by hash slot; -1 is empty.
     @usableFromInline var slots = [Int32](repeating: -1, count: 16)
+    /// Entries below this index had their counts saved in ``journal`` before each change since
+    /// the last ``checkpoint()`` (0: none are).
+    @usableFromInline var journaledBelow: Int32 = 0
+    @usableFromInline var journal: [(index: Int32, count: TallyCount)] = []
 
     /// Drawn at random once per process (crafted log values cannot be chosen to collide).
     @usableFromInline let seed = TallySeed.value
@@ -79,6 +83,7 @@ public struct TallyTable<Key: TallyKey>: Sendable {
             let i = slots[slot]
             if i < 0 { break }
             if hashes[Int(i)] == hash && keys[Int(i)] == key {
+                if i < journaledBelow { journal.append((i, counts[Int(i)])) }
                 counts[Int(i)].add(count)
                 return
             }
@@ -116,6 +121,53 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         }, body: { j in
             add(mapped[j], hash: mappedHashes[j], other.counts[j])
         })
+    }
+
+    /// Adds one session of `batch[j]` at `times[j]` for each j, in order, as many calls of
+    /// ``add(_:at:)`` would: through the ``PrefetchPipeline`` once the table is big, so that a
+    /// table which outgrew the cache (a run's tallies carried across its inputs) costs the
+    /// overlapped misses of a batch instead of one wait per key.
+    @inlinable
+    public mutating func add(_ batch: [Key], at times: [Int64]) {
+        guard slots.count >= PrefetchPipeline.fromSlots else {
+            for j in batch.indices { add(batch[j], at: times[j]) }
+            return
+        }
+        let batchHashes = batch.map { $0.tallyHash(seed: seed) }
+        PrefetchPipeline.run(count: batch.count, slot: { SlotArray.prefetchHome(slots, batchHashes[$0]) }, entry: { j in
+            guard let i = SlotArray.homeOccupant(slots, batchHashes[j]) else { return }
+            hashes.withUnsafeBufferPointer { Prefetch.element($0, i) }
+            keys.withUnsafeBufferPointer { Prefetch.element($0, i) }
+            counts.withUnsafeBufferPointer { Prefetch.element($0, i) }
+        }, body: { j in
+            add(batch[j], hash: batchHashes[j], TallyCount(sessions: 1, firstSeen: times[j], lastSeen: times[j]))
+        })
+    }
+
+    /// Where ``rollback(to:)`` returns the table: its keys then.
+    public struct Mark: Sendable, Equatable {
+        let count: Int
+    }
+
+    /// Marks the table as it is now: from here on, a key's count is saved before it changes
+    /// (one append per change of a key already there), so ``rollback(to:)`` can restore it.
+    /// Replaces the previous mark.
+    public mutating func checkpoint() -> Mark {
+        journal.removeAll(keepingCapacity: true)
+        journaledBelow = Int32(keys.count)
+        return Mark(count: keys.count)
+    }
+
+    /// Returns the table to what it held at `mark`, the last ``checkpoint()``: keys added since
+    /// are dropped, counts changed since restored (oldest saved value last, so it wins).
+    public mutating func rollback(to mark: Mark) {
+        precondition(Int32(mark.count) == journaledBelow && mark.count <= keys.count, "not the last checkpoint")
+        for (index, count) in journal.reversed() { counts[Int(index)] = count }
+        keys.removeSubrange(mark.count...)
+        hashes.removeSubrange(mark.count...)
+        counts.removeSubrange(mark.count...)
+        slots = SlotArray.rebuilt(for: hashes, size: slots.count)
+        _ = checkpoint()
     }
 
     /// Visits each key once, in the order the keys first came.

@@ -88,6 +88,10 @@ struct CorpusTruthTests {
         // (one per input past the bound), the same database as one transaction.
         let batched = dir.file("batched.sqlite")
         let several = try ingest([logs], db: batched, jobs: 2, maximumBatchRows: 100)
+        // One job carries its tallies from input to input (TallyCarry): bounded batches drain
+        // them at every flush, and the servers change between inputs.
+        let carried = dir.file("carried.sqlite")
+        let carriedBatches = try ingest([logs], db: carried, jobs: 1, maximumBatchRows: 100)
         // Rows built on threads beside the commit, or inline, in chunks of a few rows (every
         // table many chunks, more than wait at once): the same database again.
         let threaded = dir.file("threaded.sqlite"), inline = dir.file("inline.sqlite")
@@ -95,6 +99,7 @@ struct CorpusTruthTests {
         _ = try ingest([logs], db: inline, jobs: 2, maximumBatchRows: 100, rowBuilding: RowBuilding(threaded: false, rowsPerChunk: 8))
         #expect(whole.commits == 1)
         #expect(several.commits > 3 && several.commits <= several.inputsIngested, "\(several.commits) transactions")
+        #expect(carriedBatches.commits > 3, "\(carriedBatches.commits) transactions")
         for sql in [RollupDump.sessions, RollupDump.identities,
                     "SELECT server, log_type, connector, session_id, state FROM open_sessions ORDER BY 1,2,3,4",
                     "SELECT fingerprint, consumed_bytes, records, malformed_rows FROM ingested_inputs ORDER BY 1"] {
@@ -102,6 +107,7 @@ struct CorpusTruthTests {
             let b = try ReadOnlyQuery(path: parallel).run(sql).rows
             #expect(a == b, "\(sql)")
             #expect(try ReadOnlyQuery(path: batched).run(sql).rows == a, "batched: \(sql)")
+            #expect(try ReadOnlyQuery(path: carried).run(sql).rows == a, "one job, batched: \(sql)")
             #expect(try ReadOnlyQuery(path: threaded).run(sql).rows == a, "rows built on threads: \(sql)")
             #expect(try ReadOnlyQuery(path: inline).run(sql).rows == a, "rows built inline: \(sql)")
             #expect(!a.isEmpty || sql.contains("open_sessions"))

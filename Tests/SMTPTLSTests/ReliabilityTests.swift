@@ -52,6 +52,37 @@ struct ReliabilityTests {
         #expect(queried > 0, "read-only queries ran while ingests were writing")
     }
 
+    @Test("the same log met twice in one run (a copy, and a copy that grew since), one job or two: counted once, the growth on top")
+    func sameLogTwiceInOneRun() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var log = LogText()
+        log.header()
+        log.session("08DC3A0000000001", remote: "198.51.100.7:1", at: "2024-03-01T10:00:00.000Z", ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
+        log.session("08DC3A0000000002", remote: "198.51.100.8:1", at: "2024-03-01T10:05:00.000Z", ehlo: "b.example")
+        // A session the first copy ends in the middle of; the grown copy finishes it.
+        log.row(at: "2024-03-01T10:06:00.000Z", session: "08DC3A0000000003", remote: "203.0.113.5:7", "+")
+        let grown = log.bytes()
+        var more = log
+        more.row(at: "2024-03-01T10:06:01.000Z", session: "08DC3A0000000003", remote: "203.0.113.5:7", "<", "EHLO c.example")
+        more.row(at: "2024-03-01T10:06:02.000Z", session: "08DC3A0000000003", remote: "203.0.113.5:7", "-", "", "Local")
+        more.session("08DC3A0000000004", remote: "198.51.100.7:2", at: "2024-03-01T10:10:00.000Z", ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
+        let first = dir.url.appendingPathComponent("a/RECV2024030110-1.LOG")
+        try TemporaryDirectory.writeFile(first, grown)
+        try TemporaryDirectory.writeFile(dir.url.appendingPathComponent("b/RECV2024030110-1.LOG"), grown)
+        try TemporaryDirectory.writeFile(dir.url.appendingPathComponent("c/RECV2024030110-1.LOG"), more.bytes())
+        let inputs = ["a", "b", "c"].map { dir.url.appendingPathComponent($0).path }
+        let alone = dir.file("alone.sqlite")
+        _ = try ingest([inputs[2]], db: alone, server: "S")
+        let expected = try ReadOnlyQuery(path: alone).run(Self.rollupSQL).rows
+        #expect(expected.count == 3)
+        for jobs in [1, 2] {
+            let db = dir.file("jobs\(jobs).sqlite")
+            _ = try ingest(inputs, db: db, jobs: jobs, server: "S")
+            #expect(try ReadOnlyQuery(path: db).run(Self.rollupSQL).rows == expected, "--jobs \(jobs)")
+        }
+    }
+
     @Test("a runaway query stops at its timeout with a clear error")
     func queryTimeout() throws {
         let dir = try TemporaryDirectory()

@@ -23,6 +23,104 @@ struct SessionTrackerTests {
     static let tls12 = "\"TLS protocol SP_PROT_TLS1_2_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA_256 with strength 0 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 256 bits\""
     static let tls10 = "\"TLS protocol SP_PROT_TLS1_0_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_RSA_KEYX with strength 2048 bits\""
 
+    /// Every key and count of tallies, decoded (ids differ between tallies that saw values in
+    /// another order).
+    static func decoded(_ t: SessionTallies) -> [String] {
+        var rows: [String] = []
+        t.outcomes.forEach { k, c in
+            rows.append("o \(k.day) \(t.tables.connectors[k.connector]) \(t.tables.addresses[k.address]) \(k.outcome) \(k.negotiation.map { "\(t.tables.negotiations[$0])" } ?? "-") \(k.error.map { t.tables.texts[$0] } ?? "-") \(c)")
+        }
+        t.identities.forEach { k, c in
+            let names = [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject].map { $0.map { "\(t.tables.names[$0])" } ?? "-" }
+            rows.append("i \(k.day) \(t.tables.addresses[k.address]) \(k.protocolVersion.map { "\($0)" } ?? "-") \(names) \(c)")
+        }
+        rows.append("coverage \(t.coverage.sorted { $0.key.hour < $1.key.hour }.map { "\($0.key.hour)=\($0.value)" })")
+        rows.append("values \(t.tables.mark)")
+        return rows.sorted()
+    }
+
+    @Test("tallies carried into a second input and rolled back to its checkpoint are what the first left: keys, counts, times and interned values; the next input counts on as if it never came")
+    func carriedTalliesRollBack() {
+        func firstSessions(_ log: inout LogText) {
+            log.session("08DC3A0000000001", remote: "198.51.100.7:1", at: "2024-03-01T10:00:00.000Z", ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
+            log.session("08DC3A0000000002", remote: "198.51.100.8:1", at: "2024-03-01T10:00:05.000Z", ehlo: "b.example")
+        }
+        func thirdSessions(_ log: inout LogText) {
+            log.session("08DC3A0000000005", remote: "198.51.100.8:9", at: "2024-03-01T12:00:00.000Z", ehlo: "b.example", tls: "SP_PROT_TLS1_2_SERVER")
+        }
+        var first = LogText(), second = LogText(), third = LogText(), together = LogText()
+        first.header()
+        firstSessions(&first)
+        // The second input repeats a key of the first (later, so its last time would move),
+        // and brings new names, addresses, a failure text and another hour.
+        second.header()
+        second.session("08DC3A0000000003", remote: "198.51.100.7:2", at: "2024-03-01T10:30:00.000Z", ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
+        second.session("08DC3A0000000004", remote: "203.0.113.9:1", at: "2024-03-01T11:00:00.000Z", ehlo: "new.example", failure: "SEC_E_ALGORITHM_MISMATCH", user: "u@new.example")
+        third.header()
+        thirdSessions(&third)
+        together.header()
+        firstSessions(&together)
+        thirdSessions(&together)
+
+        func scan(_ log: LogText, carrying carried: SessionTallies?) -> (SessionTallies, SessionTallies.Checkpoint?) {
+            var tracker = SessionTracker(server: "EX01")
+            var checkpoint: SessionTallies.Checkpoint?
+            if let carried { checkpoint = tracker.continueTallies(carried) }
+            var scanner = RecordScanner()
+            log.bytes().withUnsafeBytes { scanner.feed($0, into: &tracker) }
+            scanner.finish(into: &tracker)
+            return (tracker.takeTallies(), checkpoint)
+        }
+        let (afterFirst, _) = scan(first, carrying: nil)
+        let before = Self.decoded(afterFirst)
+        var (afterSecond, checkpoint) = scan(second, carrying: afterFirst)
+        #expect(Self.decoded(afterSecond) != before)
+        #expect(afterSecond.sessionCount == 2, "the counts are the input's own")
+        afterSecond.rollback(to: checkpoint!)
+        #expect(Self.decoded(afterSecond) == before)
+        #expect(afterSecond.sessionCount == 0)
+        // Counting on after the rollback gives what counting the first and third alone gives.
+        let (carriedOn, _) = scan(third, carrying: afterSecond)
+        let (direct, _) = scan(together, carrying: nil)
+        #expect(Self.decoded(carriedOn) == Self.decoded(direct))
+    }
+
+    @Test("a tally table past the prefetch threshold: batched adds equal one-by-one adds, and a rollback restores counts changed several times")
+    func tallyTableBatchesAndRollback() {
+        typealias Key = SessionTallies.OutcomeKey
+        func key(_ n: Int) -> Key {
+            Key(day: Int64(n % 5), logType: .receive, connector: Int32(n % 3), address: Int32(n), outcome: .plaintext,
+                negotiation: nil, error: nil, activity: .mail)
+        }
+        let n = 40_000  // more keys than PrefetchPipeline.fromSlots / 2: the pipelined path
+        var single = TallyTable<Key>(), batched = TallyTable<Key>()
+        var keys: [Key] = [], times: [Int64] = []
+        for i in 0..<(2 * n) {
+            keys.append(key(i % n))
+            times.append(Int64(i))
+            single.add(key(i % n), at: Int64(i))
+        }
+        for start in stride(from: 0, to: keys.count, by: 64) {
+            let end = min(start + 64, keys.count)
+            batched.add(Array(keys[start..<end]), at: Array(times[start..<end]))
+        }
+        #expect(batched.count == n && single.count == n)
+        for i in [0, 1, n / 2, n - 1] {
+            #expect(batched[key(i)] == single[key(i)])
+            #expect(batched[key(i)] == TallyCount(sessions: 2, firstSeen: Int64(i), lastSeen: Int64(i + n)))
+        }
+        let mark = batched.checkpoint()
+        batched.add(key(7), at: -5)
+        batched.add(key(7), at: 1_000_000)
+        batched.add(key(n + 1), at: 3)
+        batched.rollback(to: mark)
+        #expect(batched.count == n)
+        #expect(batched[key(7)] == single[key(7)])
+        #expect(batched[key(n + 1)] == nil)
+        batched.add(key(n + 1), at: 3)
+        #expect(batched[key(n + 1)] == TallyCount(sessions: 1, firstSeen: 3, lastSeen: 3))
+    }
+
     @Test("a full receive session: EHLO, STARTTLS, negotiation, AUTH, MAIL FROM, disconnect")
     func fullSession() {
         var log = LogText()

@@ -117,7 +117,7 @@ public final class IngestPipeline {
 
     /// A result that does not count: its sessions leave the carried tallies again.
     private func discard(_ r: InputScanResult, _ carry: TallyCarry?) {
-        if let checkpoint = r.carried { carry?.rollback(to: checkpoint) }
+        if let checkpoint = r.carried { carry?.rollback(to: checkpoint, server: r.input.server) }
     }
 
     /// Adds one result to the batch; false when it does not count (nothing of it is added).

@@ -99,7 +99,7 @@ final class LogStream {
             scan: scanner.statistics, tracker: tracker.statistics, delta: delta, boundary: tracker.boundaryFragments(),
             malformedSamples: tracker.malformedSamples, failure: nil, bytesRead: bytesRead, carried: carried)
         if let carry, carried != nil {
-            carry.put(tracker.takeTallies())
+            carry.put(tracker.takeTallies(), server: input.server)
             carried = nil
         }
         return result
@@ -114,7 +114,7 @@ final class LogStream {
         if let carry, let checkpoint = carried {
             var tallies = tracker.takeTallies()
             tallies.rollback(to: checkpoint)
-            carry.put(tallies)
+            carry.put(tallies, server: input.server)
             carried = nil
         }
         return InputScanResult(

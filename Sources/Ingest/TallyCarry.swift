@@ -11,69 +11,54 @@ import TLSSessions
 /// would then add, key by key, into the batch's (0.13 s per GB of the large-file corpus, most
 /// of it waiting for a batch table the scan had pushed out of the cache). The merge only decides
 /// whether the input counts: if it does not (unreadable, unchanged, read twice in the run), its
-/// sessions leave the tallies again (``rollback(to:)``, to the checkpoint its result carries).
+/// sessions leave the tallies again (``rollback(to:server:)``, to the checkpoint its result
+/// carries).
 ///
-/// Flow: the log's stream takes the tallies before its first record (``take(server:)``) and puts
-/// them back when its result is built (``put(_:)``); the merge rolls back or lets be; a batch's
-/// flush drains them (``drain()``). The tallies are of one server: an input of another moves
-/// them into the batch's waiting delta first. Only a log that is a whole input carries (not an
-/// archive member: an archive holds its members' results back one at a time).
+/// Flow: the log's stream takes its server's tallies before its first record
+/// (``take(server:)``) and puts them back when its result is built (``put(_:server:)``); the
+/// merge rolls back or lets be; a batch's flush drains them all (``drain()``). Only a log that is
+/// a whole input carries (not an archive member: an archive holds its members' results back one
+/// at a time, so a member's checkpoint would not be its tallies' last).
 final class TallyCarry: Sendable {
-    private struct State {
-        var server = ""
-        var tallies = SessionTallies()
-        /// Tallies of the batch's earlier servers, as rollups.
-        var waiting = RollupDelta()
-    }
-
-    private let state = Mutex(State())
+    /// Each server's tallies (a tally key's server is its tallies' one server; inputs of a fleet's
+    /// servers come interleaved, hour by hour).
+    private let state = Mutex([String: SessionTallies]())
 
     init() {}
 
-    /// The tallies an input of `server` counts on into, moved out of the carry (it holds empty
-    /// ones until ``put(_:)``).
+    /// The tallies an input of `server` counts on into, moved out of the carry (it holds none
+    /// of that server until ``put(_:server:)``).
     func take(server: String) -> SessionTallies {
-        state.withLock { s in
-            if s.server != server {
-                if s.tallies.rowCount > 0 { s.waiting.merge(Self.rollups(s.tallies, server: s.server)) }
-                s.tallies = SessionTallies()
-                s.server = server
-            }
-            let t = s.tallies
-            s.tallies = SessionTallies()
-            return t
-        }
+        state.withLock { $0.removeValue(forKey: server) ?? SessionTallies() }
     }
 
     /// The tallies back, with the input's sessions in them.
-    func put(_ tallies: SessionTallies) {
-        state.withLock { $0.tallies = tallies }
+    func put(_ tallies: SessionTallies, server: String) {
+        state.withLock { $0[server] = tallies }
     }
 
-    /// Takes the last input out of the tallies again (it does not count after all).
-    func rollback(to checkpoint: SessionTallies.Checkpoint) {
-        state.withLock { $0.tallies.rollback(to: checkpoint) }
+    /// Takes the last input of `server` out of its tallies again (it does not count after all).
+    func rollback(to checkpoint: SessionTallies.Checkpoint, server: String) {
+        state.withLock { $0[server]?.rollback(to: checkpoint) }
     }
 
     /// Rollup rows waiting (the batch's bound counts them).
     var rowCount: Int {
-        state.withLock { $0.tallies.rowCount + $0.waiting.rowCount }
+        state.withLock { $0.values.reduce(0) { $0 + $1.rowCount } }
     }
 
     /// Everything carried, as one delta of rollups (no session counts: those travel with each
-    /// input's result); the carry starts again empty.
+    /// input's result), servers in name order; the carry starts again empty.
     func drain() -> RollupDelta {
-        state.withLock { s in
-            var delta = Self.rollups(s.tallies, server: s.server)
-            delta.merge(s.waiting)
-            s = State()
+        state.withLock { all in
+            var delta = RollupDelta()
+            for server in all.keys.sorted() where all[server]!.rowCount > 0 {
+                var part = RollupDelta()
+                part.addRollups(all[server]!, server: server)
+                delta.merge(part)
+            }
+            all = [:]
             return delta
         }
-    }
-
-    private static func rollups(_ tallies: SessionTallies, server: String) -> RollupDelta {
-        var delta = RollupDelta()
-        if tallies.rowCount > 0 { delta.addRollups(tallies, server: server) }
-        return delta
     }
 }

@@ -90,6 +90,7 @@ public struct RecordScanner {
         carry = []
         discarding = false
         discardedBytes = 0
+        sink.ended()
     }
 
     /// Convenience: scans a whole source.

@@ -12,9 +12,12 @@ public protocol RecordSink {
     mutating func malformed(_ row: MalformedRow)
     /// A header line changed the log type or the column layout.
     mutating func headerChanged(_ header: LogHeader)
+    /// The stream ended (``RecordScanner/finish(into:)``): nothing more comes.
+    mutating func ended()
 }
 
 extension RecordSink {
     public mutating func identified(fingerprint: UInt64) {}
     public mutating func headerChanged(_ header: LogHeader) {}
+    public mutating func ended() {}
 }

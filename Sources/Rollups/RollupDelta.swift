@@ -106,6 +106,7 @@ public struct RollupDelta: Sendable {
     /// otherwise they are mapped into this delta's once per distinct value. Either way its keys
     /// move over as integers.
     public mutating func addRollups(_ t: SessionTallies, server: String) {
+        precondition(t.isFlushed, "tallies read before their last sessions were flushed")
         let adopting = sessionCounts.isEmpty && identityCounts.isEmpty && tables.isEmpty && servers.values.isEmpty
             && !t.tables.names.values.contains(where: \.isEmpty)
         let s = serverID(server)

@@ -92,19 +92,13 @@ public struct SessionTallies: Sendable {
     }
 
     /// Finished sessions by outcome key, in the order the keys first came.
-    public var outcomes: TallyTable<OutcomeKey> {
-        guard !pendingTimes.isEmpty else { return outcomeTable }
-        var t = outcomeTable
-        t.add(pendingOutcomes, at: pendingTimes)
-        return t
-    }
+    /// As of the last ``flush()``, as is ``identities``: whoever reads them flushes first (the
+    /// tracker does when its input ends).
+    public var outcomes: TallyTable<OutcomeKey> { outcomeTable }
     /// Finished sessions by identity key.
-    public var identities: TallyTable<IdentityKey> {
-        guard !pendingTimes.isEmpty else { return identityTable }
-        var t = identityTable
-        t.add(pendingIdentities, at: pendingTimes)
-        return t
-    }
+    public var identities: TallyTable<IdentityKey> { identityTable }
+    /// Whether every finished session is in the tables (``flush()``).
+    public var isFlushed: Bool { pendingTimes.isEmpty }
     private var outcomeTable = TallyTable<OutcomeKey>()
     private var identityTable = TallyTable<IdentityKey>()
     /// Finished sessions not yet in the two tables, added a batch at a time (``flush()``): when

@@ -85,6 +85,12 @@ public struct SessionTracker: RecordSink {
         return tallies.startInput()
     }
 
+    /// The input ended: the sessions finished last go into ``tallies``' tables (they go in
+    /// batches), which are read next.
+    public mutating func ended() {
+        tallies.flush()
+    }
+
     /// Hands the tallies on (after the input's result is built: its boundary fragments read
     /// their tables); the tracker keeps empty ones.
     public mutating func takeTallies() -> SessionTallies {

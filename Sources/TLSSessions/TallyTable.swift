@@ -35,10 +35,15 @@ public struct TallyTable<Key: TallyKey>: Sendable {
     @usableFromInline var counts: [TallyCount] = []
     /// Dense indexes by hash slot; -1 is empty.
     @usableFromInline var slots = [Int32](repeating: -1, count: 16)
-    /// Entries below this index had their counts saved in ``journal`` before each change since
-    /// the last ``checkpoint()`` (0: none are).
+    /// Entries below this index have their count saved in ``journal`` before their first change
+    /// since the last ``checkpoint()`` (0: none are).
     @usableFromInline var journaledBelow: Int32 = 0
+    /// Counts as they were at the last checkpoint, one per entry changed since: bounded by the
+    /// table's keys, not by the sessions counted (one input may be a 10 GB file).
     @usableFromInline var journal: [(index: Int32, count: TallyCount)] = []
+    /// Per entry, the checkpoint at which its count was last saved (``epoch``).
+    @usableFromInline var saved: [UInt32] = []
+    @usableFromInline var epoch: UInt32 = 0
 
     /// Drawn at random once per process (crafted log values cannot be chosen to collide).
     @usableFromInline let seed = TallySeed.value
@@ -83,7 +88,10 @@ public struct TallyTable<Key: TallyKey>: Sendable {
             let i = slots[slot]
             if i < 0 { break }
             if hashes[Int(i)] == hash && keys[Int(i)] == key {
-                if i < journaledBelow { journal.append((i, counts[Int(i)])) }
+                if i < journaledBelow && saved[Int(i)] != epoch {
+                    saved[Int(i)] = epoch
+                    journal.append((i, counts[Int(i)]))
+                }
                 counts[Int(i)].add(count)
                 return
             }
@@ -149,20 +157,21 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         let count: Int
     }
 
-    /// Marks the table as it is now: from here on, a key's count is saved before it changes
-    /// (one append per change of a key already there), so ``rollback(to:)`` can restore it.
-    /// Replaces the previous mark.
+    /// Marks the table as it is now: from here on, a key already there has its count saved
+    /// before its first change, so ``rollback(to:)`` can restore it. Replaces the previous mark.
     public mutating func checkpoint() -> Mark {
         journal.removeAll(keepingCapacity: true)
         journaledBelow = Int32(keys.count)
+        epoch &+= 1
+        if saved.count < keys.count { saved.append(contentsOf: repeatElement(epoch &- 1, count: keys.count - saved.count)) }
         return Mark(count: keys.count)
     }
 
     /// Returns the table to what it held at `mark`, the last ``checkpoint()``: keys added since
-    /// are dropped, counts changed since restored (oldest saved value last, so it wins).
+    /// are dropped, counts changed since restored.
     public mutating func rollback(to mark: Mark) {
         precondition(Int32(mark.count) == journaledBelow && mark.count <= keys.count, "not the last checkpoint")
-        for (index, count) in journal.reversed() { counts[Int(index)] = count }
+        for (index, count) in journal { counts[Int(index)] = count }
         keys.removeSubrange(mark.count...)
         hashes.removeSubrange(mark.count...)
         counts.removeSubrange(mark.count...)

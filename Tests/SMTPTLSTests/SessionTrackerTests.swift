@@ -113,6 +113,7 @@ struct SessionTrackerTests {
         batched.add(key(7), at: -5)
         batched.add(key(7), at: 1_000_000)
         batched.add(key(n + 1), at: 3)
+        #expect(batched.journal.count == 1, "a count is saved once per checkpoint, however often it changes")
         batched.rollback(to: mark)
         #expect(batched.count == n)
         #expect(batched[key(7)] == single[key(7)])

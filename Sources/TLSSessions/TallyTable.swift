@@ -119,16 +119,7 @@ public struct TallyTable<Key: TallyKey>: Sendable {
             for i in other.keys.indices { add(map(other.keys[i]), other.counts[i]) }
             return
         }
-        let mapped = other.keys.map(map)
-        let mappedHashes = mapped.map { $0.tallyHash(seed: seed) }
-        PrefetchPipeline.run(count: mapped.count, slot: { SlotArray.prefetchHome(slots, mappedHashes[$0]) }, entry: { j in
-            guard let i = SlotArray.homeOccupant(slots, mappedHashes[j]) else { return }
-            hashes.withUnsafeBufferPointer { Prefetch.element($0, i) }
-            keys.withUnsafeBufferPointer { Prefetch.element($0, i) }
-            counts.withUnsafeBufferPointer { Prefetch.element($0, i) }
-        }, body: { j in
-            add(mapped[j], hash: mappedHashes[j], other.counts[j])
-        })
+        addPipelined(other.keys.map(map)) { other.counts[$0] }
     }
 
     /// Adds one session of `batch[j]` at `times[j]` for each j, in order, as many calls of
@@ -141,6 +132,13 @@ public struct TallyTable<Key: TallyKey>: Sendable {
             for j in batch.indices { add(batch[j], at: times[j]) }
             return
         }
+        addPipelined(batch) { TallyCount(sessions: 1, firstSeen: times[$0], lastSeen: times[$0]) }
+    }
+
+    /// Adds `count(j)` to `batch[j]` for each j, in order, through the ``PrefetchPipeline``: each
+    /// key's slot prefetched two steps ahead, the entry it points at one step ahead.
+    @inlinable @inline(__always)
+    mutating func addPipelined(_ batch: [Key], count: (Int) -> TallyCount) {
         let batchHashes = batch.map { $0.tallyHash(seed: seed) }
         PrefetchPipeline.run(count: batch.count, slot: { SlotArray.prefetchHome(slots, batchHashes[$0]) }, entry: { j in
             guard let i = SlotArray.homeOccupant(slots, batchHashes[j]) else { return }
@@ -148,7 +146,7 @@ public struct TallyTable<Key: TallyKey>: Sendable {
             keys.withUnsafeBufferPointer { Prefetch.element($0, i) }
             counts.withUnsafeBufferPointer { Prefetch.element($0, i) }
         }, body: { j in
-            add(batch[j], hash: batchHashes[j], TallyCount(sessions: 1, firstSeen: times[j], lastSeen: times[j]))
+            add(batch[j], hash: batchHashes[j], count(j))
         })
     }
 

@@ -115,7 +115,7 @@ extension SessionTracker {
             let t = r.timestamp
             switch knownSentence(sentenceField) {
             case .negotiated(let n, let protocolVersion):
-                counts.negotiationRows[protocolVersion, default: 0] += 1
+                counts.negotiationRowsByRank[protocolVersion.rank] += 1
                 update(key, r) {
                     $0.negotiation = n
                     $0.negotiationTime = t

@@ -341,7 +341,11 @@ public struct TrackerStatistics: Sendable, Equatable {
     public var sessionsWithoutDisconnect = 0
     public var openSessionsEvicted = 0
     /// Negotiation rows per protocol (rows, not sessions).
-    public var negotiationRows: [TLSProtocol: Int] = [:]
+    public var negotiationRows: [TLSProtocol: Int] {
+        Dictionary(uniqueKeysWithValues: TLSProtocol.allCases.map { ($0, negotiationRowsByRank[$0.rank]) }.filter { $0.1 > 0 })
+    }
+    /// ``negotiationRows`` by protocol rank: counted per row without hashing.
+    var negotiationRowsByRank = [Int](repeating: 0, count: TLSProtocol.allCases.count)
     public var failureRows = 0
     public var unrecognizedTLSRows = 0
     /// Unrecognised sentences beyond the 1000 distinct kept per input (still counted above).

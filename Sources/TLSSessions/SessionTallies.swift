@@ -109,6 +109,12 @@ public struct SessionTallies: Sendable {
     private var pendingTimes: [Int64] = []
     private static let pendingLimit = 64
     public internal(set) var failedLogins: [FailedLogin: TallyCount] = [:]
+    /// Refused logins changed since the last ``startInput()``, with their counts before (nil:
+    /// new since), for ``rollback(to:)``: a journal rather than a copy, since a password-spraying
+    /// night can leave many thousands of them, and every input would copy them all.
+    private var failedLoginsBefore: [FailedLogin: TallyCount?] = [:]
+    /// Whether changes to ``failedLogins`` are journaled (tallies carried across inputs).
+    private var journalingFailedLogins = false
     /// Finished sessions per log type and UTC hour of their outcome.
     public var coverage: [HourKey: Int64] {
         var all = hours
@@ -150,7 +156,6 @@ public struct SessionTallies: Sendable {
         let outcomes: TallyTable<OutcomeKey>.Mark
         let identities: TallyTable<IdentityKey>.Mark
         let tables: InternedTables.Mark
-        let failedLogins: [FailedLogin: TallyCount]
         let hours: [HourKey: Int64]
         let lastHour: (key: HourKey, sessions: Int64)?
     }
@@ -164,9 +169,11 @@ public struct SessionTallies: Sendable {
         sessionCount = 0
         for i in protocolCounts.indices { protocolCounts[i] = 0 }
         for i in outcomeCounts.indices { outcomeCounts[i] = 0 }
+        failedLoginsBefore.removeAll()
+        journalingFailedLogins = true
         return Checkpoint(
             outcomes: outcomeTable.checkpoint(), identities: identityTable.checkpoint(), tables: tables.mark,
-            failedLogins: failedLogins, hours: hours, lastHour: lastHour)
+            hours: hours, lastHour: lastHour)
     }
 
     /// Takes out everything counted since `checkpoint`, the last ``startInput()``.
@@ -175,7 +182,8 @@ public struct SessionTallies: Sendable {
         outcomeTable.rollback(to: checkpoint.outcomes)
         identityTable.rollback(to: checkpoint.identities)
         tables.rollback(to: checkpoint.tables)
-        failedLogins = checkpoint.failedLogins
+        for (key, count) in failedLoginsBefore { failedLogins[key] = count }
+        failedLoginsBefore.removeAll()
         hours = checkpoint.hours
         lastHour = checkpoint.lastHour
         sessionCount = 0
@@ -228,10 +236,13 @@ public struct SessionTallies: Sendable {
         if pendingTimes.count >= Self.pendingLimit { flush() }
         if !authFailures.isEmpty {
             for f in AuthFailure.distinct(authFailures) {
-                failedLogins[FailedLogin(
+                let key = FailedLogin(
                     day: UTCDay(millis: f.time).number, logType: logType, connector: connector, remote: remote,
-                    user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error), default: TallyCount()]
-                    .add(at: f.time)
+                    user: f.user ?? ByteString([]), mechanism: f.mechanism, error: f.error)
+                if journalingFailedLogins && failedLoginsBefore.index(forKey: key) == nil {
+                    failedLoginsBefore[key] = .some(failedLogins[key])
+                }
+                failedLogins[key, default: TallyCount()].add(at: f.time)
             }
         }
         let hour = HourKey(logType: logType, hour: UTCHour(millis: time).number)

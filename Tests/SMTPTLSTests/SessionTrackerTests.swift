@@ -35,15 +35,28 @@ struct SessionTrackerTests {
             rows.append("i \(k.day) \(t.tables.addresses[k.address]) \(k.protocolVersion.map { "\($0)" } ?? "-") \(names) \(c)")
         }
         rows.append("coverage \(t.coverage.sorted { $0.key.hour < $1.key.hour }.map { "\($0.key.hour)=\($0.value)" })")
+        for (k, c) in t.failedLogins {
+            rows.append("refused \(k.day) \(t.tables.connectors[k.connector]) \(k.remote) \(k.user) \(k.mechanism) \(k.error) \(c)")
+        }
         rows.append("values \(t.tables.mark)")
         return rows.sorted()
     }
 
     @Test("tallies carried into a second input and rolled back to its checkpoint are what the first left: keys, counts, times and interned values; the next input counts on as if it never came")
     func carriedTalliesRollBack() {
+        /// A session whose login is refused (the same key in every input that has one).
+        func refused(_ log: inout LogText, _ id: String, at time: String) {
+            for (event, data, context) in [
+                ("+", "", ""), ("<", "EHLO spray.example", ""), ("<", "AUTH LOGIN", ""), ("*", "", "User Name: victim@example.org"),
+                (">", "535 5.7.8 Authentication unsuccessful", ""), ("-", "", "Local"),
+            ] {
+                log.row(at: time, session: id, remote: "203.0.113.66:4000", event, data, context)
+            }
+        }
         func firstSessions(_ log: inout LogText) {
             log.session("08DC3A0000000001", remote: "198.51.100.7:1", at: "2024-03-01T10:00:00.000Z", ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
             log.session("08DC3A0000000002", remote: "198.51.100.8:1", at: "2024-03-01T10:00:05.000Z", ehlo: "b.example")
+            refused(&log, "08DC3A0000000009", at: "2024-03-01T10:00:09.000Z")
         }
         func thirdSessions(_ log: inout LogText) {
             log.session("08DC3A0000000005", remote: "198.51.100.8:9", at: "2024-03-01T12:00:00.000Z", ehlo: "b.example", tls: "SP_PROT_TLS1_2_SERVER")
@@ -56,6 +69,12 @@ struct SessionTrackerTests {
         second.header()
         second.session("08DC3A0000000003", remote: "198.51.100.7:2", at: "2024-03-01T10:30:00.000Z", ehlo: "a.example", tls: "SP_PROT_TLS1_0_SERVER")
         second.session("08DC3A0000000004", remote: "203.0.113.9:1", at: "2024-03-01T11:00:00.000Z", ehlo: "new.example", failure: "SEC_E_ALGORITHM_MISMATCH", user: "u@new.example")
+        refused(&second, "08DC3A000000000A", at: "2024-03-01T11:30:00.000Z")
+        second.row(at: "2024-03-01T11:40:00.000Z", session: "08DC3A000000000B", remote: "203.0.113.67:1", "+")
+        second.row(at: "2024-03-01T11:40:00.000Z", session: "08DC3A000000000B", remote: "203.0.113.67:1", "<", "AUTH LOGIN")
+        second.row(at: "2024-03-01T11:40:00.000Z", session: "08DC3A000000000B", remote: "203.0.113.67:1", "*", "", "User Name: other@example.org")
+        second.row(at: "2024-03-01T11:40:01.000Z", session: "08DC3A000000000B", remote: "203.0.113.67:1", ">", "535 5.7.8 Authentication unsuccessful")
+        second.row(at: "2024-03-01T11:40:02.000Z", session: "08DC3A000000000B", remote: "203.0.113.67:1", "-", "", "Local")
         third.header()
         thirdSessions(&third)
         together.header()
@@ -73,9 +92,11 @@ struct SessionTrackerTests {
         }
         let (afterFirst, _) = scan(first, carrying: nil)
         let before = Self.decoded(afterFirst)
+        #expect(afterFirst.failedLogins.count == 1, "the first input refuses one login")
         var (afterSecond, checkpoint) = scan(second, carrying: afterFirst)
         #expect(Self.decoded(afterSecond) != before)
-        #expect(afterSecond.sessionCount == 2, "the counts are the input's own")
+        #expect(afterSecond.failedLogins.count == 2 && afterSecond.failedLogins.values.contains { $0.sessions == 2 })
+        #expect(afterSecond.sessionCount == 4, "the counts are the input's own")
         afterSecond.rollback(to: checkpoint!)
         #expect(Self.decoded(afterSecond) == before)
         #expect(afterSecond.sessionCount == 0)

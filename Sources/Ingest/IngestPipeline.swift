@@ -200,7 +200,7 @@ struct PendingBatch {
     static let maximumRows = 100_000
 
     /// - Parameter carriedRows: the batch's rollup rows carried outside ``delta`` (``TallyCarry``).
-    func isFull(maximumRows: Int, carriedRows: Int = 0) -> Bool {
+    func isFull(maximumRows: Int, carriedRows: Int) -> Bool {
         ledger.count >= Self.maximumInputs || delta.rowCount + carriedRows >= maximumRows
             || Date().timeIntervalSince(started) >= 10
     }

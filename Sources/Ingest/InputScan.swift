@@ -71,7 +71,7 @@ public struct InputScanner: Sendable {
     /// `carry`, a log that is the whole input counts into the run's carried tallies; `emit` must
     /// then merge its result before anything else is scanned.
     func scan(
-        _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, carry: TallyCarry? = nil,
+        _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, carry: TallyCarry?,
         emit: (InputScanResult) -> Void
     ) {
         withoutActuallyEscaping(emit) { scan(input, resumeOffset, carry, $0) }

@@ -53,9 +53,7 @@ final class TallyCarry: Sendable {
         state.withLock { all in
             var delta = RollupDelta()
             for server in all.keys.sorted() where all[server]!.rowCount > 0 {
-                var part = RollupDelta()
-                part.addRollups(all[server]!, server: server)
-                delta.merge(part)
+                delta.addRollups(all[server]!, server: server)
             }
             all = [:]
             return delta

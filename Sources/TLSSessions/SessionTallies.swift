@@ -166,9 +166,7 @@ public struct SessionTallies: Sendable {
     /// ``rollback(to:)`` can take the input out again if it does not count after all.
     public mutating func startInput() -> Checkpoint {
         flush()
-        sessionCount = 0
-        for i in protocolCounts.indices { protocolCounts[i] = 0 }
-        for i in outcomeCounts.indices { outcomeCounts[i] = 0 }
+        resetCounts()
         failedLoginsBefore.removeAll()
         journalingFailedLogins = true
         return Checkpoint(
@@ -186,6 +184,11 @@ public struct SessionTallies: Sendable {
         failedLoginsBefore.removeAll()
         hours = checkpoint.hours
         lastHour = checkpoint.lastHour
+        resetCounts()
+    }
+
+    /// The session counts start again from zero (they are one input's).
+    private mutating func resetCounts() {
         sessionCount = 0
         for i in protocolCounts.indices { protocolCounts[i] = 0 }
         for i in outcomeCounts.indices { outcomeCounts[i] = 0 }

@@ -1,3 +1,4 @@
+import ByteInput
 import Foundation
 import LogScanner
 import Rollups
@@ -41,19 +42,35 @@ public final class IngestPipeline {
         // However the run ends, no commit may still be running when it returns.
         defer { try? committer.drain() }
         let resume: @Sendable (UInt64) -> UInt64 = { snapshot[$0]?.consumedBytes ?? 0 }
-        // One job: each input's sessions are counted on into the tallies of the inputs before it,
-        // so the merge adds no rollups (``TallyCarry``).
-        let carry = ParallelScan.runsInOrder(jobs: options.jobs, count: inputs.count) && store.keepsRollups
-            ? TallyCarry() : nil
+        // Each input's sessions are counted on into the tallies of the inputs before it, so the
+        // merge adds no rollups (``TallyCarry``): with one job every whole log, with several those
+        // the plan lets carry.
+        let inOrder = ParallelScan.runsInOrder(jobs: options.jobs, count: inputs.count)
+        let carry = store.keepsRollups ? TallyCarry() : nil
+        let plan = carry == nil || inOrder ? nil : CarryPlan.make(inputs)
+        let generations = ScanGenerations()
+        let target: @Sendable (InputFile, ParallelScan.Claim) -> TallyCarry.Target? = { input, claim in
+            guard let carry else { return nil }
+            let slot = TallyCarry.Slot(generation: claim.generation, server: input.server)
+            if inOrder { return TallyCarry.Target(carry: carry, slot: slot, expectedFingerprint: nil) }
+            guard let fingerprint = plan?.fingerprints[claim.index] else { return nil }
+            return TallyCarry.Target(carry: carry, slot: slot, expectedFingerprint: fingerprint)
+        }
+        // A generation closed when its batch filled, waiting for its last inputs to be merged.
+        var closed: (lastInput: Int, generation: Int)?
 
         let scanner = self.scanner
         var mergeNanoseconds: UInt64 = 0
-        try ParallelScan.run(inputs, jobs: options.jobs, scan: {
-            scanner.scan($0, resumeOffset: resume, carry: carry, emit: $1)
-        }) { scanned in
+        try ParallelScan.run(inputs, jobs: options.jobs, generations: generations, scan: { input, claim, emit in
+            scanner.scan(input, resumeOffset: resume, carry: target(input, claim), emit: emit)
+        }) { index, scanned in
             let mergeStarted = DispatchTime.now().uptimeNanoseconds
             defer { mergeNanoseconds += DispatchTime.now().uptimeNanoseconds - mergeStarted }
             do {
+                if let c = closed, index > c.lastInput {
+                    try flush(&batch, joiner: &joiner, carry: carry, through: c.generation, to: committer)
+                    closed = nil
+                }
                 var result = scanned
                 // The same content seen earlier in this run (a duplicate copy, the same member in
                 // two archives, a log that grew between two copies): read it again against the
@@ -61,9 +78,19 @@ public final class IngestPipeline {
                 if let fp = result.fingerprint, ledger[fp]?.consumedBytes != snapshot[fp]?.consumedBytes {
                     let current = ledger
                     if result.member.isEmpty {
+                        if result.carried != nil && !inOrder {
+                            // Counted on top of by now: cannot be taken out (``CarryPlan`` reads
+                            // every input first so that this does not happen).
+                            throw ByteInputError(
+                                "changed while this run read it (its content now matches another input's); nothing of this batch was counted, run ingest again",
+                                input: result.input.path)
+                        }
                         discard(result, carry)
                         var rescanned: [InputScanResult] = []
-                        scanner.scan(result.input, resumeOffset: { current[$0]?.consumedBytes ?? 0 }, carry: carry) {
+                        let again = result.carried.flatMap { mark in
+                            carry.map { TallyCarry.Target(carry: $0, slot: mark.slot, expectedFingerprint: nil) }
+                        }
+                        scanner.scan(result.input, resumeOffset: { current[$0]?.consumedBytes ?? 0 }, carry: again) {
                             rescanned.append($0)
                         }
                         result = rescanned[0]
@@ -74,16 +101,24 @@ public final class IngestPipeline {
                         result.skippedBefore = current[fp]?.consumedBytes ?? 0
                     }
                 }
-                if !(try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)) {
+                if !(try merge(result, ledger: &ledger, joiner: &joiner, batch: &batch, summary: &summary)) && inOrder {
+                    // With several jobs a carried input the merge turns away counted nothing
+                    // (unchanged, no records, or rolled back by its own failed scan).
                     discard(result, carry)
                 }
-                if batch.isFull(maximumRows: options.maximumBatchRows, carriedRows: carry?.rowCount ?? 0) {
-                    try flush(&batch, joiner: &joiner, carry: carry, to: committer)
+                if closed == nil && batch.isFull(maximumRows: options.maximumBatchRows, carriedRows: carry?.rowCount ?? 0) {
+                    // The batch ends with the last input claimed: every input of its generation.
+                    let c = generations.close()
+                    if c.lastInput <= index {
+                        try flush(&batch, joiner: &joiner, carry: carry, through: c.generation, to: committer)
+                    } else {
+                        closed = c
+                    }
                 }
                 onInputDone?(result)
             }
         }
-        try flush(&batch, joiner: &joiner, carry: carry, to: committer)
+        try flush(&batch, joiner: &joiner, carry: carry, through: .max, to: committer)
         try committer.drain()
         summary.mergeSeconds = Double(mergeNanoseconds) / 1e9
         summary.commitSeconds = committer.busySeconds
@@ -103,21 +138,25 @@ public final class IngestPipeline {
     }
 
     /// Hands the pending inputs, with the open-session changes they caused and the rollups
-    /// carried for them, to the committer (one transaction).
+    /// carried for them (generations up to `generation`), to the committer (one transaction).
     private func flush(
-        _ batch: inout PendingBatch, joiner: inout SessionJoiner, carry: TallyCarry?, to committer: BackgroundCommitter
+        _ batch: inout PendingBatch, joiner: inout SessionJoiner, carry: TallyCarry?, through generation: Int,
+        to committer: BackgroundCommitter
     ) throws {
-        guard !batch.ledger.isEmpty else { return }
-        var delta = carry?.drain() ?? RollupDelta()
+        var delta = carry?.drain(through: generation) ?? RollupDelta()
+        guard !batch.ledger.isEmpty else {
+            precondition(delta.isEmpty, "carried rollups belong to inputs of the batch")
+            return
+        }
         delta.merge(batch.delta)
         try committer.submit(InputCommit(
             ledger: batch.ledger, delta: delta, openSessions: joiner.takeChanges(), malformedSamples: batch.samples))
         batch = PendingBatch()
     }
 
-    /// A result that does not count: its sessions leave the carried tallies again.
+    /// A result that does not count: its sessions leave the carried tallies again (one job).
     private func discard(_ r: InputScanResult, _ carry: TallyCarry?) {
-        if let checkpoint = r.carried { carry?.rollback(to: checkpoint, server: r.input.server) }
+        if let mark = r.carried { carry?.rollback(to: mark.checkpoint, in: mark.slot) }
     }
 
     /// Adds one result to the batch; false when it does not count (nothing of it is added).

@@ -31,7 +31,7 @@ public struct InputScanResult: Sendable {
     /// Set when the log's rollups went into the run's carried tallies (``TallyCarry``) rather
     /// than into ``delta``: where they start there, for a merge that does not count the input
     /// to take them out again.
-    public var carried: SessionTallies.Checkpoint? = nil
+    var carried: TallyCarry.Mark? = nil
 
     /// `path` or `archive:member`, for messages.
     public var name: String { member.isEmpty ? input.path : "\(input.path):\(member)" }
@@ -68,10 +68,9 @@ public struct InputScanner: Sendable {
     /// Reads `input` and hands `emit` one result per log in it, as each ends (one for a log file,
     /// one per member of an archive, so an archive's results never pile up in memory). Records
     /// before `resumeOffset(fingerprint)` of each log are skipped (already ingested). With
-    /// `carry`, a log that is the whole input counts into the run's carried tallies; `emit` must
-    /// then merge its result before anything else is scanned.
+    /// `carry`, a log that is the whole input counts into the run's carried tallies.
     func scan(
-        _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, carry: TallyCarry?,
+        _ input: InputFile, resumeOffset: @escaping (UInt64) -> UInt64, carry: TallyCarry.Target?,
         emit: (InputScanResult) -> Void
     ) {
         withoutActuallyEscaping(emit) { scan(input, resumeOffset, carry, $0) }
@@ -85,7 +84,7 @@ public struct InputScanner: Sendable {
     }
 
     private func scan(
-        _ input: InputFile, _ resumeOffset: @escaping (UInt64) -> UInt64, _ carry: TallyCarry?,
+        _ input: InputFile, _ resumeOffset: @escaping (UInt64) -> UInt64, _ carry: TallyCarry.Target?,
         _ emit: @escaping (InputScanResult) -> Void
     ) {
         let head: [UInt8]
@@ -131,7 +130,8 @@ public struct InputScanner: Sendable {
     }
 
     func stream(
-        _ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64, carry: TallyCarry? = nil
+        _ input: InputFile, member: String, nested: Bool, _ resume: @escaping (UInt64) -> UInt64,
+        carry: TallyCarry.Target? = nil
     ) -> LogStream {
         let stream = LogStream(
             input: input, member: member, nested: nested, maximumOpenSessions: maximumOpenSessions, resume: resume,
@@ -156,7 +156,7 @@ struct StreamRouter {
     let scanner: InputScanner
     let resume: (UInt64) -> UInt64
     /// For the stream, when it is one log (an archive's members keep tallies of their own).
-    let carry: TallyCarry?
+    let carry: TallyCarry.Target?
     private var log: LogStream?
     private var tar: TarReader?
     private var members: MemberScanner
@@ -164,7 +164,7 @@ struct StreamRouter {
     let emit: (InputScanResult) -> Void
 
     init(
-        input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64, carry: TallyCarry?,
+        input: InputFile, scanner: InputScanner, resume: @escaping (UInt64) -> UInt64, carry: TallyCarry.Target?,
         emit: @escaping (InputScanResult) -> Void
     ) {
         self.input = input

@@ -15,18 +15,19 @@ final class LogStream {
     private var decoder: (any StreamDecoder)?
     private var pendingHead: [UInt8] = []
     private let nested: Bool
-    /// The run's carried tallies, when this log counts into them (``TallyCarry``).
-    private let carry: TallyCarry?
+    /// The run's carried tallies, when this log is to count into them (``TallyCarry``).
+    private var carry: TallyCarry.Target?
     /// Where this log's sessions start in the carried tallies, once it took them.
-    private var carried: SessionTallies.Checkpoint?
+    private var carried: TallyCarry.Mark?
 
     /// - Parameters:
     ///   - nested: sniff the first bytes for zstd/gzip and decompress (archive members).
-    ///   - carry: count the log's sessions into the run's carried tallies (a whole input of a
-    ///     one-job ingest) rather than into tallies of its own.
+    ///   - carry: count the log's sessions into the run's carried tallies (a whole input that
+    ///     ``CarryPlan`` lets carry, or any whole input of a one-job ingest) rather than into
+    ///     tallies of its own.
     init(
         input: InputFile, member: String, nested: Bool, maximumOpenSessions: Int, resume: @escaping (UInt64) -> UInt64,
-        carry: TallyCarry? = nil
+        carry: TallyCarry.Target? = nil
     ) {
         self.input = input
         self.member = member
@@ -67,7 +68,15 @@ final class LogStream {
         if !sniffed {
             sniffed = true
             try HeaderSniffer.check(chunk)
-            if let carry { carried = tracker.continueTallies(carry.take(server: input.server)) }
+            if let target = carry {
+                // Several jobs: only the log the plan read (a file rewritten since keeps its own).
+                if target.expectedFingerprint == nil || HeadFingerprint.of(chunk) == target.expectedFingerprint {
+                    let checkpoint = tracker.continueTallies(target.carry.take(target.slot))
+                    carried = TallyCarry.Mark(checkpoint: checkpoint, slot: target.slot)
+                } else {
+                    carry = nil
+                }
+            }
         }
         scanner.feed(chunk, into: &tracker)
     }
@@ -98,8 +107,8 @@ final class LogStream {
             input: input, member: member, fingerprint: tracker.fingerprint, skippedBefore: tracker.skipBefore,
             scan: scanner.statistics, tracker: tracker.statistics, delta: delta, boundary: tracker.boundaryFragments(),
             malformedSamples: tracker.malformedSamples, failure: nil, bytesRead: bytesRead, carried: carried)
-        if let carry, carried != nil {
-            carry.put(tracker.takeTallies(), server: input.server)
+        if let carry, let mark = carried {
+            carry.carry.put(tracker.takeTallies(), mark.slot)
             carried = nil
         }
         return result
@@ -111,10 +120,10 @@ final class LogStream {
         let failure = (error as? InputFailure)
             ?? (error as? ByteInputError).map { .unreadable($0.message) }
             ?? .unreadable(String(describing: error))
-        if let carry, let checkpoint = carried {
+        if let carry, let mark = carried {
             var tallies = tracker.takeTallies()
-            tallies.rollback(to: checkpoint)
-            carry.put(tallies, server: input.server)
+            tallies.rollback(to: mark.checkpoint)
+            carry.carry.put(tallies, mark.slot)
             carried = nil
         }
         return InputScanResult(

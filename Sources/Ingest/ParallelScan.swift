@@ -9,31 +9,40 @@ import Foundation
 /// members of a large archive waits while four of its results are still unconsumed. `consume`
 /// runs on the calling thread.
 enum ParallelScan {
-    /// Whether ``run(_:jobs:scan:consume:)`` scans on the calling thread, each result consumed
-    /// before the next input is read (what ``TallyCarry`` needs).
+    /// An input handed to a scanning job: its index and its generation (``ScanGenerations``).
+    struct Claim: Sendable {
+        var index: Int
+        var generation: Int
+    }
+
+    /// Whether ``run(_:jobs:generations:scan:consume:)`` scans on the calling thread, each result
+    /// consumed before the next input is read (the merge can then take an input back out of the
+    /// carried tallies: ``TallyCarry``).
     static func runsInOrder(jobs: Int, count: Int) -> Bool { jobs <= 1 || count <= 1 }
 
+    /// - Parameter consume: each result with its input's index.
     static func run<R: Sendable>(
-        _ inputs: [InputFile], jobs: Int, scan: @escaping @Sendable (InputFile, (R) -> Void) -> Void,
-        consume: (R) throws -> Void
+        _ inputs: [InputFile], jobs: Int, generations: ScanGenerations,
+        scan: @escaping @Sendable (InputFile, Claim, (R) -> Void) -> Void,
+        consume: (Int, R) throws -> Void
     ) throws {
         if runsInOrder(jobs: jobs, count: inputs.count) {
             var failure: (any Error)?
-            for input in inputs {
-                scan(input) { result in
+            for (index, input) in inputs.enumerated() {
+                scan(input, Claim(index: index, generation: generations.claim(index))) { result in
                     guard failure == nil else { return }
-                    do { try consume(result) } catch { failure = error }
+                    do { try consume(index, result) } catch { failure = error }
                 }
                 if let failure { throw failure }
             }
             return
         }
-        let state = SharedState<R>(count: inputs.count, window: jobs + 2)
+        let state = SharedState<R>(count: inputs.count, window: jobs + 2, generations: generations)
         for _ in 0..<min(jobs, inputs.count) {
             let thread = Thread {
-                while let index = state.claim() {
-                    scan(inputs[index]) { state.deliver(index, $0) }
-                    state.finish(index)
+                while let claim = state.claim() {
+                    scan(inputs[claim.index], claim) { state.deliver(claim.index, $0) }
+                    state.finish(claim.index)
                 }
             }
             thread.stackSize = 8 << 20
@@ -41,7 +50,7 @@ enum ParallelScan {
         }
         defer { state.stop() }
         for index in 0..<inputs.count {
-            while let result = state.next(index) { try consume(result) }
+            while let result = state.next(index) { try consume(index, result) }
         }
     }
 
@@ -56,20 +65,24 @@ enum ParallelScan {
         private let count: Int
         private let window: Int
         private let perInputLimit = 4
+        private let generations: ScanGenerations
 
-        init(count: Int, window: Int) {
+        init(count: Int, window: Int, generations: ScanGenerations) {
             self.count = count
             self.window = window
+            self.generations = generations
         }
 
-        /// The next input index to scan, waiting while the window is full; nil when done.
-        func claim() -> Int? {
+        /// The next input to scan, waiting while the window is full; nil when done. Its
+        /// generation is taken under the same lock as its index, so that generations follow
+        /// input order.
+        func claim() -> Claim? {
             condition.lock()
             defer { condition.unlock() }
             while !stopped && nextClaim < count && nextClaim >= consuming + window { condition.wait() }
             guard !stopped, nextClaim < count else { return nil }
             nextClaim += 1
-            return nextClaim - 1
+            return Claim(index: nextClaim - 1, generation: generations.claim(nextClaim - 1))
         }
 
         /// Queues a result, waiting while this input already has `perInputLimit` waiting.

@@ -1,6 +1,7 @@
 import ByteInput
-import Foundation
+import Dispatch
 import LogScanner
+import Synchronization
 
 /// Which inputs of a run with several jobs count into the carried tallies (``TallyCarry``),
 /// decided before any is scanned.
@@ -21,23 +22,56 @@ struct CarryPlan: Sendable {
     let fingerprints: [Int: UInt64]
 
     /// The plan for `inputs`, or nil when none may carry (an input is compressed or an archive).
-    static func make(_ inputs: [InputFile]) -> CarryPlan? {
+    /// The inputs' first bytes are read on up to `jobs` threads.
+    static func make(_ inputs: [InputFile], jobs: Int = 1) -> CarryPlan? {
+        let heads = Mutex([Head](repeating: .unreadable, count: inputs.count))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, inputs.count))) { job in
+            for index in stride(from: job, to: inputs.count, by: max(1, jobs)) {
+                let head = Head(inputs[index].path)
+                heads.withLock { $0[index] = head }
+            }
+        }
         var found: [Int: UInt64] = [:]
         var seen: [UInt64: Int] = [:]
-        for (index, input) in inputs.enumerated() {
-            guard let head = try? HeadFingerprint.readHead(input.path) else { continue }
-            let isLog = head.withUnsafeBytes { HeaderSniffer.startsWithHeader($0) }
-            guard isLog else {
-                // Not a plain log: compressed or an archive (carry nothing), or not a log at all.
-                let isTar = head.withUnsafeBytes { TarReader.looksLikeTar($0) }
-                if case .stream(.none) = InputContainer(head: head), !isTar { continue }
-                return nil
+        for (index, head) in heads.withLock({ $0 }).enumerated() {
+            switch head {
+            case .container: return nil
+            case .unreadable, .notLog: continue
+            case .log(let fingerprint?):
+                seen[fingerprint, default: 0] += 1
+                found[index] = fingerprint
+            case .log(nil): continue
             }
-            guard let fingerprint = head.withUnsafeBytes({ HeadFingerprint.of($0) }) else { continue }
-            seen[fingerprint, default: 0] += 1
-            found[index] = fingerprint
         }
         return CarryPlan(fingerprints: found.filter { seen[$0.value] == 1 })
+    }
+
+    /// What an input's first bytes say.
+    private enum Head {
+        case unreadable
+        /// Compressed, or an archive: its logs' fingerprints need decompressing.
+        case container
+        case notLog
+        /// A plain log, with its fingerprint when its first record ends within the window.
+        case log(UInt64?)
+
+        init(_ path: String) {
+            guard let head = try? HeadFingerprint.readHead(path) else {
+                self = .unreadable
+                return
+            }
+            let isLog = head.withUnsafeBytes { HeaderSniffer.startsWithHeader($0) }
+            guard isLog else {
+                let isTar = head.withUnsafeBytes { TarReader.looksLikeTar($0) }
+                if case .stream(.none) = InputContainer(head: head), !isTar {
+                    self = .notLog
+                } else {
+                    self = .container
+                }
+                return
+            }
+            self = .log(HeadFingerprint.of(path, head: head))
+        }
     }
 }
 
@@ -61,12 +95,19 @@ enum HeadFingerprint {
         return sink.fingerprint
     }
 
-    /// The first ``window`` bytes of a file (fewer if it is shorter).
+    /// The fingerprint of the log at `path` whose first bytes are `head` (``readHead(_:)``'s):
+    /// read further, up to ``window`` bytes, when the first record does not end in them.
+    static func of(_ path: String, head: [UInt8]) -> UInt64? {
+        if let fingerprint = head.withUnsafeBytes({ of($0) }) { return fingerprint }
+        guard head.count == firstRead, let more = try? FileHead.read(path, maximum: window) else { return nil }
+        return more.withUnsafeBytes { of($0) }
+    }
+
+    /// Bytes read first: a log's header lines and first record fit in them (about 600 bytes).
+    static let firstRead = 4096
+
+    /// The first ``firstRead`` bytes of a file (fewer if it is shorter).
     static func readHead(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ByteInputError("cannot open (permission?)", input: path)
-        }
-        defer { try? handle.close() }
-        return [UInt8](try handle.read(upToCount: window) ?? Data())
+        try FileHead.read(path, maximum: firstRead)
     }
 }

@@ -47,7 +47,7 @@ public final class IngestPipeline {
         // the plan lets carry.
         let inOrder = ParallelScan.runsInOrder(jobs: options.jobs, count: inputs.count)
         let carry = store.keepsRollups ? TallyCarry() : nil
-        let plan = carry == nil || inOrder ? nil : CarryPlan.make(inputs)
+        let plan = carry == nil || inOrder ? nil : CarryPlan.make(inputs, jobs: options.jobs)
         let generations = ScanGenerations()
         let target: @Sendable (InputFile, ParallelScan.Claim) -> TallyCarry.Target? = { input, claim in
             guard let carry else { return nil }

@@ -1,5 +1,6 @@
 import LogScanner
 import Rollups
+import Store
 import TLSSessions
 
 /// The two big rollups written by the delta's integer keys: each distinct value of the delta
@@ -96,8 +97,30 @@ extension PostgresStore {
             copy.append(m.connectors[Int(connector)])
             copy.append(m.addresses[Int(address)])
         }
+        // Rows in each table's key order: a new day's rows then append to the index (its last
+        // leaf), as with SQLite (``KeyOrder``).
+        func order<Key: TallyKey>(_ table: TallyTable<Key>, width: Int, _ words: (Key, inout KeyOrder) -> Void) -> [Int] {
+            var order = KeyOrder(width: width, rows: table.count)
+            table.forEach { k, _ in words(k, &order) }
+            return order.sortedRows()
+        }
+        func party(_ order: inout KeyOrder, _ server: Int32, _ day: Int64, _ logType: LogType, _ connector: Int32, _ address: Int32) {
+            order.append(day)
+            order.append(m.servers[Int(server)])
+            order.append(Self.names.logType[logType])
+            order.append(m.connectors[Int(connector)])
+            order.append(m.addresses[Int(address)])
+        }
         var sessions = (new: PostgresCopyText(), known: PostgresCopyText())
-        d.sessionCounts.forEach { keyed, t in
+        let sessionOrder = order(d.sessionCounts, width: 9) { k, o in
+            party(&o, k.server, k.day, k.logType, k.connector, k.address)
+            o.append(Self.names.outcome[k.outcome])
+            o.append(m.suite(k.negotiation))
+            o.append(m.text(k.error))
+            o.append(Self.names.activity[k.activity])
+        }
+        for i in sessionOrder {
+            let (keyed, t) = d.sessionCounts[position: i]
             let k = keyed
             let isKnown = known.sessions.contains(KeyHead(day: k.day, server: keyed.server, logType: k.logType))
             func row(_ copy: inout PostgresCopyText) {
@@ -112,7 +135,16 @@ extension PostgresStore {
             if isKnown { row(&sessions.known) } else { row(&sessions.new) }
         }
         var identities = (new: PostgresCopyText(), known: PostgresCopyText())
-        d.identityCounts.forEach { keyed, t in
+        let identityOrder = order(d.identityCounts, width: 12) { k, o in
+            party(&o, k.server, k.day, k.logType, k.connector, k.address)
+            o.append(Self.names.outcome[k.outcome])
+            o.append(Self.names.protocolVersion[k.protocolVersion])
+            for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
+                o.append(m.name(name))
+            }
+        }
+        for i in identityOrder {
+            let (keyed, t) = d.identityCounts[position: i]
             let k = keyed
             let isKnown = known.identities.contains(KeyHead(day: k.day, server: keyed.server, logType: k.logType))
             func row(_ copy: inout PostgresCopyText) {
@@ -133,6 +165,11 @@ extension PostgresStore {
         try insertNew("identity_rollup", Self.identityColumns, identities.new)
         try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities.known, days: range)
     }
+
+    /// The ranks of the rollups' closed-vocabulary key columns: the order a text column of the
+    /// names sorts in under the `C` collation (and `C.UTF-8`; others may differ now and then,
+    /// which costs a row the index's shortcut, nothing more).
+    static let names = RollupKeyNames.shared
 
     /// A day number, a server (the delta's id) and a log type: the first three columns of both
     /// rollups' keys.

@@ -102,15 +102,7 @@ enum RollupChunks {
         try builder.finish(emit: emit)
     }
 
-    /// The ranks of the rollups' closed-vocabulary key columns (``NameOrder``).
-    private struct KeyNames: Sendable {
-        let logType = NameOrder<LogType>(\.name)
-        let outcome = NameOrder<OutcomeKind>(\.name)
-        let activity = NameOrder<SessionActivity>(\.name)
-        let protocolVersion = NameOrder<TLSProtocol>(\.name)
-    }
-
-    private static let names = KeyNames()
+    private static let names = RollupKeyNames.shared
 
     /// A rollup row's party as key words: day, server, log type, connector, address.
     private static func appendParty(_ order: inout KeyOrder, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {

@@ -76,6 +76,17 @@ struct PostgresStoreTests {
         let stored = try Self.postgresViews(url)
         #expect(expected["negotiations"]!.count > 50 && expected["legacy_senders"]!.count > 5)
         for v in Self.views { #expect(stored[v] == expected[v], "view \(v)") }
+        // The rows were copied in each table's key order (they append to its index): stored in
+        // that order, one commit into empty tables.
+        for (table, key) in [
+            ("session_rollup", "day, server, log_type, connector, remote_ip, outcome, suite, error, activity"),
+            ("identity_rollup", "day, server, log_type, connector, remote_ip, outcome, protocol, ehlo, sender_domain, auth_user, cert_subject, cert_thumbprint"),
+        ] {
+            let stored = try PostgresQuery.run(url: url, "SELECT \(key) FROM \(table) ORDER BY ctid", timeout: 0)
+            let sorted = try PostgresQuery.run(url: url, "SELECT \(key) FROM \(table) ORDER BY \(key)", timeout: 0)
+            #expect(stored.rows.count > 20)
+            #expect(stored.rows.map { "\($0)" } == sorted.rows.map { "\($0)" }, "\(table) stored in key order")
+        }
         // The ledger: each input once, and a rerun skips them all.
         let again = try Binary.run(["ingest", "--db", url, Self.sampleLogs])
         #expect(again.status == 0)

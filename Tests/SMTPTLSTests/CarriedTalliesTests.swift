@@ -10,16 +10,9 @@ import TestSupport
 /// Tallies carried across inputs with several jobs (``TallyCarry``, ``CarryPlan``).
 @Suite("Carried tallies with several jobs: which inputs carry, and batches that hold exactly their inputs")
 struct CarriedTalliesTests {
+    /// Four hours of two servers' logs rotated at 32 KB (the parallel test's shape, another seed).
     static func corpus(_ dir: TemporaryDirectory) throws -> String {
-        var config = GeneratorConfig()
-        config.seed = 17
-        config.hours = 4
-        config.sessionsPerHour = 20
-        config.fileSizeLimit = 32 << 10
-        config.modernServers = ["EX01", "EX02"]
-        let logs = dir.url.appendingPathComponent("logs").path
-        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
-        return logs
+        try CorpusTruthTests.rotatedCorpus(dir, seed: 17)
     }
 
     static func logFiles(_ logs: String) throws -> [String] {
@@ -57,20 +50,9 @@ struct CarriedTalliesTests {
         #expect(copied.fingerprints[withCopy.firstIndex { $0.path == files[2] }!] == nil)
 
         // A compressed input or an archive tells its fingerprints only when read: nothing carries.
-        let gz = dir.file("one.LOG.gz")
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(files[0])' > '\(gz)'"]
-        try gzip.run()
-        gzip.waitUntilExit()
-        #expect(CarryPlan.make(try inputs(files + [gz])) == nil)
-        let tar = dir.file("logs.tar")
-        let tarring = Process()
-        tarring.executableURL = URL(fileURLWithPath: "/bin/sh")
-        tarring.arguments = ["-c", "tar -cf '\(tar)' -C '\(logs)' ."]
-        try tarring.run()
-        tarring.waitUntilExit()
-        #expect(CarryPlan.make(try inputs(files + [tar])) == nil)
+        try ArchiveTests.shell("gzip -c '\(files[0])' > one.LOG.gz && tar -cf logs.tar -C '\(logs)' .", in: dir.url.path)
+        #expect(CarryPlan.make(try inputs(files + [dir.file("one.LOG.gz")])) == nil)
+        #expect(CarryPlan.make(try inputs(files + [dir.file("logs.tar")])) == nil)
     }
 
     @Test("a log whose first bytes are no longer what the plan read keeps tallies of its own")

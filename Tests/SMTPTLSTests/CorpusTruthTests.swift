@@ -69,18 +69,25 @@ struct CorpusTruthTests {
         #expect(actual == expected)
     }
 
-    @Test("parallel ingestion, and batches committed in many transactions, give exactly the database of a serial one, sessions across files included")
-    func parallelEqualsSerial() throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.remove() }
+    /// Four hours of logs of two modern servers and the generator's others, rotated at 32 KB:
+    /// many inputs, sessions across files.
+    static func rotatedCorpus(_ dir: TemporaryDirectory, seed: UInt64) throws -> String {
         var config = GeneratorConfig()
-        config.seed = 5
+        config.seed = seed
         config.hours = 4
         config.sessionsPerHour = 20
         config.fileSizeLimit = 32 << 10
         config.modernServers = ["EX01", "EX02"]
         let logs = dir.url.appendingPathComponent("logs").path
         _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
+        return logs
+    }
+
+    @Test("parallel ingestion, and batches committed in many transactions, give exactly the database of a serial one, sessions across files included")
+    func parallelEqualsSerial() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let logs = try Self.rotatedCorpus(dir, seed: 5)
         let serial = dir.file("serial.sqlite"), parallel = dir.file("parallel.sqlite")
         let whole = try ingest([logs], db: serial, jobs: 1)
         _ = try ingest([logs], db: parallel, jobs: 4)

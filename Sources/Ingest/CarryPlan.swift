@@ -1,7 +1,6 @@
 import ByteInput
 import Dispatch
 import LogScanner
-import Synchronization
 
 /// Which inputs of a run with several jobs count into the carried tallies (``TallyCarry``),
 /// decided before any is scanned.
@@ -24,7 +23,7 @@ struct CarryPlan: Sendable {
     /// The plan for `inputs`, or nil when none may carry (an input is compressed or an archive).
     /// The inputs' first bytes are read on up to `jobs` threads.
     static func make(_ inputs: [InputFile], jobs: Int = 1) -> CarryPlan? {
-        let heads = Mutex([Head](repeating: .unreadable, count: inputs.count))
+        let heads = LockedValue([Head](repeating: .unreadable, count: inputs.count))
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, inputs.count))) { job in
             for index in stride(from: job, to: inputs.count, by: max(1, jobs)) {
                 let head = Head(inputs[index].path)

@@ -1,5 +1,4 @@
 import Rollups
-import Synchronization
 import TLSSessions
 
 /// The tallies an ingest carries from each input to the next (docs/architecture.md, "Tallies
@@ -49,7 +48,7 @@ final class TallyCarry: Sendable {
     }
 
     /// Tallies not held by a log, by slot.
-    private let state = Mutex([Slot: [SessionTallies]]())
+    private let state = LockedValue([Slot: [SessionTallies]]())
 
     init() {}
 
@@ -118,7 +117,7 @@ final class ScanGenerations: Sendable {
         /// The highest input index claimed, -1 before any.
         var lastClaimed = -1
     }
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     init() {}
 

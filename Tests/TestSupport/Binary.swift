@@ -38,11 +38,25 @@ public enum Binary {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes drained at once: a child that fills one (64 KB of stderr, as a sanitizer's
+        // reports can) while the other is read to its end would wait on the pipe forever.
+        let errors = ErrorOutput()
+        let reader = Thread { errors.data = err.fileHandleForReading.readDataToEndOfFile(); errors.done.signal() }
+        reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        errors.done.wait()
+        let errData = errors.data
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }
+}
+
+/// The standard error a child wrote, read on a thread of its own (`done` signalled once read).
+private final class ErrorOutput: @unchecked Sendable {
+    // Invariant: `data` is written by the reading thread before `done` is signalled and read only
+    // after waiting on it.
+    var data = Data()
+    let done = DispatchSemaphore(value: 0)
 }

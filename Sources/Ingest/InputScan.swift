@@ -142,11 +142,7 @@ public struct InputScanner: Sendable {
 
     /// The first 512 bytes of a file (fewer if it is shorter).
     static func readHead(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ByteInputError("cannot open (permission?)", input: path)
-        }
-        defer { try? handle.close() }
-        return [UInt8](try handle.read(upToCount: 512) ?? Data())
+        try FileHead.read(path, maximum: 512)
     }
 }
 

@@ -98,26 +98,23 @@ extension PostgresStore {
             copy.append(m.addresses[Int(address)])
         }
         // Rows in each table's key order: a new day's rows then append to the index (its last
-        // leaf), as with SQLite (``KeyOrder``).
+        // leaf), as with SQLite (``KeyOrder``). The vocabularies' texts are ranked in byte order,
+        // the `C` (and `C.UTF-8`) collation's; another may differ now and then, which costs a row
+        // the index's shortcut, nothing more.
         func order<Key: TallyKey>(_ table: TallyTable<Key>, width: Int, _ words: (Key, inout KeyOrder) -> Void) -> [Int] {
             var order = KeyOrder(width: width, rows: table.count)
             table.forEach { k, _ in words(k, &order) }
             return order.sortedRows()
         }
         func party(_ order: inout KeyOrder, _ server: Int32, _ day: Int64, _ logType: LogType, _ connector: Int32, _ address: Int32) {
-            order.append(day)
-            order.append(m.servers[Int(server)])
-            order.append(Self.names.logType[logType])
-            order.append(m.connectors[Int(connector)])
-            order.append(m.addresses[Int(address)])
+            order.appendParty(
+                day: day, server: m.servers[Int(server)], logType: logType, connector: m.connectors[Int(connector)],
+                address: m.addresses[Int(address)])
         }
         var sessions = (new: PostgresCopyText(), known: PostgresCopyText())
         let sessionOrder = order(d.sessionCounts, width: 9) { k, o in
             party(&o, k.server, k.day, k.logType, k.connector, k.address)
-            o.append(Self.names.outcome[k.outcome])
-            o.append(m.suite(k.negotiation))
-            o.append(m.text(k.error))
-            o.append(Self.names.activity[k.activity])
+            o.appendSessionKey(k, suite: m.suite(k.negotiation), error: m.text(k.error))
         }
         for i in sessionOrder {
             let (keyed, t) = d.sessionCounts[position: i]
@@ -137,11 +134,7 @@ extension PostgresStore {
         var identities = (new: PostgresCopyText(), known: PostgresCopyText())
         let identityOrder = order(d.identityCounts, width: 12) { k, o in
             party(&o, k.server, k.day, k.logType, k.connector, k.address)
-            o.append(Self.names.outcome[k.outcome])
-            o.append(Self.names.protocolVersion[k.protocolVersion])
-            for name in [k.ehlo, k.senderDomain, k.authUser, k.certificateSubject, k.certificateThumbprint] {
-                o.append(m.name(name))
-            }
+            o.appendIdentityKey(k, nameIDs: m.names)
         }
         for i in identityOrder {
             let (keyed, t) = d.identityCounts[position: i]
@@ -165,11 +158,6 @@ extension PostgresStore {
         try insertNew("identity_rollup", Self.identityColumns, identities.new)
         try upsert("identity_rollup", Self.identityColumns, key: Self.identityColumns, identities.known, days: range)
     }
-
-    /// The ranks of the rollups' closed-vocabulary key columns: the order a text column of the
-    /// names sorts in under the `C` collation (and `C.UTF-8`; others may differ now and then,
-    /// which costs a row the index's shortcut, nothing more).
-    static let names = RollupKeyNames.shared
 
     /// A day number, a server (the delta's id) and a log type: the first three columns of both
     /// rollups' keys.

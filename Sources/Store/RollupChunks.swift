@@ -10,10 +10,7 @@ enum RollupChunks {
     /// The rows of `session_rollup`.
     static func sessions(_ d: RollupDelta, _ m: DeltaIDs, _ builder: RowChunkBuilder, emit: (RowChunk) throws -> Void) rethrows {
         try chunks(d.sessionCounts, width: 9, m, builder, emit: emit, order: { k, order in
-            order.append(names.outcome[k.outcome])
-            order.append(m.suite(k.negotiation))
-            order.append(m.text(k.error))
-            order.append(names.activity[k.activity])
+            order.appendSessionKey(k, suite: m.suite(k.negotiation), error: m.text(k.error))
         }, columns: { k, row in
             row.append(k.outcome.name)
             row.append(m.suite(k.negotiation))
@@ -26,13 +23,7 @@ enum RollupChunks {
     /// The rows of `identity_rollup`.
     static func identities(_ d: RollupDelta, _ m: DeltaIDs, _ builder: RowChunkBuilder, emit: (RowChunk) throws -> Void) rethrows {
         try chunks(d.identityCounts, width: 12, m, builder, emit: emit, order: { k, order in
-            order.append(names.outcome[k.outcome])
-            order.append(names.protocolVersion[k.protocolVersion])
-            order.append(m.name(k.ehlo))
-            order.append(m.name(k.senderDomain))
-            order.append(m.name(k.authUser))
-            order.append(m.name(k.certificateSubject))
-            order.append(m.name(k.certificateThumbprint))
+            order.appendIdentityKey(k, nameIDs: m.names)
         }, columns: { k, row in
             row.append(k.outcome.name)
             row.append(k.protocolVersion?.name ?? "")
@@ -56,7 +47,9 @@ enum RollupChunks {
     ) rethrows {
         var order = KeyOrder(width: width, rows: table.count)
         table.forEach { k, _ in
-            appendParty(&order, k.day, m.servers[Int(k.server)], k.logType, m.connectors[Int(k.connector)], m.addresses[Int(k.address)])
+            order.appendParty(
+                day: k.day, server: m.servers[Int(k.server)], logType: k.logType, connector: m.connectors[Int(k.connector)],
+                address: m.addresses[Int(k.address)])
             appendOrder(k, &order)
         }
         var builder = builder
@@ -86,7 +79,7 @@ enum RollupChunks {
     static func authFailures(_ failures: [AuthFailure], _ builder: RowChunkBuilder, emit: (RowChunk) throws -> Void) rethrows {
         var order = KeyOrder(width: 8, rows: failures.count)
         for f in failures {
-            appendParty(&order, f.key.day, f.party[0], f.key.logType, f.party[1], f.party[2])
+            order.appendParty(day: f.key.day, server: f.party[0], logType: f.key.logType, connector: f.party[1], address: f.party[2])
             for id in f.attempt { order.append(id) }
         }
         var builder = builder
@@ -100,17 +93,6 @@ enum RollupChunks {
             }
         }
         try builder.finish(emit: emit)
-    }
-
-    private static let names = RollupKeyNames.shared
-
-    /// A rollup row's party as key words: day, server, log type, connector, address.
-    private static func appendParty(_ order: inout KeyOrder, _ day: Int64, _ server: Int64, _ logType: LogType, _ connector: Int64, _ remote: Int64) {
-        order.append(day)
-        order.append(server)
-        order.append(names.logType[logType])
-        order.append(connector)
-        order.append(remote)
     }
 
     /// Appends a rollup row's party: day, then the ids of server, connector and address.

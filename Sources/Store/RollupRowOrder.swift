@@ -50,30 +50,69 @@ public struct KeyOrder {
 
 /// Each case's rank among its type's names in byte order: the order in which a text column
 /// holding the names sorts under SQLite's default (`BINARY`) collation.
-public struct NameOrder<Value: CaseIterable & Equatable & Sendable>: Sendable {
+struct NameOrder<Value: CaseIterable & Equatable & Sendable>: Sendable {
     /// Every case with its rank; a handful, so a lookup is a short walk with no hashing.
     private let ranks: [(value: Value, rank: Int64)]
 
-    public init(_ name: (Value) -> String) {
+    init(_ name: (Value) -> String) {
         let sorted = Value.allCases.sorted { Array(name($0).utf8).lexicographicallyPrecedes(Array(name($1).utf8)) }
         ranks = sorted.enumerated().map { ($1, Int64($0)) }
     }
 
-    public subscript(_ value: Value) -> Int64 {
+    subscript(_ value: Value) -> Int64 {
         for r in ranks where r.value == value { return r.rank }
         preconditionFailure("every case has a rank")
     }
 
     /// An optional value stored as its name or as the empty text, which sorts first.
-    public subscript(_ value: Value?) -> Int64 { value.map { self[$0] + 1 } ?? 0 }
+    subscript(_ value: Value?) -> Int64 { value.map { self[$0] + 1 } ?? 0 }
 }
 
-/// The ranks of the rollups' closed-vocabulary key columns (``NameOrder``), for both stores.
-public struct RollupKeyNames: Sendable {
-    public let logType = NameOrder<LogType>(\.name)
-    public let outcome = NameOrder<OutcomeKind>(\.name)
-    public let activity = NameOrder<SessionActivity>(\.name)
-    public let protocolVersion = NameOrder<TLSProtocol>(\.name)
+/// The two big rollups' keys as words, in their primary keys' column order — one place for both
+/// stores (the SQLite commit's rows, PostgreSQL's copied rows).
+extension KeyOrder {
+    /// A rollup row's party as key words: day, server, log type, connector, address (the store's
+    /// ids for the server, connector and address).
+    @inline(__always)
+    public mutating func appendParty(day: Int64, server: Int64, logType: LogType, connector: Int64, address: Int64) {
+        append(day)
+        append(server)
+        append(RollupKeyNames.logType[logType])
+        append(connector)
+        append(address)
+    }
 
-    public static let shared = RollupKeyNames()
+    /// The rest of a `session_rollup` key after its party: outcome, suite, error, activity.
+    @inline(__always)
+    public mutating func appendSessionKey(_ k: SessionTallies.OutcomeKey, suite: Int64, error: Int64) {
+        append(RollupKeyNames.outcome[k.outcome])
+        append(suite)
+        append(error)
+        append(RollupKeyNames.activity[k.activity])
+    }
+
+    /// The rest of an `identity_rollup` key after its party: outcome, protocol, then the store's
+    /// ids of EHLO name, sender domain, user, certificate subject and thumbprint (`nameIDs`: the
+    /// store's id of each of the delta's names; no name is 0).
+    @inline(__always)
+    public mutating func appendIdentityKey(_ k: SessionTallies.IdentityKey, nameIDs: [Int64]) {
+        append(RollupKeyNames.outcome[k.outcome])
+        append(RollupKeyNames.protocolVersion[k.protocolVersion])
+        // One by one, not over an array of the five (one a row to allocate).
+        append(k.ehlo.map { nameIDs[Int($0)] } ?? 0)
+        append(k.senderDomain.map { nameIDs[Int($0)] } ?? 0)
+        append(k.authUser.map { nameIDs[Int($0)] } ?? 0)
+        append(k.certificateSubject.map { nameIDs[Int($0)] } ?? 0)
+        append(k.certificateThumbprint.map { nameIDs[Int($0)] } ?? 0)
+    }
+}
+
+/// The ranks of the rollups' closed-vocabulary key columns (``NameOrder``). Each its own static
+/// (one struct of the four, read per row, was copied with its four arrays each time: +4 M
+/// instructions on the fixed corpus).
+enum RollupKeyNames {
+    static let logType = NameOrder<LogType>(\.name)
+    static let outcome = NameOrder<OutcomeKind>(\.name)
+    static let activity = NameOrder<SessionActivity>(\.name)
+    static let protocolVersion = NameOrder<TLSProtocol>(\.name)
 }

@@ -35,6 +35,9 @@ extension RecordScanner {
         var lineStart = 0
         batch.withUnsafeMutableBufferPointer { lines in
             let results = lines.baseAddress!
+            // Set while the input is identified and its header is Exchange's layout; a line
+            // that takes the general path may change either, so it is read again after one.
+            var exchangeShape = exchangeRecordShape
             while lineStart < n {
                 var consumed = 0
                 let found = smtptls_split_lines(
@@ -44,16 +47,49 @@ extension RecordScanner {
                     let lf = lineStart &+ Int(results[k].newline)
                     var end = lf
                     if end > lineStart, base.load(fromByteOffset: end &- 1, as: UInt8.self) == 0x0D { end &-= 1 }
-                    processLine(
-                        UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart),
-                        offset: baseOffset &+ UInt64(lineStart), terminatorEnd: baseOffset &+ UInt64(lf &+ 1),
-                        fields: results + k, sink: &sink)
+                    let line = UnsafeRawBufferPointer(start: base.advanced(by: lineStart), count: end &- lineStart)
+                    let offset = baseOffset &+ UInt64(lineStart)
+                    let terminatorEnd = baseOffset &+ UInt64(lf &+ 1)
+                    if let shape = exchangeShape, let t = exchangeRecordTime(line, fields: results + k) {
+                        counts.lines &+= 1
+                        counts.consumedBytes = terminatorEnd
+                        counts.records &+= 1
+                        sink.record(RecordView(
+                            line: line, lineNumber: counts.lines, offset: offset, logType: shape.logType,
+                            layout: shape.layout, isExchangeDefault: true, timestamp: t,
+                            bounds: FieldBounds(results + k, firstStart: 0)))
+                    } else {
+                        processLine(line, offset: offset, terminatorEnd: terminatorEnd, fields: results + k, sink: &sink)
+                        exchangeShape = exchangeRecordShape
+                    }
                     lineStart = lf &+ 1
                 }
                 if found < lines.count { break }
             }
         }
         return lineStart
+    }
+
+    /// The record shape when the input is identified and its layout is Exchange's own: then
+    /// ``exchangeRecordTime(_:fields:)`` may take a line without the general checks.
+    @inlinable
+    var exchangeRecordShape: (layout: FieldLayout, logType: LogType)? {
+        guard identified, let shape = recordShape, shape.isExchangeDefault else { return nil }
+        return (shape.layout, shape.logType)
+    }
+
+    /// Nearly every line of an Exchange log: nine fields, no quote open at the end, an unquoted
+    /// date-time of Exchange's 24 bytes in the second the day cache read last (so the line is
+    /// neither a header, nor blank, nor after a byte-order mark: it starts with a digit). Its
+    /// log time; nil sends the line down ``processLine(_:offset:terminatorEnd:fields:sink:)``,
+    /// which checks everything (and reads a new second into the cache).
+    @inlinable @inline(__always)
+    func exchangeRecordTime(_ line: UnsafeRawBufferPointer, fields: UnsafePointer<smtptls_line_fields>) -> Int64? {
+        let f = fields.pointee
+        guard f.field_count == 9, f.open_quote == 0, f.quoted & 1 == 0, f.field_end.0 == 24,
+            line.count <= maximumLineBytes
+        else { return nil }
+        return Timestamp.sameSecond(line.baseAddress!, cache: dayCache)
     }
 
     /// Classifies one complete line (terminator removed) and tells the sink. Nearly every line

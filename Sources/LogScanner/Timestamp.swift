@@ -54,6 +54,19 @@ public enum Timestamp {
         return parseNewDay(b, cache: &cache)
     }
 
+    /// The log time of Exchange's 24 bytes at `p` when they are in the second `cache` read
+    /// last (only `fffZ` is read and checked); nil for anything else, which ``parse(_:cache:)``
+    /// then reads (and caches).
+    @inlinable @inline(__always)
+    public static func sameSecond(_ p: UnsafeRawPointer, cache: borrowing DayCache) -> Int64? {
+        guard cache.minuteValid, cache.secondWord != 0, p.loadUnaligned(as: UInt64.self) == cache.head,
+            p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == cache.minuteWord,
+            p.loadUnaligned(fromByteOffset: 16, as: UInt32.self) == cache.secondWord,
+            let ms = milliseconds(p.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
+        else { return nil }
+        return cache.secondStart &+ ms
+    }
+
     /// ``parse(_:cache:)`` for a new minute or day, another shape or a bad time.
     @inline(never) @usableFromInline
     static func parseNewDay(_ b: UnsafeRawBufferPointer, cache: inout DayCache) -> Int64? {

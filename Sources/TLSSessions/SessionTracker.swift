@@ -128,7 +128,7 @@ public struct SessionTracker: RecordSink {
     @inlinable @inline(__always)
     public mutating func record(_ r: borrowing RecordView) {
         guard r.offset >= skipBefore else { return }
-        counts.records += 1
+        counts.records &+= 1
         let event = r.event
         // An event of another length is malformed; `track` rejects it (0: no event byte). One
         // call for everything that goes on, so the record is built only on that path.

@@ -33,6 +33,15 @@ public struct RecordView {
         self.bounds = bounds
     }
 
+    /// The same record, built anew from its fields (for a sink that hands it out of line only
+    /// on some paths: the caller's own record then need not be in memory).
+    @inlinable @inline(__always)
+    public func copy() -> RecordView {
+        RecordView(
+            line: line, lineNumber: lineNumber, offset: offset, logType: logType, layout: layout,
+            isExchangeDefault: isExchangeDefault, timestamp: timestamp, bounds: bounds)
+    }
+
     /// Field `index` (a column index from ``layout``); an absent column (-1) reads as empty.
     // Inlinable, with the field bounds: the tracker reads four fields of every row, and as
     // calls across the module boundary they cost 55 instructions each (docs/performance.md).

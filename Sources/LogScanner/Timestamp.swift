@@ -56,10 +56,11 @@ public enum Timestamp {
 
     /// The log time of Exchange's 24 bytes at `p` when they are in the second `cache` read
     /// last (only `fffZ` is read and checked); nil for anything else, which ``parse(_:cache:)``
-    /// then reads (and caches).
+    /// then reads (and caches). No flag is read: a second word is set only with its minute and
+    /// day, and zeroed whenever they change (no time has four zero bytes there).
     @inlinable @inline(__always)
     public static func sameSecond(_ p: UnsafeRawPointer, cache: borrowing DayCache) -> Int64? {
-        guard cache.minuteValid, cache.secondWord != 0, p.loadUnaligned(as: UInt64.self) == cache.head,
+        guard p.loadUnaligned(as: UInt64.self) == cache.head,
             p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == cache.minuteWord,
             p.loadUnaligned(fromByteOffset: 16, as: UInt32.self) == cache.secondWord,
             let ms = milliseconds(p.loadUnaligned(fromByteOffset: 20, as: UInt32.self))

@@ -152,7 +152,9 @@ public struct SessionTracker: RecordSink {
         default:
             break  // + - *, and a malformed event for `track` to reject
         }
-        track(r, event: e, commandEvent: commandEvent)
+        // A copy made here, on the only path that needs the record in memory: handing `r` itself
+        // to the call kept every field of every row's record on the stack before the first look.
+        track(r.copy(), event: e, commandEvent: commandEvent)
     }
 
     /// A row that starts, ends or changes a session, or whose event is malformed (out of line:

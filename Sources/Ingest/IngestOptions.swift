@@ -18,6 +18,10 @@ public struct IngestOptions: Sendable {
     /// bounds a batch's memory, about 200 bytes a row (key, hash, count, slot and growth room).
     /// Not a command-line option; tests lower it.
     public var maximumBatchRows = PendingBatch.maximumRows
+    /// Bytes of input a batch holds at least before it ends early, at a place where the inputs
+    /// before and after share few rollup keys, for a store whose commits are its server's work
+    /// (``BatchBoundaries``). Not a command-line option; tests lower it.
+    public var earlyCommitBytes = BatchBoundaries.minimumBytes
 
     public init() {}
 }

@@ -48,7 +48,10 @@ public final class IngestPipeline {
         let inOrder = ParallelScan.runsInOrder(jobs: options.jobs, count: inputs.count)
         let carry = store.keepsRollups ? TallyCarry() : nil
         let plan = carry == nil || inOrder ? nil : CarryPlan.make(inputs, jobs: options.jobs)
-        let generations = ScanGenerations()
+        // A store whose commits are its server's work commits each complete part of the run
+        // while the next is scanned (``BatchBoundaries``).
+        let generations = ScanGenerations(
+            batchStarts: store.commitsElsewhere ? BatchBoundaries.plan(inputs, minimumBytes: options.earlyCommitBytes) : [])
         let target: @Sendable (InputFile, ParallelScan.Claim) -> TallyCarry.Target? = { input, claim in
             guard let carry else { return nil }
             let slot = TallyCarry.Slot(generation: claim.generation, server: input.server)
@@ -56,9 +59,6 @@ public final class IngestPipeline {
             guard let fingerprint = plan?.fingerprints[claim.index] else { return nil }
             return TallyCarry.Target(carry: carry, slot: slot, expectedFingerprint: fingerprint)
         }
-        // A generation closed when its batch filled, waiting for its last inputs to be merged.
-        var closed: (lastInput: Int, generation: Int)?
-
         let scanner = self.scanner
         var mergeNanoseconds: UInt64 = 0
         try ParallelScan.run(inputs, jobs: options.jobs, generations: generations, scan: { input, claim, emit in
@@ -66,11 +66,15 @@ public final class IngestPipeline {
         }) { index, scanned in
             let mergeStarted = DispatchTime.now().uptimeNanoseconds
             defer { mergeNanoseconds += DispatchTime.now().uptimeNanoseconds - mergeStarted }
-            do {
-                if let c = closed, index > c.lastInput {
+            // Each closed generation's batch goes once its last input is merged.
+            func flushClosed(mergedThrough merged: Int) throws {
+                while let c = generations.nextClose, c.lastInput <= merged {
                     try flush(&batch, joiner: &joiner, carry: carry, through: c.generation, to: committer)
-                    closed = nil
+                    generations.closeFlushed()
                 }
+            }
+            do {
+                try flushClosed(mergedThrough: index - 1)
                 var result = scanned
                 // The same content seen earlier in this run (a duplicate copy, the same member in
                 // two archives, a log that grew between two copies): read it again against the
@@ -106,14 +110,12 @@ public final class IngestPipeline {
                     // (unchanged, no records, or rolled back by its own failed scan).
                     discard(result, carry)
                 }
-                if closed == nil && batch.isFull(maximumRows: options.maximumBatchRows, carriedRows: carry?.rowCount ?? 0) {
+                if generations.nextClose == nil
+                    && batch.isFull(maximumRows: options.maximumBatchRows, carriedRows: carry?.rowCount ?? 0)
+                {
                     // The batch ends with the last input claimed: every input of its generation.
-                    let c = generations.close()
-                    if c.lastInput <= index {
-                        try flush(&batch, joiner: &joiner, carry: carry, through: c.generation, to: committer)
-                    } else {
-                        closed = c
-                    }
+                    generations.close()
+                    try flushClosed(mergedThrough: index)
                 }
                 onInputDone?(result)
             }

@@ -28,6 +28,9 @@ public final class PostgresStore: RollupStore {
     static let cacheLimit = 250_000
     /// What this process holds (``PostgresClaim``).
     public let claim: PostgresClaim
+    /// The server does the commit's work (the `COPY`s, the upserts into the keyed rollups):
+    /// a run commits each complete group of inputs while it scans the next.
+    public var commitsElsewhere: Bool { true }
 
     /// Connects to `url`, creates or upgrades the schema when it must (holding the database lock
     /// for it), then takes `claim`, waiting for other collectors where they hold what it needs

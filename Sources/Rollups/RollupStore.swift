@@ -14,10 +14,15 @@ public protocol RollupStore: AnyObject {
     /// batches without them: the run's summary has the counts, and the serial merge need not add
     /// up rows that would be dropped.
     var keepsRollups: Bool { get }
+    /// Whether a commit is mostly another machine's work (a database server's) rather than the
+    /// collector's: a run then commits each complete group of inputs while it scans the next
+    /// (`BatchBoundaries` in Ingest) instead of once after its last scan.
+    var commitsElsewhere: Bool { get }
 }
 
 extension RollupStore {
     public var keepsRollups: Bool { true }
+    public var commitsElsewhere: Bool { false }
 }
 
 /// One input's record in the ingestion ledger.

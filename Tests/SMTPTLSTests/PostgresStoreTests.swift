@@ -1,4 +1,5 @@
 import Foundation
+import Ingest
 import Synchronization
 @testable import PostgresStore
 import Reports
@@ -99,6 +100,27 @@ struct PostgresStoreTests {
         #expect(storedSamples.rows.count == 8)
         #expect(Self.rows(storedSamples) == Self.rows(try ReadOnlyQuery(path: sqlite).run(samples, timeout: 0)))
         #expect(ledger.rows[0][0] == (try ReadOnlyQuery(path: sqlite).run("SELECT COUNT(*) FROM ingest_log", timeout: 0)).rows[0][0])
+    }
+
+    @Test("a collector commits each complete part of its run while it scans the next (its commits are the server's work): the views equal SQLite's")
+    func earlyCommits() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (url, sqlite) = try Self.storesWithSampleLogsInSQLite(dir)
+        for jobs in [1, 3] {
+            var options = IngestOptions()
+            options.jobs = jobs
+            // SampleLogs is far below a batch's 64 MB: every place a batch may end ends one.
+            options.earlyCommitBytes = 1
+            let store = try PostgresStore(url: url)
+            #expect(store.commitsElsewhere)
+            let summary = try IngestPipeline(store: store, options: options)
+                .run(InputDiscovery.discover([Self.sampleLogs], server: nil))
+            #expect(summary.commits == (jobs == 1 ? 4 : 0), "the receive and send logs of the two servers' directories; nothing left the second time")
+        }
+        let expected = try Self.sqliteViews(sqlite)
+        let stored = try Self.postgresViews(url)
+        for v in Self.views { #expect(stored[v] == expected[v], "view \(v)") }
     }
 
     @Test("one commit with rows of a day, server and direction the database has and of ones it has not (copied straight in): the views equal SQLite's after the same two runs")

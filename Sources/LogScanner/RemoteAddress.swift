@@ -31,7 +31,11 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
 
     /// Parses an endpoint field (`address:port`, `[v6]:port`, or a bare address).
     public static func parse(endpoint f: FieldView) -> RemoteAddress {
-        let b = f.bytes
+        ipv4WithPort(f.bytes) ?? parse(endpointBytes: f.bytes)
+    }
+
+    /// ``parse(endpoint:)`` without the IPv4 shortcut: every shape.
+    static func parse(endpointBytes b: UnsafeRawBufferPointer) -> RemoteAddress {
         guard !b.isEmpty else { return .none }
         if b[0] == UInt8(ascii: "[") {
             guard let close = b.firstIndex(of: UInt8(ascii: "]")) else { return verbatim(b) }
@@ -61,6 +65,40 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
             end = colon
         }
         return .text(ByteString(Array(b[0..<end])))
+    }
+
+    /// Nearly every endpoint: `a.b.c.d:port`, read in one pass — four octets of one to three
+    /// digits (at most 255), then one to five digits of port. Anything else is nil and takes
+    /// the general path (which also reads, for instance, a bare address or a port of six digits).
+    @inline(__always)
+    static func ipv4WithPort(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {
+        guard let base = b.baseAddress else { return nil }
+        let n = b.count
+        var i = 0
+        var value: UInt32 = 0
+        for octetIndex in 0..<4 {
+            var octet: UInt32 = 0
+            let start = i
+            while i < n {
+                let d = base.load(fromByteOffset: i, as: UInt8.self) &- 0x30
+                guard d < 10 else { break }
+                octet = octet &* 10 &+ UInt32(d)
+                i &+= 1
+            }
+            let digits = i &- start
+            guard digits >= 1, digits <= 3, octet <= 255, i < n else { return nil }
+            let separator = base.load(fromByteOffset: i, as: UInt8.self)
+            guard separator == (octetIndex < 3 ? 0x2E : 0x3A) else { return nil }  // '.' or ':'
+            value = value << 8 | octet
+            i &+= 1
+        }
+        let port = n &- i
+        guard port >= 1, port <= 5 else { return nil }
+        while i < n {
+            guard base.load(fromByteOffset: i, as: UInt8.self) &- 0x30 < 10 else { return nil }
+            i &+= 1
+        }
+        return .ipv4(value)
     }
 
     static func parseIPv4(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {

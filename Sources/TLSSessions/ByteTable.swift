@@ -68,12 +68,19 @@ struct ByteTable: Sendable {
             h ^= h >> 29
             i += 8
         }
+        // The last 1–7 bytes in one load: the key's last eight (overlapping the words above) or,
+        // for a shorter key, two overlapping four-byte loads or its first, middle and last byte
+        // (the length is in `h`, so these cover every byte of the key).
+        let n = key.count
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < key.count {
-            tail |= UInt64(key[i]) << shift
-            shift += 8
-            i += 1
+        if i < n {
+            if n >= 8 {
+                tail = key.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(key.loadUnaligned(as: UInt32.self)) | UInt64(key.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(key[0]) | UInt64(key[n >> 1]) << 8 | UInt64(key[n &- 1]) << 16
+            }
         }
         h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
         return h ^ (h >> 32)

@@ -1,6 +1,6 @@
 import Foundation
 import LogGenerator
-import LogScanner
+@testable import LogScanner
 @testable import TLSSessions
 import Testing
 
@@ -19,6 +19,28 @@ struct ValueParsingTests {
     ])
     func endpoint(_ input: String, _ expected: String) {
         Self.field(input) { #expect(RemoteAddress.parse(endpoint: $0).description == expected) }
+    }
+
+    @Test("the IPv4 shortcut reads every endpoint as the general path does: random addresses, ports and near misses")
+    func ipv4Shortcut() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["0", "7", "25", "255", "256", "999", "1000", "01", "", ".", ":", "x", "[", "]", "::1", "-", " "]
+        var shortcut = 0
+        for _ in 0..<20_000 {
+            var text: String
+            if Bool.random(using: &random) {
+                let octets = (0..<4).map { _ in String(Int.random(in: 0...270, using: &random)) }
+                text = octets.joined(separator: ".") + ":" + String(Int.random(in: 0...120_000, using: &random))
+            } else {
+                text = (0..<Int.random(in: 1...9, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            }
+            Self.field(text) { f in
+                let general = RemoteAddress.parse(endpointBytes: f.bytes)
+                #expect(RemoteAddress.parse(endpoint: f) == general, "\(text)")
+                if RemoteAddress.ipv4WithPort(f.bytes) != nil { shortcut += 1 }
+            }
+        }
+        #expect(shortcut > 4_000)
     }
 
     @Test("timestamps parse to epoch milliseconds; anything else is rejected", arguments: [

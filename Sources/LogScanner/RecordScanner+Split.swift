@@ -94,11 +94,11 @@ extension RecordScanner {
         return Timestamp.parse(FieldView(bytes: UnsafeRawBufferPointer(start: p, count: 24), isQuoted: false), cache: &dayCache)
     }
 
-    /// Classifies one complete line (terminator removed) and tells the sink. Nearly every line
-    /// is a record of an input already identified, without a byte-order mark: that case is
-    /// handled here, in the caller's loop; every other line (and a record that turns out
-    /// malformed) takes ``processOtherLine(_:offset:fields:sink:)``, which classifies it from
-    /// the start.
+    /// Classifies one complete line (terminator removed) and tells the sink: every line the
+    /// short path (``exchangeRecordTime(_:fields:)``) did not take. A record of an input already
+    /// identified, without a byte-order mark, is handled here; every other line (and a record
+    /// that turns out malformed) takes ``processOtherLine(_:offset:fields:sink:)``, which
+    /// classifies it from the start.
     @inlinable @inline(__always)
     mutating func processLine<S: RecordSink>(
         _ line: UnsafeRawBufferPointer, offset: UInt64, terminatorEnd: UInt64,

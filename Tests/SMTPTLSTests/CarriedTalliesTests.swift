@@ -94,13 +94,16 @@ struct CarriedTalliesTests {
     }
 
     /// Forwards to a store and fails every commit after the first `commits`, as a run killed
-    /// between two transactions would leave it.
+    /// between two transactions would leave it; with `commitsElsewhere`, says its commits are a
+    /// server's work, as PostgreSQL's are (``BatchBoundaries``).
     final class StopsAfter: RollupStore, @unchecked Sendable {
         let inner: SQLiteStore
         var left: Int
-        init(_ inner: SQLiteStore, commits: Int) {
+        let commitsElsewhere: Bool
+        init(_ inner: SQLiteStore, commits: Int, commitsElsewhere: Bool = false) {
             self.inner = inner
             left = commits
+            self.commitsElsewhere = commitsElsewhere
         }
         struct Stopped: Error {}
         func loadOpenSessions() throws -> [SessionFragment] { try inner.loadOpenSessions() }

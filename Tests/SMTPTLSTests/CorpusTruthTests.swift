@@ -71,9 +71,10 @@ struct CorpusTruthTests {
 
     /// Four hours of logs of two modern servers and the generator's others, rotated at 32 KB:
     /// many inputs, sessions across files.
-    static func rotatedCorpus(_ dir: TemporaryDirectory, seed: UInt64) throws -> String {
+    static func rotatedCorpus(_ dir: TemporaryDirectory, seed: UInt64, start: Int64? = nil) throws -> String {
         var config = GeneratorConfig()
         config.seed = seed
+        if let start { config.start = start }
         config.hours = 4
         config.sessionsPerHour = 20
         config.fileSizeLimit = 32 << 10

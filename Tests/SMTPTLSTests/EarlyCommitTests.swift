@@ -1,10 +1,8 @@
 import Foundation
 @testable import Ingest
-import LogGenerator
 import Rollups
 import Store
 import Testing
-import TLSSessions
 import TestSupport
 
 /// Batches that end early, where the inputs before and after share few rollup keys, for a store
@@ -13,38 +11,7 @@ import TestSupport
 struct EarlyCommitTests {
     /// Two servers' logs from 22:00 to 02:00 (across midnight), rotated at 32 KB.
     static func corpus(_ dir: TemporaryDirectory) throws -> String {
-        var config = GeneratorConfig()
-        config.seed = 23
-        config.start = 1_709_251_200_000 - 2 * 3_600_000
-        config.hours = 4
-        config.sessionsPerHour = 20
-        config.fileSizeLimit = 32 << 10
-        config.modernServers = ["EX01", "EX02"]
-        let logs = dir.url.appendingPathComponent("logs").path
-        _ = try CorpusGenerator.generate(config, into: URL(fileURLWithPath: logs))
-        return logs
-    }
-
-    /// Forwards to an SQLite store, saying its commits are another machine's work, and fails
-    /// every commit after the first `commits` (nil: none), as a run killed between two would.
-    final class Remote: RollupStore, @unchecked Sendable {
-        let inner: SQLiteStore
-        var left: Int?
-        init(_ inner: SQLiteStore, commits: Int? = nil) {
-            self.inner = inner
-            left = commits
-        }
-        struct Stopped: Error {}
-        var commitsElsewhere: Bool { true }
-        func loadOpenSessions() throws -> [SessionFragment] { try inner.loadOpenSessions() }
-        func loadLedger() throws -> [UInt64: LedgerEntry] { try inner.loadLedger() }
-        func commit(_ commit: InputCommit) throws {
-            if let l = left {
-                guard l > 0 else { throw Stopped() }
-                left = l - 1
-            }
-            try inner.commit(commit)
-        }
+        try CorpusTruthTests.rotatedCorpus(dir, seed: 23, start: 1_709_251_200_000 - 2 * 3_600_000)
     }
 
     @Test("a log's date from its name: Exchange's hourly and daily names, and none")
@@ -121,10 +88,10 @@ struct EarlyCommitTests {
             var options = IngestOptions()
             options.jobs = jobs
             options.earlyCommitBytes = 1
-            let store = Remote(try SQLiteStore(path: db), commits: stop)
+            let store = CarriedTalliesTests.StopsAfter(try SQLiteStore(path: db), commits: stop ?? .max, commitsElsewhere: true)
             let run = { try IngestPipeline(store: store, options: options).run(InputDiscovery.discover([logs], server: nil)) }
             if stop != nil {
-                #expect(throws: Remote.Stopped.self) { _ = try run() }
+                #expect(throws: CarriedTalliesTests.StopsAfter.Stopped.self) { _ = try run() }
                 _ = try ingest([logs], db: db, jobs: jobs)
             } else {
                 let summary = try run()

@@ -11,9 +11,9 @@ struct ByteTable: Sendable {
     private var hashes: [UInt64] = []
     /// Ids by hash slot; -1 is empty.
     private var slots = [Int32](repeating: -1, count: 64)
-    /// Per table, so that crafted log values cannot be chosen to collide (placement only: ids
-    /// do not depend on it).
-    private let seed = UInt64.random(in: .min ... .max)
+    /// Drawn once per process, so that crafted log values cannot be chosen to collide
+    /// (placement only: ids do not depend on it).
+    private let seed = HashSeed.byteTables
 
     var count: Int { hashes.count }
 

@@ -1,8 +1,8 @@
 /// The open sessions of one input by (log type, connector id, session id): open addressing with
 /// linear probing over a power-of-two array kept at most half full, deletion by backward shift
 /// (no tombstones). Replaces a `Dictionary` whose SipHash of every key was a tenth of the
-/// tracker's time; the multiplier is random and odd per table (multiply-shift hashing), so
-/// session ids chosen to collide in one run do not collide in another.
+/// tracker's time; the multiplier is random and odd, drawn once per process (multiply-shift
+/// hashing; ``HashSeed``), so session ids chosen to collide in one run do not collide in another.
 struct SessionTable {
     typealias Key = SessionTracker.LocalKey
     /// Parallel arrays, so a probe reads keys only: `used[i]` says whether slot i holds
@@ -11,7 +11,7 @@ struct SessionTable {
     private var keys: [Key]
     private var sessions: [OpenSession]
     private var shift: UInt64
-    private let multiplier = UInt64.random(in: .min ... .max) | 1
+    private let multiplier = HashSeed.sessionTables
     private(set) var count = 0
 
     private static let vacant = Key(logType: .receive, connector: -1, sessionID: 0)

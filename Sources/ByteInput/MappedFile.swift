@@ -17,25 +17,28 @@ public struct MappedFile: ByteSource {
     public let path: String
     public let inputSize: UInt64
     public var displayName: String { path }
+    private let file: OpenFile
 
     /// Opens `path` and records its size; the mapping is made by ``forEachChunk(_:)``.
     public init(path: String) throws {
-        self.path = path
-        let fd = try SystemCalls.openReadOnly(path)
-        defer { SystemCalls.close(fd) }
-        let status = try SystemCalls.fileStatus(fd, path: path)
-        guard status.isRegular else { throw ByteInputError("not a regular file", input: path) }
-        inputSize = status.size
+        try self.init(try OpenFile(path: path))
+    }
+
+    /// Maps a file already open (its size as seen at open).
+    public init(_ file: OpenFile) throws {
+        guard let size = file.size else { throw ByteInputError("not a regular file", input: file.path) }
+        self.file = file
+        path = file.path
+        inputSize = size
     }
 
     public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let fd = try SystemCalls.openReadOnly(path)
-        defer { SystemCalls.close(fd) }
-        let status = try SystemCalls.fileStatus(fd, path: path)
-        // Never map past the size seen at open, even if the file has grown since.
+        // Never past the size seen at open, even if the file has grown since; nor past its size
+        // now, should it have been truncated since.
+        let status = try SystemCalls.fileStatus(file.descriptor, path: path)
         let length = Int(min(status.size, inputSize))
         guard length > 0 else { return }
-        let base = try SystemCalls.mapReadOnly(fd, length: length, path: path)
+        let base = try SystemCalls.mapReadOnly(file.descriptor, length: length, path: path)
         defer { SystemCalls.unmap(base, length: length) }
         try body(UnsafeRawBufferPointer(start: base, count: length))
     }

@@ -8,28 +8,37 @@ public struct ReadFileSource: ByteSource {
     public let inputSize: UInt64
     public var displayName: String { path }
     private let chunkSize: Int
+    private let file: OpenFile
 
     /// - Parameter chunkSize: bytes per `read`; 1 MiB keeps memory bounded and syscalls rare.
     public init(path: String, chunkSize: Int = 1 << 20) throws {
-        self.path = path
+        self.init(try OpenFile(path: path), chunkSize: chunkSize)
+    }
+
+    /// Reads a file already open, from its start (its head read with `pread` leaves it there).
+    public init(_ file: OpenFile, chunkSize: Int = 1 << 20) {
+        self.file = file
+        path = file.path
         self.chunkSize = max(1, chunkSize)
-        let fd = try SystemCalls.openReadOnly(path)
-        defer { SystemCalls.close(fd) }
-        let status = try SystemCalls.fileStatus(fd, path: path)
-        inputSize = status.isRegular ? status.size : UInt64.max
+        inputSize = file.size ?? UInt64.max
     }
 
     public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let fd = try SystemCalls.openReadOnly(path)
-        defer { SystemCalls.close(fd) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { buffer.deallocate() }
         var remaining = inputSize
+        var offset: UInt64 = 0
         while remaining > 0 {
             let want = Int(min(UInt64(chunkSize), remaining))
-            let n = try SystemCalls.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), path: path)
+            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want])
+            // A regular file by offset (each pass from its start, whoever read the descriptor);
+            // a pipe as it comes.
+            let n = file.size == nil
+                ? try SystemCalls.read(file.descriptor, into: chunk, path: path)
+                : try SystemCalls.read(file.descriptor, into: chunk, at: offset, path: path)
             if n == 0 { break }
             remaining -= UInt64(n)
+            offset += UInt64(n)
             try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
     }

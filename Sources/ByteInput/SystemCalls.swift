@@ -43,6 +43,16 @@ enum SystemCalls {
         }
     }
 
+    /// pread(2) into `buffer` from `offset`, retried on EINTR; returns 0 at end of file.
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64, path: String) throws -> Int {
+        while true {
+            let n = pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw ByteInputError("read failed: \(errorText(errno))", input: path)
+        }
+    }
+
     /// mmap(2) `length` bytes read-only and private, advised sequential.
     static func mapReadOnly(_ fd: Int32, length: Int, path: String) throws -> UnsafeRawPointer {
         // Files up to 64 MiB (Exchange rotates at 10 MB) are pre-faulted in one call: far fewer

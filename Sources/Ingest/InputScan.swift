@@ -87,9 +87,13 @@ public struct InputScanner: Sendable {
         _ input: InputFile, _ resumeOffset: @escaping (UInt64) -> UInt64, _ carry: TallyCarry.Target?,
         _ emit: @escaping (InputScanResult) -> Void
     ) {
+        // Opened once: the head that tells what the input is, then its content, through the one
+        // descriptor (an archive is read by path: the zip reader seeks in it on its own).
+        let file: OpenFile
         let head: [UInt8]
         do {
-            head = try Self.readHead(input.path)
+            file = try OpenFile(path: input.path)
+            head = try file.head(maximum: Self.headBytes)
         } catch {
             emit(stream(input, member: "", nested: false, resumeOffset).failed(error, bytesRead: input.size))
             return
@@ -116,10 +120,10 @@ public struct InputScanner: Sendable {
             // read it with read(2), which sees a truncation as a short read, never as SIGBUS.
             let settled = Date().timeIntervalSince1970 - Double(input.modificationTime) > 60
             if compression == .none && useMemoryMap && settled {
-                var source = try MappedFile(path: input.path)
+                var source = try MappedFile(file)
                 try read(&source)
             } else {
-                var source = try ReadFileSource(path: input.path)
+                var source = ReadFileSource(file)
                 try read(&source)
             }
             try decoder?.finish()
@@ -140,10 +144,8 @@ public struct InputScanner: Sendable {
         return stream
     }
 
-    /// The first 512 bytes of a file (fewer if it is shorter).
-    static func readHead(_ path: String) throws -> [UInt8] {
-        try FileHead.read(path, maximum: 512)
-    }
+    /// The bytes of an input's start that tell what it is (``InputContainer``).
+    static let headBytes = 512
 }
 
 /// Decides from the first (decompressed) bytes whether a stream is one log or a tar of logs.

@@ -1,6 +1,7 @@
 /// A file opened once for reading: its descriptor and what `fstat` said at open. An input's
 /// head, then its whole content (mapped or read) come through the one descriptor, so an input is
-/// opened once however it is read; the descriptor is closed when the last reference goes.
+/// opened once however it is read; the descriptor is closed when the last reference goes. (A
+/// head alone — the carry plan's, an archive check's — is `OpenFile(path:).head(maximum:)`.)
 public final class OpenFile: Sendable {
     public let path: String
     /// The size at open (a regular file), or nil for a pipe or device.

@@ -98,7 +98,7 @@ enum HeadFingerprint {
     /// read further, up to ``window`` bytes, when the first record does not end in them.
     static func of(_ path: String, head: [UInt8]) -> UInt64? {
         if let fingerprint = head.withUnsafeBytes({ of($0) }) { return fingerprint }
-        guard head.count == firstRead, let more = try? FileHead.read(path, maximum: window) else { return nil }
+        guard head.count == firstRead, let more = try? OpenFile(path: path).head(maximum: window) else { return nil }
         return more.withUnsafeBytes { of($0) }
     }
 
@@ -107,6 +107,6 @@ enum HeadFingerprint {
 
     /// The first ``firstRead`` bytes of a file (fewer if it is shorter).
     static func readHead(_ path: String) throws -> [UInt8] {
-        try FileHead.read(path, maximum: firstRead)
+        try OpenFile(path: path).head(maximum: firstRead)
     }
 }

@@ -22,7 +22,7 @@ extension InputScanner {
     /// one that cannot be read is not an archive here (its scan reports the error).
     public static func mayHoldOtherServers(_ input: InputFile) -> Bool {
         if input.serverIsExplicit { return false }
-        guard let head = try? FileHead.read(input.path, maximum: headBytes) else { return false }
+        guard let head = try? OpenFile(path: input.path).head(maximum: headBytes) else { return false }
         switch InputContainer(head: head) {
         case .zip: return true
         case .stream(.none): return head.withUnsafeBytes { TarReader.looksLikeTar($0) }

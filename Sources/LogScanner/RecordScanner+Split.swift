@@ -80,17 +80,15 @@ extension RecordScanner {
 
     /// Nearly every line of an Exchange log: nine fields, no quote open at the end, an unquoted
     /// date-time of Exchange's 24 bytes that parses (so the line is neither a header, nor blank,
-    /// nor after a byte-order mark: it starts with a digit). Its log time — in the second the
-    /// day cache read last from three word compares, else through the cache (a quiet server's
-    /// hourly log changes second nearly every row); nil sends the line down
-    /// ``processLine(_:offset:terminatorEnd:fields:sink:)``, which checks everything.
+    /// nor after a byte-order mark: it starts with a digit). Its log time (through the day
+    /// cache); nil sends the line down ``processLine(_:offset:terminatorEnd:fields:sink:)``, which
+    /// checks everything.
     @inlinable @inline(__always)
     mutating func exchangeRecordTime(_ line: UnsafeRawBufferPointer, fields: UnsafePointer<smtptls_line_fields>) -> Int64? {
         let f = fields.pointee
         guard f.field_count == 9, f.open_quote == 0, f.quoted & 1 == 0, f.field_end.0 == 24,
             line.count <= maximumLineBytes, let p = line.baseAddress
         else { return nil }
-        if let t = Timestamp.sameSecond(p, cache: dayCache) { return t }
         return Timestamp.parse(FieldView(bytes: UnsafeRawBufferPointer(start: p, count: 24), isQuoted: false), cache: &dayCache)
     }
 

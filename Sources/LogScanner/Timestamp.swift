@@ -24,8 +24,9 @@ public enum Timestamp {
         @usableFromInline var minuteWord: UInt64 = 0
         @usableFromInline var minuteStart: Int64 = 0
         @usableFromInline var minuteValid = false
-        /// Bytes 16–19 (`:ss.`) of the last valid 24-byte time of that minute (0: none; no time
-        /// has four zero bytes there) and the log time of that second's start.
+        /// Bytes 16–19 (`:ss.`) of the last valid 24-byte time of that minute (0: none — no valid
+        /// time has four zero bytes there, but a malformed field may, so a match on 0 is no match)
+        /// and the log time of that second's start.
         @usableFromInline var secondWord: UInt32 = 0
         @usableFromInline var secondStart: Int64 = 0
         public init() {}
@@ -37,35 +38,25 @@ public enum Timestamp {
         let b = f.bytes
         // Nearly every row: Exchange's 24 bytes in the minute parsed last. Small enough to inline
         // into the scanner's loop; everything else takes the call below.
-        if b.count == 24, cache.minuteValid, b.loadUnaligned(fromByteOffset: 0, as: UInt64.self) == cache.head,
+        if b.count == 24, b.loadUnaligned(fromByteOffset: 0, as: UInt64.self) == cache.head,
             b.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == cache.minuteWord
         {
-            // A busy log writes several rows a second: then only `fffZ` is read.
+            // A busy log writes several rows a second: then only `fffZ` is read. A second word is
+            // set only with its minute and day, and zeroed whenever they change or a time fails
+            // (a valid one is never 0: it starts with ':'), so a nonzero match needs no flag.
             let second = b.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
-            if second == cache.secondWord, let ms = milliseconds(b.loadUnaligned(fromByteOffset: 20, as: UInt32.self)) {
-                return cache.secondStart + ms
+            if second == cache.secondWord, second != 0,
+                let ms = milliseconds(b.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
+            {
+                return cache.secondStart &+ ms
             }
-            if let rest = secondsAndMilliseconds(b.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) {
+            if cache.minuteValid, let rest = secondsAndMilliseconds(b.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) {
                 cache.secondWord = second
                 cache.secondStart = cache.minuteStart + rest - rest % 1000
                 return cache.minuteStart + rest
             }
         }
         return parseNewDay(b, cache: &cache)
-    }
-
-    /// The log time of Exchange's 24 bytes at `p` when they are in the second `cache` read
-    /// last (only `fffZ` is read and checked); nil for anything else, which ``parse(_:cache:)``
-    /// then reads (and caches). No flag is read: a second word is set only with its minute and
-    /// day, and zeroed whenever they change (no time has four zero bytes there).
-    @inlinable @inline(__always)
-    public static func sameSecond(_ p: UnsafeRawPointer, cache: borrowing DayCache) -> Int64? {
-        guard p.loadUnaligned(as: UInt64.self) == cache.head,
-            p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == cache.minuteWord,
-            p.loadUnaligned(fromByteOffset: 16, as: UInt32.self) == cache.secondWord,
-            let ms = milliseconds(p.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
-        else { return nil }
-        return cache.secondStart &+ ms
     }
 
     /// ``parse(_:cache:)`` for a new minute or day, another shape or a bad time.

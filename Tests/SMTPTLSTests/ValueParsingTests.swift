@@ -57,6 +57,28 @@ struct ValueParsingTests {
         Self.field(text) { #expect(Timestamp.parse($0) == nil) }
     }
 
+    @Test("the day cache gives each time what parsing it alone gives: a malformed time after a good one, four zero bytes where the seconds go, a new minute and day")
+    func dayCache() {
+        var cache = Timestamp.DayCache()
+        let rows: [[UInt8]] = [
+            Array("2024-03-01T10:00:05.123Z".utf8), Array("2024-03-01T10:00:05.456Z".utf8),
+            Array("2024-03-01T10:00:xx.000Z".utf8),  // fails: the cache's second word is cleared
+            Array("2024-03-01T10:00".utf8) + [0, 0, 0, 0] + Array("789Z".utf8),  // must not match the cleared word
+            Array("2024-03-01T10:00:06.001Z".utf8), Array("2024-03-01T10:01:00.000Z".utf8),
+            Array("2024-03-02T00:00:00.000Z".utf8), Array("2024-03-02T00:00".utf8) + [0, 0, 0, 0] + Array("000Z".utf8),
+        ]
+        for row in rows {
+            var cached: Int64?, alone: Int64?
+            var bytes = row
+            bytes.withUnsafeMutableBytes { raw in
+                let f = FieldView(bytes: UnsafeRawBufferPointer(raw), isQuoted: false)
+                cached = Timestamp.parse(f, cache: &cache)
+                alone = Timestamp.parse(f)
+            }
+            #expect(cached == alone, "\(row)")
+        }
+    }
+
     @Test("days round-trip")
     func days() {
         #expect(Timestamp.day(1_709_287_201_123) == "2024-03-01")

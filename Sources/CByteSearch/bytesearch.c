@@ -1,4 +1,4 @@
-#include "smtptls_bytesearch.h"
+#include "kernels.h"
 #if defined(__SSE2__)
 #include <cpuid.h>
 #include <immintrin.h>
@@ -172,23 +172,43 @@ __attribute__((target("avx2"))) static size_t split_lines_avx2(const uint8_t *p,
     return split_lines(p, n, out, max_lines, consumed, mask64_avx2);
 }
 
-/// Whether the processor and the operating system support AVX2 (CPUID leaf 7 and the YMM state
-/// enabled in XCR0). Decided once when the library loads, before any thread can call the kernel.
-static int use_avx2 = 0;
+size_t smtptls_split_lines_avx2(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
+                                size_t *consumed) {
+    return split_lines_avx2(p, n, out, max_lines, consumed);
+}
+
+/// The best kernel the processor and the operating system support: AVX2 (CPUID leaf 7, the YMM
+/// state enabled in XCR0); AVX-512 where, besides, AVX512F, AVX512BW, VBMI2, BMI1, BMI2,
+/// POPCNT and PCLMULQDQ are there and the ZMM state is enabled. Decided once when the library
+/// loads, before any thread can call the kernel.
+static smtptls_kernel best_kernel = SMTPTLS_KERNEL_BASELINE;
 
 __attribute__((constructor)) static void choose_kernel(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) || !(c & bit_AVX)) return;
+    const int pclmul_popcnt = (c & bit_PCLMUL) && (c & bit_POPCNT);
     unsigned lo, hi;
     __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     if ((lo & 6) != 6) return;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return;
-    use_avx2 = (b & bit_AVX2) != 0;
+    if (!(b & bit_AVX2)) return;
+    best_kernel = SMTPTLS_KERNEL_AVX2;
+    const int avx512 = (b & bit_AVX512F) && (b & bit_AVX512BW) && (c & bit_AVX512VBMI2) && (b & bit_BMI) &&
+                       (b & bit_BMI2) && pclmul_popcnt && (lo & 0xE6) == 0xE6;
+    if (avx512) best_kernel = SMTPTLS_KERNEL_AVX512;
 }
 #endif
 
-size_t smtptls_split_lines_baseline(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
-                                    size_t *consumed) {
+int smtptls_kernel_available(smtptls_kernel kernel) {
+#if defined(__SSE2__)
+    return kernel <= best_kernel;
+#else
+    return kernel == SMTPTLS_KERNEL_BASELINE;
+#endif
+}
+
+static size_t split_lines_baseline(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
+                                   size_t *consumed) {
 #if defined(SMTPTLS_HAVE_MASK64)
     return split_lines(p, n, out, max_lines, consumed, mask64);
 #else
@@ -196,10 +216,24 @@ size_t smtptls_split_lines_baseline(const uint8_t *p, size_t n, smtptls_line_fie
 #endif
 }
 
+size_t smtptls_split_lines_with(smtptls_kernel kernel, const uint8_t *p, size_t n, smtptls_line_fields *out,
+                                size_t max_lines, size_t *consumed) {
+#if defined(__SSE2__)
+    if (kernel == SMTPTLS_KERNEL_AVX512 && best_kernel >= SMTPTLS_KERNEL_AVX512)
+        return smtptls_split_lines_avx512(p, n, out, max_lines, consumed);
+    if (kernel >= SMTPTLS_KERNEL_AVX2 && best_kernel >= SMTPTLS_KERNEL_AVX2)
+        return split_lines_avx2(p, n, out, max_lines, consumed);
+#else
+    (void)kernel;
+#endif
+    return split_lines_baseline(p, n, out, max_lines, consumed);
+}
+
 size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
                            size_t *consumed) {
 #if defined(__SSE2__)
-    if (use_avx2) return split_lines_avx2(p, n, out, max_lines, consumed);
+    if (best_kernel == SMTPTLS_KERNEL_AVX512) return smtptls_split_lines_avx512(p, n, out, max_lines, consumed);
+    if (best_kernel == SMTPTLS_KERNEL_AVX2) return split_lines_avx2(p, n, out, max_lines, consumed);
 #endif
-    return smtptls_split_lines_baseline(p, n, out, max_lines, consumed);
+    return split_lines_baseline(p, n, out, max_lines, consumed);
 }

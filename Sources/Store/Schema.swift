@@ -20,19 +20,19 @@ public enum Schema {
                 code: 1,
                 message: "\(db.path) has schema version \(version); this smtptls knows up to \(currentVersion). Upgrade smtptls.")
         }
-        for next in (version + 1)...max(version + 1, target) where next <= target {
-            try db.transaction {
+        // Every step in one transaction: an upgrade is all or nothing, and a new database is
+        // created with one commit (one journal sync) instead of one per version.
+        try db.transaction {
+            for next in (version + 1)...max(version + 1, target) where next <= target {
                 try db.execute(migrations[next - 1])
                 try db.execute("PRAGMA user_version = \(next)")
             }
-        }
-        guard target == currentVersion else { return }
-        // Views are recreated whenever this build's definitions differ from the stored ones.
-        let stored = try db.prepare("SELECT value FROM meta WHERE key = 'views_sql'")
-        let current = try stored.step() ? stored.text(0) : ""
-        stored.reset()
-        if current != views {
-            try db.transaction {
+            guard target == currentVersion else { return }
+            // Views are recreated whenever this build's definitions differ from the stored ones.
+            let stored = try db.prepare("SELECT value FROM meta WHERE key = 'views_sql'")
+            let current = try stored.step() ? stored.text(0) : ""
+            stored.reset()
+            if current != views {
                 try db.execute(views)
                 let save = try db.prepare("INSERT OR REPLACE INTO meta VALUES ('views_sql', ?)")
                 save.bind(1, views)

@@ -118,14 +118,26 @@ static inline void smtptls_prefetch(const void *p) { __builtin_prefetch(p, 0, 3)
 /// inside quotes or not, and the next line starts outside quotes. A CR before the LF is left in
 /// the last field (the caller drops it).
 ///
-/// On x86-64 processors with AVX2 the blocks are compared 32 bytes at a time (decided once at
-/// load); the result is the same as the baseline's.
+/// On x86-64 the best kernel the processor has runs it (decided once at load): one-pass over
+/// 64-byte block masks with AVX2, two-pass with AVX-512 (split_avx512.c); the result is the same
+/// as the baseline's.
 size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
                            size_t *consumed);
 
-/// smtptls_split_lines on the baseline instructions only (SSE2, NEON or none), whatever the
-/// processor has: for the tests that hold both to the same answers.
-size_t smtptls_split_lines_baseline(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
-                                    size_t *consumed);
+/// The kernels smtptls_split_lines chooses from, best last.
+typedef enum {
+    /// SSE2 (x86-64), NEON, or byte by byte.
+    SMTPTLS_KERNEL_BASELINE = 0,
+    SMTPTLS_KERNEL_AVX2 = 1,
+    SMTPTLS_KERNEL_AVX512 = 2,
+} smtptls_kernel;
+
+/// Whether this processor runs `kernel`.
+int smtptls_kernel_available(smtptls_kernel kernel);
+
+/// smtptls_split_lines on `kernel`, or on the best one below it the processor runs: for the
+/// tests that hold every kernel to the same answers.
+size_t smtptls_split_lines_with(smtptls_kernel kernel, const uint8_t *p, size_t n, smtptls_line_fields *out,
+                                size_t max_lines, size_t *consumed);
 
 #endif

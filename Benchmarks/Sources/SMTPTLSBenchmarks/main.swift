@@ -1,5 +1,6 @@
 import Benchmark
 import ByteInput
+import CByteSearch
 import CMallocCount
 import Foundation
 import Ingest
@@ -97,6 +98,31 @@ benchmark("scanner.records") { state in
     scanner.finish(into: &sink)
     precondition(sink.records > 0)
     state.increment(counter: "MB", by: megabytes)
+}
+
+// The line kernels alone (each one the processor runs), over the corpus in calls of 128 lines
+// as the scanner makes them.
+for (name, kernel) in [("baseline", SMTPTLS_KERNEL_BASELINE), ("avx2", SMTPTLS_KERNEL_AVX2), ("avx512", SMTPTLS_KERNEL_AVX512)]
+where smtptls_kernel_available(kernel) != 0 {
+    benchmark("kernel.\(name)") { state in
+        var lines = [smtptls_line_fields](repeating: smtptls_line_fields(), count: 128)
+        var total = 0
+        corpus.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            lines.withUnsafeMutableBufferPointer { out in
+                var at = 0
+                while true {
+                    var used = 0
+                    let found = smtptls_split_lines_with(kernel, bytes.baseAddress! + at, bytes.count - at, out.baseAddress, out.count, &used)
+                    total += found
+                    at += used
+                    if found < out.count { break }
+                }
+            }
+        }
+        precondition(total > 0)
+        state.increment(counter: "MB", by: megabytes)
+    }
 }
 
 // What ingest's scanning jobs do per input: split and track, sessions counted into tallies

@@ -125,7 +125,93 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
         return .ipv4(value << 8 | octet)
     }
 
+    /// An IPv6 address of hex groups only (`2001:db8:15::784`; no embedded IPv4, no zone), read
+    /// in one pass; anything else, ``ptonIPv6(_:)``.
     static func parseIPv6(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {
+        ipv6HexGroups(b) ?? ptonIPv6(b)
+    }
+
+    /// Eight groups of one to four hex digits separated by `:`, or fewer with one `::` standing
+    /// for the zero groups that make eight — what `inet_pton` reads them as. Nil for every
+    /// other text (a dotted IPv4 tail, a zone, anything malformed), which `inet_pton` then
+    /// decides.
+    static func ipv6HexGroups(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {
+        guard let base = b.baseAddress else { return nil }
+        let n = b.count
+        @inline(__always) func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
+        var i = 0
+        // The groups read so far as one 128-bit number (hi, lo), the last group lowest.
+        var hi: UInt64 = 0
+        var lo: UInt64 = 0
+        var groups = 0
+        var gap = -1  // groups before the `::`, if there is one
+        if n >= 2, byte(0) == 0x3A {
+            guard byte(1) == 0x3A else { return nil }
+            gap = 0
+            i = 2
+            if i == n { return .ipv6(0, 0) }
+        }
+        while true {
+            var group: UInt64 = 0
+            let start = i
+            while i < n, i &- start < 5 {
+                let c = byte(i)
+                let digit: UInt8
+                if c &- 0x30 < 10 {
+                    digit = c &- 0x30
+                } else if (c | 0x20) &- 0x61 < 6 {
+                    digit = (c | 0x20) &- 0x61 &+ 10
+                } else {
+                    break
+                }
+                group = group << 4 | UInt64(digit)
+                i &+= 1
+            }
+            let digits = i &- start
+            guard digits >= 1, digits <= 4, groups < 8 else { return nil }
+            hi = hi << 16 | lo >> 48
+            lo = lo << 16 | group
+            groups += 1
+            if i == n { break }
+            guard byte(i) == 0x3A else { return nil }  // '.', '%', anything else
+            i &+= 1
+            if i < n, byte(i) == 0x3A {
+                guard gap < 0 else { return nil }
+                gap = groups
+                i &+= 1
+                if i == n { break }
+            }
+            guard i < n else { return nil }  // a single ':' at the end
+        }
+        if gap < 0 { return groups == 8 ? .ipv6(hi, lo) : nil }
+        guard groups < 8 else { return nil }
+        // The groups after the gap stay lowest; those before it move up past the zero groups.
+        let tailBits = 16 * (groups - gap)
+        let shift = 16 * (8 - groups)
+        let (headHi, headLo) = shiftRight(hi, lo, by: tailBits)
+        let (tailHi, tailLo) = (tailBits > 64 ? hi & ((1 << (tailBits - 64)) - 1) : 0, tailBits >= 64 ? lo : lo & ((1 << tailBits) - 1))
+        let (movedHi, movedLo) = shiftLeft(headHi, headLo, by: tailBits + shift)
+        return .ipv6(movedHi | tailHi, movedLo | tailLo)
+    }
+
+    @inline(__always)
+    private static func shiftRight(_ hi: UInt64, _ lo: UInt64, by k: Int) -> (UInt64, UInt64) {
+        if k == 0 { return (hi, lo) }
+        if k >= 128 { return (0, 0) }
+        if k >= 64 { return (0, hi >> (k - 64)) }
+        return (hi >> k, lo >> k | hi << (64 - k))
+    }
+
+    @inline(__always)
+    private static func shiftLeft(_ hi: UInt64, _ lo: UInt64, by k: Int) -> (UInt64, UInt64) {
+        if k == 0 { return (hi, lo) }
+        if k >= 128 { return (0, 0) }
+        if k >= 64 { return (lo << (k - 64), 0) }
+        return (hi << k | lo >> (64 - k), lo << k)
+    }
+
+    /// Any IPv6 text `inet_pton` reads (a zone index cut off first).
+    static func ptonIPv6(_ b: UnsafeRawBufferPointer) -> RemoteAddress? {
         guard b.count > 1, b.count < 64 else { return nil }
         // A zone index (%eth0) is not part of the address.
         let end = b.firstIndex(of: UInt8(ascii: "%")) ?? b.count

@@ -43,6 +43,42 @@ struct ValueParsingTests {
         #expect(shortcut > 4_000)
     }
 
+    @Test("IPv6 hex groups read in one pass give what inet_pton gives, and leave every other text to it")
+    func ipv6Shortcut() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["0", "1", "db8", "2001", "ffff", "FfFf", "12345", ":", "::", ":::", ".", "1.2.3.4", "%eth0", "g", ""]
+        var shortcut = 0
+        for _ in 0..<30_000 {
+            var text: String
+            if Bool.random(using: &random) {
+                // Eight groups of random width, a run of them maybe compressed to `::`.
+                var groups = (0..<8).map { _ in
+                    String(String(UInt16.random(in: 0...UInt16.max, using: &random), radix: 16).suffix(Int.random(in: 1...4, using: &random)))
+                }
+                if Bool.random(using: &random) {
+                    let from = Int.random(in: 0...7, using: &random)
+                    let to = Int.random(in: from...8, using: &random)
+                    groups.replaceSubrange(from..<to, with: [""])
+                    if from == 0 { groups.insert("", at: 0) }
+                    if to == 8 { groups.append("") }
+                }
+                text = groups.joined(separator: ":")
+                if Int.random(in: 0..<4, using: &random) == 0 { text = text.uppercased() }
+            } else {
+                text = (0..<Int.random(in: 1...10, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            }
+            Self.field(text) { f in
+                let pton = RemoteAddress.ptonIPv6(f.bytes)
+                if let fast = RemoteAddress.ipv6HexGroups(f.bytes) {
+                    shortcut += 1
+                    #expect(fast == pton, "\(text)")
+                }
+                #expect(RemoteAddress.parseIPv6(f.bytes) == pton, "\(text)")
+            }
+        }
+        #expect(shortcut > 10_000)
+    }
+
     @Test("timestamps parse to epoch milliseconds; anything else is rejected", arguments: [
         ("2024-03-01T10:00:01.123Z", Int64(1_709_287_201_123)), ("1970-01-01T00:00:00.000Z", 0),
         ("2023-01-11T16:00:04.1134567Z", 1_673_452_804_113), ("2024-02-29T23:59:59Z", 1_709_251_199_000),

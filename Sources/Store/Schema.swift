@@ -23,9 +23,15 @@ public enum Schema {
         // Every step in one transaction: an upgrade is all or nothing, and a new database is
         // created with one commit (one journal sync) instead of one per version.
         try db.transaction {
-            for next in (version + 1)...max(version + 1, target) where next <= target {
-                try db.execute(migrations[next - 1])
-                try db.execute("PRAGMA user_version = \(next)")
+            if version == 0 && target == currentVersion {
+                // A new database: its tables as the migrations would leave them, in one script.
+                try db.execute(currentTables)
+                try db.execute("PRAGMA user_version = \(target)")
+            } else {
+                for next in (version + 1)...max(version + 1, target) where next <= target {
+                    try db.execute(migrations[next - 1])
+                    try db.execute("PRAGMA user_version = \(next)")
+                }
             }
             guard target == currentVersion else { return }
             // Views are recreated whenever this build's definitions differ from the stored ones.

@@ -369,3 +369,36 @@ extension StoreTests {
         #expect(finished.withLock { $0 }, "stop returned before the producing thread ended")
     }
 }
+
+extension StoreTests {
+    @Test("a new database made by the current schema's script is the one every migration builds: tables, indexes, views, seeded rows")
+    func currentSchemaScript() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let stepped = dir.file("stepped.sqlite")
+        do {
+            // Version 1 first, so that the rest goes migration by migration.
+            let db = try SQLiteDatabase(path: stepped, mode: .readWrite)
+            try Schema.migrate(db, to: 1)
+            try Schema.migrate(db)
+        }
+        let direct = dir.file("direct.sqlite")
+        do {
+            let db = try SQLiteDatabase(path: direct, mode: .readWrite)
+            try Schema.migrate(db)
+        }
+        let questions = [
+            "PRAGMA user_version",
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name",
+            "SELECT key, value FROM meta ORDER BY key",
+            "SELECT * FROM dictionary ORDER BY id",
+            "SELECT * FROM suite ORDER BY id",
+        ]
+        for sql in questions {
+            let a = try ReadOnlyQuery(path: stepped).run(sql).rows
+            let b = try ReadOnlyQuery(path: direct).run(sql).rows
+            #expect(a == b, "\(sql)")
+            #expect(!a.isEmpty, "\(sql)")
+        }
+    }
+}

@@ -195,7 +195,11 @@ __attribute__((constructor)) static void choose_kernel(void) {
     best_kernel = SMTPTLS_KERNEL_AVX2;
     const int avx512 = (b & bit_AVX512F) && (b & bit_AVX512BW) && (c & bit_AVX512VBMI2) && (b & bit_BMI) &&
                        (b & bit_BMI2) && pclmul_popcnt && (lo & 0xE6) == 0xE6;
+#if defined(__x86_64__)
     if (avx512) best_kernel = SMTPTLS_KERNEL_AVX512;
+#else
+    (void)avx512;
+#endif
 }
 #endif
 
@@ -219,8 +223,10 @@ static size_t split_lines_baseline(const uint8_t *p, size_t n, smtptls_line_fiel
 size_t smtptls_split_lines_with(smtptls_kernel kernel, const uint8_t *p, size_t n, smtptls_line_fields *out,
                                 size_t max_lines, size_t *consumed) {
 #if defined(__SSE2__)
+#if defined(__x86_64__)
     if (kernel == SMTPTLS_KERNEL_AVX512 && best_kernel >= SMTPTLS_KERNEL_AVX512)
         return smtptls_split_lines_avx512(p, n, out, max_lines, consumed);
+#endif
     if (kernel >= SMTPTLS_KERNEL_AVX2 && best_kernel >= SMTPTLS_KERNEL_AVX2)
         return split_lines_avx2(p, n, out, max_lines, consumed);
 #else
@@ -232,7 +238,9 @@ size_t smtptls_split_lines_with(smtptls_kernel kernel, const uint8_t *p, size_t 
 size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
                            size_t *consumed) {
 #if defined(__SSE2__)
+#if defined(__x86_64__)
     if (best_kernel == SMTPTLS_KERNEL_AVX512) return smtptls_split_lines_avx512(p, n, out, max_lines, consumed);
+#endif
     if (best_kernel == SMTPTLS_KERNEL_AVX2) return split_lines_avx2(p, n, out, max_lines, consumed);
 #endif
     return split_lines_baseline(p, n, out, max_lines, consumed);

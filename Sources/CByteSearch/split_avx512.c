@@ -19,7 +19,7 @@
 //   unconditional, so each array has 64 spare entries beyond its limit).
 // - Pass 2 reads 16 ends from each line's first: the 16 after the last stored are set to
 //   INT32_MAX first (beyond every position), as is the quote after the last.
-// - A line whose field ends alone fill the buffers goes to the AVX2 kernel (one line).
+// - A line whose commas or quotes alone fill the buffers goes to the AVX2 kernel (one line).
 #include "kernels.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -156,7 +156,7 @@ AVX512_TARGET size_t smtptls_split_lines_avx512(const uint8_t *p, size_t n, smtp
         const uint32_t found = f.line_count < want ? f.line_count : want;
         if (found == 0) {
             if (f.exhausted) break;
-            // One line whose field ends fill the buffers.
+            // One line whose commas or quotes alone fill the buffers.
             size_t used;
             if (smtptls_split_lines_avx2(p + at, n - at, out + lines, 1, &used) == 0) break;
             lines += 1;

@@ -167,14 +167,9 @@ __attribute__((always_inline)) static inline size_t split_lines(const uint8_t *p
 }
 
 #if defined(__SSE2__)
-__attribute__((target("avx2"))) static size_t split_lines_avx2(const uint8_t *p, size_t n, smtptls_line_fields *out,
-                                                               size_t max_lines, size_t *consumed) {
+__attribute__((target("avx2"))) size_t smtptls_split_lines_avx2(const uint8_t *p, size_t n, smtptls_line_fields *out,
+                                                                size_t max_lines, size_t *consumed) {
     return split_lines(p, n, out, max_lines, consumed, mask64_avx2);
-}
-
-size_t smtptls_split_lines_avx2(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
-                                size_t *consumed) {
-    return split_lines_avx2(p, n, out, max_lines, consumed);
 }
 
 /// The best kernel the processor and the operating system support: AVX2 (CPUID leaf 7, the YMM
@@ -228,7 +223,7 @@ size_t smtptls_split_lines_with(smtptls_kernel kernel, const uint8_t *p, size_t 
         return smtptls_split_lines_avx512(p, n, out, max_lines, consumed);
 #endif
     if (kernel >= SMTPTLS_KERNEL_AVX2 && best_kernel >= SMTPTLS_KERNEL_AVX2)
-        return split_lines_avx2(p, n, out, max_lines, consumed);
+        return smtptls_split_lines_avx2(p, n, out, max_lines, consumed);
 #else
     (void)kernel;
 #endif
@@ -238,10 +233,8 @@ size_t smtptls_split_lines_with(smtptls_kernel kernel, const uint8_t *p, size_t 
 size_t smtptls_split_lines(const uint8_t *p, size_t n, smtptls_line_fields *out, size_t max_lines,
                            size_t *consumed) {
 #if defined(__SSE2__)
-#if defined(__x86_64__)
-    if (best_kernel == SMTPTLS_KERNEL_AVX512) return smtptls_split_lines_avx512(p, n, out, max_lines, consumed);
-#endif
-    if (best_kernel == SMTPTLS_KERNEL_AVX2) return split_lines_avx2(p, n, out, max_lines, consumed);
-#endif
+    return smtptls_split_lines_with(best_kernel, p, n, out, max_lines, consumed);
+#else
     return split_lines_baseline(p, n, out, max_lines, consumed);
+#endif
 }

@@ -55,8 +55,10 @@ AVX512_TARGET static inline void store_positions(uint32_t *out, uint64_t mask, u
 /// Pass 1 over p[0 ..< n] (n < 2^31), from a line's start, until `want` LFs are recorded, the
 /// buffers are full, or the bytes run out.
 AVX512_TARGET static void find_structure(const uint8_t *p, uint32_t n, uint32_t want, flat_lines *f) {
-    uint8_t iota_bytes[64];
-    for (int k = 0; k < 64; k++) iota_bytes[k] = (uint8_t)k;
+    static const uint8_t iota_bytes[64] = {
+        0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+        22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
+        44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
     const __m512i iota = _mm512_loadu_si512(iota_bytes);
     const __m512i comma = _mm512_set1_epi8(','), quote = _mm512_set1_epi8('"'), lf = _mm512_set1_epi8('\n');
     uint32_t ends = 0, quotes = 0, lines = 0;

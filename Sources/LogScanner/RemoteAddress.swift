@@ -140,14 +140,15 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
         let n = b.count
         @inline(__always) func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
         var i = 0
-        // The groups read so far as one 128-bit number (hi, lo), the last group lowest.
+        // The groups read so far as one 128-bit number (hi, lo), the last group lowest; at `::`
+        // they become the head, and the groups after it start again from zero.
         var hi: UInt64 = 0
         var lo: UInt64 = 0
         var groups = 0
-        var gap = -1  // groups before the `::`, if there is one
+        var head: (hi: UInt64, lo: UInt64, groups: Int)?
         if n >= 2, byte(0) == 0x3A {
             guard byte(1) == 0x3A else { return nil }
-            gap = 0
+            head = (0, 0, 0)
             i = 2
             if i == n { return .ipv6(0, 0) }
         }
@@ -168,7 +169,7 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
                 i &+= 1
             }
             let digits = i &- start
-            guard digits >= 1, digits <= 4, groups < 8 else { return nil }
+            guard digits >= 1, digits <= 4, groups + (head?.groups ?? 0) < 8 else { return nil }
             hi = hi << 16 | lo >> 48
             lo = lo << 16 | group
             groups += 1
@@ -176,38 +177,20 @@ public enum RemoteAddress: Hashable, Sendable, Codable, CustomStringConvertible,
             guard byte(i) == 0x3A else { return nil }  // '.', '%', anything else
             i &+= 1
             if i < n, byte(i) == 0x3A {
-                guard gap < 0 else { return nil }
-                gap = groups
+                guard head == nil else { return nil }
+                head = (hi, lo, groups)
+                (hi, lo, groups) = (0, 0, 0)
                 i &+= 1
                 if i == n { break }
             }
             guard i < n else { return nil }  // a single ':' at the end
         }
-        if gap < 0 { return groups == 8 ? .ipv6(hi, lo) : nil }
-        guard groups < 8 else { return nil }
-        // The groups after the gap stay lowest; those before it move up past the zero groups.
-        let tailBits = 16 * (groups - gap)
-        let shift = 16 * (8 - groups)
-        let (headHi, headLo) = shiftRight(hi, lo, by: tailBits)
-        let (tailHi, tailLo) = (tailBits > 64 ? hi & ((1 << (tailBits - 64)) - 1) : 0, tailBits >= 64 ? lo : lo & ((1 << tailBits) - 1))
-        let (movedHi, movedLo) = shiftLeft(headHi, headLo, by: tailBits + shift)
-        return .ipv6(movedHi | tailHi, movedLo | tailLo)
-    }
-
-    @inline(__always)
-    private static func shiftRight(_ hi: UInt64, _ lo: UInt64, by k: Int) -> (UInt64, UInt64) {
-        if k == 0 { return (hi, lo) }
-        if k >= 128 { return (0, 0) }
-        if k >= 64 { return (0, hi >> (k - 64)) }
-        return (hi >> k, lo >> k | hi << (64 - k))
-    }
-
-    @inline(__always)
-    private static func shiftLeft(_ hi: UInt64, _ lo: UInt64, by k: Int) -> (UInt64, UInt64) {
-        if k == 0 { return (hi, lo) }
-        if k >= 128 { return (0, 0) }
-        if k >= 64 { return (lo << (k - 64), 0) }
-        return (hi << k | lo >> (64 - k), lo << k)
+        guard let head else { return groups == 8 ? .ipv6(hi, lo) : nil }
+        guard head.groups + groups < 8 else { return nil }
+        // The head moves up past the groups after it and the zero groups `::` stands for.
+        let k = 16 * (8 - head.groups)
+        let (headHi, headLo) = k >= 128 ? (0, 0) : k >= 64 ? (head.lo << (k - 64), 0) : (head.hi << k | head.lo >> (64 - k), head.lo << k)
+        return .ipv6(headHi | hi, headLo | lo)
     }
 
     /// Any IPv6 text `inet_pton` reads (a zone index cut off first).

@@ -1,4 +1,5 @@
-/// A plain file delivered as one chunk: its read-only memory mapping.
+/// A plain file delivered as one chunk: its read-only memory mapping (`--mmap`; plain logs are
+/// read with ``ReadFileSource`` by default, which measured faster: docs/performance.md).
 ///
 /// ## The mapping contract
 /// - The file is mapped `PROT_READ`, `MAP_PRIVATE`, with `MADV_SEQUENTIAL`, for exactly the size
@@ -7,9 +8,8 @@
 /// - If the file is *truncated* while mapped, touching a page past the new end raises `SIGBUS`
 ///   and kills the process. Exchange only appends to its logs and rotates by creating new files,
 ///   so this does not happen to logs the server writes. Ingest maps only files not modified in the
-///   last minute (the active log is read with `read(2)`); for inputs that may be rewritten in
-///   place (a copy in progress, a network share), `--no-mmap` reads everything with `read(2)`,
-///   which sees a truncation as a short read instead.
+///   last minute (the active log is read with `read(2)`); without `--mmap` everything is read
+///   with `read(2)`, which sees a truncation as a short read instead.
 /// - The mapping lives until ``forEachChunk(_:)`` returns; the pointer handed to the closure must
 ///   not escape it.
 /// - Zero-length files are not mapped (mmap rejects them); they yield no chunk.

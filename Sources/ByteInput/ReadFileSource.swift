@@ -1,5 +1,5 @@
-/// A plain file (or a pipe) delivered in fixed-size `read(2)` chunks: the `--no-mmap` path and
-/// the input of decompressors.
+/// A plain file (or a pipe) delivered in fixed-size `read(2)` chunks: how plain logs are read
+/// (unless `--mmap`), and the input of decompressors.
 ///
 /// Reads at most `limit` bytes (the size seen at open for regular files), so a file that grows
 /// during the run is read only up to the size it had when opened, like ``MappedFile``.

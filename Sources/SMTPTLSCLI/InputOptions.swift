@@ -11,8 +11,10 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Inputs scanned in parallel (default: all cores this process may run on). Results do not depend on it.")
     var jobs: Int?
 
-    @Flag(help: "Read plain files with read(2) instead of memory-mapping them (for files that may be truncated while read).")
-    var noMmap = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Memory-map plain files instead of reading them with read(2) (the default: faster on the kernels measured, and safe against files truncated while read; docs/performance.md).")
+    var mmap = false
 
     @Argument(help: "Log files, directories, compressed logs or archives.")
     var paths: [String]
@@ -26,7 +28,7 @@ struct InputOptions: ParsableArguments {
         var options = IngestOptions()
         options.server = server
         options.jobs = jobs ?? CPUAffinity.count
-        options.useMemoryMap = !noMmap
+        options.useMemoryMap = mmap
         return options
     }
 

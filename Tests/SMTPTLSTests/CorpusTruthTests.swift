@@ -9,9 +9,11 @@ import TestSupport
 /// Ingests `dir` into a new database at `db` with `jobs` threads.
 func ingest(
     _ paths: [String], db: String, jobs: Int = 1, server: String? = nil, finalize: Bool = false,
-    maximumBatchRows: Int = IngestOptions().maximumBatchRows, rowBuilding: RowBuilding = RowBuilding()
+    maximumBatchRows: Int = IngestOptions().maximumBatchRows, rowBuilding: RowBuilding = RowBuilding(),
+    useMemoryMap: Bool = false
 ) throws -> IngestSummary {
     var options = IngestOptions()
+    options.useMemoryMap = useMemoryMap
     options.maximumBatchRows = maximumBatchRows
     options.jobs = jobs
     options.server = server
@@ -105,6 +107,14 @@ struct CorpusTruthTests {
         let threaded = dir.file("threaded.sqlite"), inline = dir.file("inline.sqlite")
         _ = try ingest([logs], db: threaded, jobs: 2, rowBuilding: RowBuilding(threaded: true, rowsPerChunk: 8))
         _ = try ingest([logs], db: inline, jobs: 2, maximumBatchRows: 100, rowBuilding: RowBuilding(threaded: false, rowsPerChunk: 8))
+        // Mapped instead of read (`--mmap`): only files not modified in the last minute are
+        // mapped, so the logs are dated an hour back first.
+        let hourAgo = Date().addingTimeInterval(-3600)
+        let files = FileManager.default.enumerator(atPath: logs)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".LOG") }
+        #expect(files.count > 8)
+        for f in files { try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: logs + "/" + f) }
+        let mapped = dir.file("mapped.sqlite")
+        _ = try ingest([logs], db: mapped, jobs: 2, useMemoryMap: true)
         #expect(whole.commits == 1)
         #expect(several.commits > 3 && several.commits <= several.inputsIngested, "\(several.commits) transactions")
         #expect(carriedBatches.commits > 3, "\(carriedBatches.commits) transactions")
@@ -118,6 +128,7 @@ struct CorpusTruthTests {
             #expect(try ReadOnlyQuery(path: carried).run(sql).rows == a, "one job, batched: \(sql)")
             #expect(try ReadOnlyQuery(path: threaded).run(sql).rows == a, "rows built on threads: \(sql)")
             #expect(try ReadOnlyQuery(path: inline).run(sql).rows == a, "rows built inline: \(sql)")
+            #expect(try ReadOnlyQuery(path: mapped).run(sql).rows == a, "files mapped: \(sql)")
             #expect(!a.isEmpty || sql.contains("open_sessions"))
         }
     }

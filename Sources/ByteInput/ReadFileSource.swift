@@ -10,13 +10,14 @@ public struct ReadFileSource: ByteSource {
     private let chunkSize: Int
     private let file: OpenFile
 
-    /// - Parameter chunkSize: bytes per `read`; 1 MiB keeps memory bounded and syscalls rare.
-    public init(path: String, chunkSize: Int = 1 << 20) throws {
+    /// - Parameter chunkSize: bytes per `read`; the default, ``ReadBufferPool/size`` (256 KiB),
+    ///   takes its buffer from the pool and keeps memory bounded and syscalls rare.
+    public init(path: String, chunkSize: Int = ReadBufferPool.size) throws {
         self.init(try OpenFile(path: path), chunkSize: chunkSize)
     }
 
     /// Reads a file already open, from its start (its head read with `pread` leaves it there).
-    public init(_ file: OpenFile, chunkSize: Int = 1 << 20) {
+    public init(_ file: OpenFile, chunkSize: Int = ReadBufferPool.size) {
         self.file = file
         path = file.path
         self.chunkSize = max(1, chunkSize)
@@ -24,8 +25,9 @@ public struct ReadFileSource: ByteSource {
     }
 
     public mutating func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
-        defer { buffer.deallocate() }
+        let pooled = chunkSize == ReadBufferPool.size
+        let buffer = pooled ? ReadBufferPool.take() : UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
+        defer { if pooled { ReadBufferPool.give(buffer) } else { buffer.deallocate() } }
         var remaining = inputSize
         var offset: UInt64 = 0
         while remaining > 0 {

@@ -12,10 +12,12 @@ struct CrashConsistencyTests {
         let logs = try smallFilesCorpus(in: dir, seed: 21, hours: 6, sessionsPerHour: 60)
         let clean = dir.file("clean.sqlite")
         #expect(try Binary.run(["ingest", "-q", "--db", clean, logs]).status == 0)
+        // Kills land inside what one whole run takes (timed into a scratch database).
+        let whole = try KillLoop.timed(["ingest", "-q", "--jobs", "2", "--db", dir.file("timed.sqlite"), logs])
 
         let killed = dir.file("killed.sqlite")
         let interrupted = try KillLoop.run(
-            ["ingest", "-q", "--jobs", "2", "--db", killed, logs], rounds: 20, delays: 5_000...400_000, seed: 99)
+            ["ingest", "-q", "--jobs", "2", "--db", killed, logs], rounds: 20, delays: KillLoop.delays(within: whole), seed: 99)
         #expect(try Binary.run(["ingest", "-q", "--db", killed, logs]).status == 0)
         let integrity = try ReadOnlyQuery(path: killed).run("PRAGMA integrity_check").rows
         #expect(integrity == [[.text("ok")]])

@@ -71,6 +71,10 @@ public enum InputDiscovery {
             problems.append((root, "cannot read directory (permission?)"))
             return
         }
+        // A file's server label comes from the folders above it, so the files of one directory
+        // share it: derived once here (44,000 instructions a file), except for a name holding a
+        // backslash, which `derive` also takes as a separator.
+        let directoryLabel = server ?? ServerLabel.derive(fromPath: (root as NSString).appendingPathComponent("file"))
         for name in names.sorted() {
             let path = (root as NSString).appendingPathComponent(name)
             guard let status = PathStatus(path, followingLinks: false) else {
@@ -83,7 +87,8 @@ public enum InputDiscovery {
             case .symbolicLink where PathStatus(path, followingLinks: true)?.kind == .directory:
                 notes.append((path, "symbolic link to a directory, not followed"))
             case .regular, .symbolicLink:
-                if let input = makeInput(path, server: server, problems: &problems) {
+                let label = name.utf8.contains(0x5C) ? nil : directoryLabel
+                if let input = makeInput(path, server: server, label: label, problems: &problems) {
                     inputs.append(input)
                 }
             case .other:
@@ -92,7 +97,8 @@ public enum InputDiscovery {
         }
     }
 
-    static func makeInput(_ path: String, server: String?, problems: inout [(String, String)]) -> InputFile? {
+    /// - Parameter label: the server label `path` derives to, when the caller knows it already.
+    static func makeInput(_ path: String, server: String?, label: String? = nil, problems: inout [(String, String)]) -> InputFile? {
         // Symbolic links to files are followed; links to directories are not walked.
         guard let status = PathStatus(path, followingLinks: true), status.kind == .regular else {
             problems.append((path, "not a regular file (or a broken link)"))
@@ -100,7 +106,7 @@ public enum InputDiscovery {
         }
         return InputFile(
             path: path, size: status.size, modificationTime: status.modificationTime,
-            server: server ?? ServerLabel.derive(fromPath: path), serverIsExplicit: server != nil)
+            server: server ?? label ?? ServerLabel.derive(fromPath: path), serverIsExplicit: server != nil)
     }
 
     /// Whether a file starts (after a BOM) with an Exchange `#` header: a plain log, which takes

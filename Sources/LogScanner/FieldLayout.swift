@@ -35,8 +35,9 @@ public struct FieldLayout: Sendable, Equatable {
     /// the analysis needs (date-time, connector-id, session-id, event) are missing.
     public init?(names: [String]) {
         guard !names.isEmpty, names.count <= FieldLayout.maximumFields else { return nil }
+        let normalized = names.map { $0.trimmingSpaces.lowercased() }
         func index(_ name: String) -> Int8 {
-            Int8(names.firstIndex { $0.trimmingSpaces.lowercased() == name } ?? -1)
+            Int8(normalized.firstIndex(of: name) ?? -1)
         }
         var lanes = SIMD16<Int8>(repeating: -1)
         lanes[0] = Int8(names.count)

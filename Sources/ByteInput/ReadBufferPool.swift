@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The read buffers of ``ReadFileSource``, kept from one input to the next.
 ///
 /// A buffer allocated and freed per input let the allocator's heap grow: other allocations
@@ -16,7 +14,8 @@ public enum ReadBufferPool {
     /// core's second-level cache.
     public static let size = 256 << 10
     static let kept = 64
-    private static let free = Mutex<[UInt]>([])
+    /// A `LockedValue` (a pthread mutex) that ThreadSanitizer sees, not `Synchronization.Mutex`.
+    private static let free = LockedValue<[UInt]>([])
 
     /// A buffer of ``size`` bytes, reused when one is free.
     static func take() -> UnsafeMutableRawBufferPointer {

@@ -1,3 +1,5 @@
+import ByteInput
+
 /// The inputs claimed for scanning, in generations: a generation closes when the merge finds its
 /// batch full, or when the input claimed starts a new batch (``BatchBoundaries``), and inputs
 /// claimed after that belong to the next (``TallyCarry``). The closes wait here, in order, until

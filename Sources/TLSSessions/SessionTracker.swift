@@ -288,8 +288,16 @@ public struct SessionTracker: RecordSink {
 
     /// The connector's id: its raw bytes are looked up first (a log interleaves a handful of
     /// connectors), so only a name not seen yet in this input is unescaped and copied.
+    // Inline in `track` (as a call, its saving and restoring of registers was a quarter of the
+    // lookup); a connector not among the recent ones takes ``newConnectorID(_:)``.
+    @inline(__always)
     private mutating func connectorID(_ f: FieldView) -> Int32 {
         if let id = recentConnectors.id(of: f) { return id }
+        return newConnectorID(f)
+    }
+
+    @inline(never)
+    private mutating func newConnectorID(_ f: FieldView) -> Int32 {
         let id = connectorNames.result(for: f, tables: &tallies.tables) { f, tables in tables.connectors.id(f.unescaped()) }
         recentConnectors.remember(f, id: id)
         return id

@@ -149,25 +149,8 @@ public struct SessionTracker: RecordSink {
             let code = UInt32(data[0]) | UInt32(data[1]) << 8 | UInt32(data[2]) << 16
             let interesting = code == 0x35_3332 || code == 0x35_3335 || (code == 0x30_3232 && data.hasPrefix("220 2.0.0"))
             guard interesting else { return }
-        case 0x2A:
-            // Information: the rows `information` acts on, by their context's first byte (or,
-            // with no context, their data's); the rest — above all each session's "Set Session
-            // Permissions" — matter to nobody and stop here.
-            let context = r.context
-            if let c = context.bytes.first {
-                switch c {
-                case 0x54, 0x52, 0x43, 0x55, 0x61, 0x49, 0x4F:  // T R C U a I O
-                    break
-                case 0x53:  // S: "Sending certificate", not "Set Session Permissions"
-                    guard !context.hasPrefix("Set ") else { return }
-                default:
-                    guard r.data.bytes.first == 0x55 else { return }  // data "User Name: …"
-                }
-            } else {
-                guard r.data.bytes.first == 0x54 else { return }  // data "TLS …"
-            }
         default:
-            break  // + -, and a malformed event for `track` to reject
+            break  // + - *, and a malformed event for `track` to reject
         }
         // A copy made here, on the only path that needs the record in memory: handing `r` itself
         // to the call kept every field of every row's record on the stack before the first look.

@@ -3,7 +3,7 @@ public struct IngestOptions: Sendable {
     /// `--server`: label every input with this server name instead of deriving it from the path.
     public var server: String?
     /// `--mmap`: map plain files instead of reading them with read(2) (the default reads: on the
-    /// machines measured, copying 1 MiB chunks into a buffer the cache keeps costs less than the
+    /// machine measured, copying 256 KiB chunks into a buffer the cache keeps cost less than the
     /// mapping's page faults; docs/performance.md).
     public var useMemoryMap = false
     /// `--jobs`: inputs scanned at once (1 = serial). Results are identical for any value.

@@ -13,7 +13,7 @@ struct InputOptions: ParsableArguments {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Memory-map plain files instead of reading them with read(2) (the default: faster on the kernels measured, and safe against files truncated while read; docs/performance.md).")
+        help: "Memory-map plain files instead of reading them with read(2). Reading is the default: faster where measured, and a file truncated while read is a short read, not a crash.")
     var mmap = false
 
     @Argument(help: "Log files, directories, compressed logs or archives.")

@@ -74,7 +74,7 @@ public enum InputDiscovery {
         // A file's server label comes from the folders above it, so the files of one directory
         // share it: derived once here (44,000 instructions a file), except for a name holding a
         // backslash, which `derive` also takes as a separator.
-        let directoryLabel = server ?? ServerLabel.derive(fromPath: (root as NSString).appendingPathComponent("file"))
+        let directoryLabel = server ?? ServerLabel.derive(fromDirectory: root)
         for name in names.sorted() {
             let path = (root as NSString).appendingPathComponent(name)
             guard let status = PathStatus(path, followingLinks: false) else {

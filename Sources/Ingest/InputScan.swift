@@ -323,22 +323,14 @@ enum HeaderSniffer {
             guard rest.starts(with: "#Log-type:".utf8) else { continue }
             let end = rest.firstIndex { $0 == 0x0A || $0 == 0x0D } ?? rest.count
             let line = UnsafeRawBufferPointer(rebasing: rest[..<end])
-            if !namesProtocolLog(line) {
+            // The header's own reading of the line decides (one rule for what a protocol log is).
+            var header = LogHeader()
+            header.apply(line: line)
+            if header.logType == nil {
                 let text = String(decoding: line, as: UTF8.self)
                 throw InputFailure.notProtocolLog(
                     "not an SMTP protocol log (\(text.trimmingCharacters(in: .whitespaces)))")
             }
         }
-    }
-
-    /// Whether a `#Log-type:` line says `smtp` and `receive` or `send`, in any case.
-    static func namesProtocolLog(_ line: UnsafeRawBufferPointer) -> Bool {
-        let lower = line.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
-        func contains(_ word: String) -> Bool {
-            let w = Array(word.utf8)
-            guard lower.count >= w.count else { return false }
-            return (0...(lower.count - w.count)).contains { lower[$0..<($0 + w.count)].elementsEqual(w) }
-        }
-        return contains("smtp") && (contains("receive") || contains("send"))
     }
 }

@@ -16,9 +16,24 @@ public enum ServerLabel {
     static let install: Set<String> = ["exchange server", "microsoft", "program files", "exchsrvr"]
 
     public static func derive(fromPath path: String) -> String {
-        var parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init)
-        guard parts.count >= 2 else { return "" }
+        var parts = components(path)
+        guard !parts.isEmpty else { return "" }
         parts.removeLast()  // the file itself
+        return derive(folders: parts)
+    }
+
+    /// The label of every file directly in `directory` (``derive(fromPath:)`` of any of them
+    /// whose name holds no separator): the walk derives it once per directory.
+    public static func derive(fromDirectory directory: String) -> String {
+        derive(folders: components(directory))
+    }
+
+    private static func components(_ path: String) -> [String] {
+        path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).map(String.init)
+    }
+
+    /// The label of a file in the folders `parts` (outermost first).
+    private static func derive(folders parts: [String]) -> String {
         guard let parent = parts.last, layout.contains(parent.lowercased()) else { return "" }
         // Walk up from the file through the layout (and install) folders; the first other name is the server.
         for name in parts.reversed() {

@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "ByteInput", "LogScanner", "TLSSessions", "Rollups", "Store", "Reports", "LogGenerator",
                 "Ingest", "SMTPTLSCLI", "TestSupport", "FuzzChecks", "CByteSearch", "Connectors", "PostgresStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
     ]
 )

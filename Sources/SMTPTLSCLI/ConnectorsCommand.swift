@@ -11,6 +11,7 @@ extension SMTPTLSCommand {
     /// to each party when old protocols are switched off.
     struct Connectors: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "connectors",
             abstract: "Import Exchange connector configuration (PowerShell JSON or CSV) and list it.",
             discussion: """
                 Export on an Exchange server (docs/operations.md has the exact lines):
@@ -24,6 +25,7 @@ extension SMTPTLSCommand {
 
         struct Import: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "import",
                 abstract: "Store connector exports; a later import of a server replaces that server's connectors (kept as history).")
 
             @OptionGroup var database: DatabaseOption
@@ -68,7 +70,9 @@ extension SMTPTLSCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The current connector configuration (the `connectors` view).")
+            static let configuration = CommandConfiguration(
+                commandName: "list",
+                abstract: "The current connector configuration (the `connectors` view).")
 
             @OptionGroup var database: DatabaseOption
             @OptionGroup var output: OutputFormatOption

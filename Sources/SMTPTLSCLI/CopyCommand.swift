@@ -4,6 +4,7 @@ import PostgresStore
 extension SMTPTLSCommand {
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy the SQLite database into an empty PostgreSQL database (a site that grows into a fleet).",
             discussion: """
                 Every table is copied as stored, in one PostgreSQL transaction: the copy is whole or \

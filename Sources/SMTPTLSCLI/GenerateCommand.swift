@@ -5,6 +5,7 @@ import LogGenerator
 extension SMTPTLSCommand {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write a synthetic corpus of protocol logs with its ground truth (truth.json).",
             discussion: "Deterministic: the same options write the same bytes. Used for SampleLogs/, tests and benchmarks.")
 

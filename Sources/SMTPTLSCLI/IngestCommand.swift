@@ -8,6 +8,7 @@ import Store
 extension SMTPTLSCommand {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Read protocol logs (files, directories, .zst/.gz, tar and zip archives) into the database.",
             discussion: """
                 PATH is a log file, a .zst or .gz of one, a tar (.tar, .tar.zst, .tar.gz, .tgz) or zip \

@@ -7,6 +7,7 @@ import Store
 extension SMTPTLSCommand {
     struct Query: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "query",
             abstract: "Run one read-only SQL statement against the database.",
             discussion: """
                 The database is opened read-only: a statement that would write is refused and \

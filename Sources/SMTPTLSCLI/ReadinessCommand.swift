@@ -6,6 +6,7 @@ import Reports
 extension SMTPTLSCommand {
     struct Readiness: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "readiness",
             abstract: "Per connector: legacy TLS in the last 1/7/30 days, and whether it is safe to switch off.",
             discussion: """
                 verdict not_ready: legacy sessions in the last --quiet-days days (the parties to \

@@ -6,6 +6,7 @@ import TLSSessions
 extension SMTPTLSCommand {
     struct Legacy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "legacy",
             abstract: "Remote parties that negotiated SSL 3, TLS 1.0 or TLS 1.1, most sessions first.",
             discussion: """
                 With EHLO names, sender domains and authenticated users from the same sessions. \
@@ -29,6 +30,7 @@ extension SMTPTLSCommand {
 
     struct Impact: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "impact",
             abstract: "Who would be affected if protocols below a floor (default TLS 1.2) were disabled now, and how.",
             discussion: """
                 Every remote party seen in the window, in the first category that applies: \

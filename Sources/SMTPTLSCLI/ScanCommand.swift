@@ -7,6 +7,7 @@ import TLSSessions
 extension SMTPTLSCommand {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Read logs and print counts, without a database.",
             discussion: "Every session still open at the end is closed as it is, so all rows count.")
 

@@ -7,6 +7,7 @@ import Store
 extension SMTPTLSCommand {
     struct Summary: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "summary",
             abstract: "The nightly summary: protocol mix, legacy, new and upgraded senders, plaintext, failures, weak suites, coverage.",
             discussion: """
                 Covers one UTC day (--day, default yesterday) or --since/--until. HTML is one \

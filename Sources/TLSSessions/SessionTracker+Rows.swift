@@ -151,10 +151,10 @@ extension SessionTracker {
             }
         case UInt8(ascii: "C"):
             if context.hasPrefix("Certificate subject") {
-                let value = tallies.tables.names.id(data.unescaped())
+                let value = tallies.tables.names.id(unescaping: data)
                 update(key, r) { if Self.takesCertificateRow(&$0) { $0.certificateSubject = value } }
             } else if context.hasPrefix("Certificate thumbprint") {
-                let value = tallies.tables.names.id(data.unescaped())
+                let value = tallies.tables.names.id(unescaping: data)
                 update(key, r) { if Self.takesCertificateRow(&$0) { $0.certificateThumbprint = value } }
             }
         case UInt8(ascii: "U"):

@@ -145,6 +145,8 @@ public struct TallyTable<Key: TallyKey>: Sendable {
             hashes.withUnsafeBufferPointer { Prefetch.element($0, i) }
             keys.withUnsafeBufferPointer { Prefetch.element($0, i) }
             counts.withUnsafeBufferPointer { Prefetch.element($0, i) }
+            // A key counted before the last checkpoint has its saved epoch read too.
+            if i < Int(journaledBelow) { saved.withUnsafeBufferPointer { Prefetch.element($0, i) } }
         }, body: { j in
             add(batch[j], hash: batchHashes[j], count(j))
         })

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Reports
 import Store
@@ -95,6 +96,23 @@ struct PolishTests {
         #expect(r.status == 1)
         let errorLine = r.stderr.split(separator: "\n").first { $0.hasPrefix("error:") } ?? ""
         #expect(errorLine.components(separatedBy: "RECV.LOG.zst").count == 2, "\(errorLine)")
+    }
+
+    @Test("every command names itself, as ArgumentParser would from its type, instead of deriving it at each start")
+    func commandNames() {
+        // Deriving a name reflects on the type (String(describing:)), and the runtime's
+        // conformance scan that costs was 13 M instructions of every start (docs/performance.md).
+        func check(_ types: [any ParsableCommand.Type], _ expected: [String]) {
+            let names = types.map { $0.configuration.commandName }
+            #expect(names == expected.map { Optional($0) })
+            for type in types {
+                #expect(type.configuration.commandName == String(describing: type).lowercased(), "\(type)")
+            }
+        }
+        check(
+            SMTPTLSCommand.configuration.subcommands,
+            ["ingest", "legacy", "impact", "readiness", "summary", "connectors", "query", "copy", "scan", "generate"])
+        check(SMTPTLSCommand.Connectors.configuration.subcommands, ["import", "list"])
     }
 
     @Test("the progress line fits the terminal, whatever the file name", arguments: [80, 60, 40, 24])

@@ -54,7 +54,10 @@ enum RollupChunks {
         }
         var builder = builder
         var days = DayTextCache()
-        for i in order.sortedRows() {
+        let sorted = order.sortedRows()
+        for (n, i) in sorted.enumerated() {
+            // Key order is no order of the table's: each row's key asked for some rows ahead.
+            if n &+ rowsAhead < sorted.count { table.prefetch(position: sorted[n &+ rowsAhead]) }
             let (k, t) = table[position: i]
             let server = m.servers[Int(k.server)]
             try builder.add(RollupHead(day: k.day, server: server), emit: emit) { row in
@@ -65,6 +68,9 @@ enum RollupChunks {
         }
         try builder.finish(emit: emit)
     }
+
+    /// How many rows ahead a row's key and count are prefetched (``TallyTable/prefetch(position:)``).
+    private static let rowsAhead = 8
 
     /// An authentication failure's key with its texts already the store's ids (looking them up
     /// needs the database): server, connector, address; user, mechanism, error.

@@ -149,8 +149,14 @@ public struct SessionTracker: RecordSink {
             let code = UInt32(data[0]) | UInt32(data[1]) << 8 | UInt32(data[2]) << 16
             let interesting = code == 0x35_3332 || code == 0x35_3335 || (code == 0x30_3232 && data.hasPrefix("220 2.0.0"))
             guard interesting else { return }
+        case 0x2A:
+            // `Set Session Permissions`, one row a session, changes nothing (``information(_:_:)``
+            // passes it by): turned away here, before the call and its copy of the record, when
+            // its session id is one `track` would accept (it still reports one it would not).
+            let context = r.context
+            if context.count == 23, context.hasPrefix("Set Session Permissions"), Self.parseHex(r.sessionID) != nil { return }
         default:
-            break  // + - *, and a malformed event for `track` to reject
+            break  // + -, and a malformed event for `track` to reject
         }
         // A copy made here, on the only path that needs the record in memory: handing `r` itself
         // to the call kept every field of every row's record on the stack before the first look.
@@ -305,13 +311,13 @@ public struct SessionTracker: RecordSink {
 
     /// A session id: Exchange's sixteen digits inline in the row's dispatch, any other length
     /// (up to sixteen) digit by digit.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func parseHex(_ f: FieldView) -> UInt64? {
         if f.count == 16 { return parseHex16(f.bytes) }
         return parseHexDigits(f.bytes)
     }
 
-    @inline(never)
+    @usableFromInline @inline(never)
     static func parseHexDigits(_ b: UnsafeRawBufferPointer) -> UInt64? {
         guard !b.isEmpty, b.count <= 16 else { return nil }
         var v: UInt64 = 0
@@ -332,7 +338,7 @@ public struct SessionTracker: RecordSink {
 extension SessionTracker {
     /// Exactly 16 hex digits (how Exchange writes session ids), checked and converted as one
     /// vector by the C kernel's inline `smtptls_parse_hex16`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func parseHex16(_ b: UnsafeRawBufferPointer) -> UInt64? {
         var value: UInt64 = 0
         guard b.count == 16,

@@ -191,6 +191,15 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         (keys[position], counts[position])
     }
 
+    /// Hints that the key and count at `position` will be read soon (``subscript(position:)``):
+    /// a commit reads its rows in key order, which is no order of the table's (three quarters of
+    /// building a commit's rows waited on those loads, sampled with `perf`).
+    @inlinable
+    public func prefetch(position: Int) {
+        keys.withUnsafeBufferPointer { Prefetch.element($0, position) }
+        counts.withUnsafeBufferPointer { Prefetch.element($0, position) }
+    }
+
     /// The count of `key`, if counted.
     public subscript(key: Key) -> TallyCount? {
         let hash = key.tallyHash(seed: seed)

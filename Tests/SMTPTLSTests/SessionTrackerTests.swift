@@ -379,9 +379,14 @@ struct SessionTrackerTests {
         log.header()
         log.row(session: "not-hex", "+")
         log.row(session: "01", "?")
-        let (_, _, tracker) = Self.track(log)
-        #expect(tracker.statistics.malformedRows == 2)
-        #expect(tracker.malformedSamples.map(\.line) == [6, 7])
+        // A permissions row, which the first look turns away unread: still reported when its
+        // session id is bad, and one with a good id leaves nothing behind.
+        log.row(session: "not-hex-either", "*", "SMTPSubmit SMTPAcceptAnyRecipient", "Set Session Permissions")
+        log.row(session: "02", "*", "SMTPSubmit SMTPAcceptAnyRecipient", "Set Session Permissions")
+        let (done, boundary, tracker) = Self.track(log)
+        #expect(tracker.statistics.malformedRows == 3)
+        #expect(tracker.malformedSamples.map(\.line) == [6, 7, 8])
+        #expect(done.isEmpty && boundary.isEmpty)
     }
 
     @Test("fragments merge in order: start, identity and TLS from the first part, end from the second")

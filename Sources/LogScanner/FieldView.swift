@@ -50,9 +50,16 @@ public struct FieldView {
     @inlinable @inline(__always)
     static func word(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 {
         if count == 8 { return UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
+        // Byte by byte (a prefix's length is known where this is inlined, so the loop unrolls):
+        // copying into a local through its address put a stack guard around every function this
+        // is inlined into, the tracker's command rows among them.
         var w: UInt64 = 0
-        withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: p, byteCount: count) }
-        return UInt64(littleEndian: w)
+        var i = 0
+        while i < count {
+            w |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) &<< UInt64(8 &* i)
+            i &+= 1
+        }
+        return w
     }
 
     /// `w` with each byte `A`–`Z` turned into `a`–`z` (bytes from 0x80 up unchanged).

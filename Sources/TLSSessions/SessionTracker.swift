@@ -340,11 +340,9 @@ extension SessionTracker {
     /// vector by the C kernel's inline `smtptls_parse_hex16`.
     @inlinable @inline(__always)
     static func parseHex16(_ b: UnsafeRawBufferPointer) -> UInt64? {
-        var value: UInt64 = 0
-        guard b.count == 16,
-            smtptls_parse_hex16(b.baseAddress!.assumingMemoryBound(to: UInt8.self), &value) != 0
-        else { return nil }
-        return value
+        guard b.count == 16 else { return nil }
+        let parsed = smtptls_parse_hex16(b.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        return parsed.ok != 0 ? parsed.value : nil
     }
 }
 

@@ -432,6 +432,39 @@ extension SessionTrackerTests {
 
 @Suite("Sessions: the tracker's integer-keyed tallies")
 struct TrackerTalliesTests {
+    @Test("rollup keys and open sessions are stored compactly, and read back every id, 0 included, and every absent value as it was set")
+    func compactStorage() {
+        // The tallies of a one-job run outgrow the cache, and open sessions are copied in and out
+        // of their table: their size is what the memory traffic is (docs/performance.md).
+        #expect(MemoryLayout<SessionTallies.IdentityKey>.stride <= 40)
+        #expect(MemoryLayout<SessionTallies.OutcomeKey>.stride <= 28)
+        #expect(MemoryLayout<OpenSession>.stride <= 128)
+        var k = SessionTallies.IdentityKey(
+            day: 19_783, logType: .send, connector: 3, address: 0, outcome: .failed, protocolVersion: nil, ehlo: 0,
+            senderDomain: nil, authUser: 7, certificateSubject: nil, certificateThumbprint: 0)
+        #expect(k.day == 19_783 && k.logType == .send && k.outcome == .failed && k.protocolVersion == nil)
+        #expect(k.ehlo == 0 && k.senderDomain == nil && k.authUser == 7 && k.certificateSubject == nil && k.certificateThumbprint == 0)
+        k.ehlo = nil
+        k.senderDomain = 0
+        k.day = -1  // before 1970
+        #expect(k.ehlo == nil && k.senderDomain == 0 && k.day == -1)
+        var o = SessionTallies.OutcomeKey(
+            day: 2_932_896, logType: .receive, connector: 0, address: 1, outcome: .tls, negotiation: 0, error: nil, activity: .mail)
+        #expect(o.day == 2_932_896 && o.negotiation == 0 && o.error == nil)  // 9999-12-31
+        o.negotiation = nil
+        o.error = 0
+        #expect(o.negotiation == nil && o.error == 0)
+        var s = OpenSession(time: 5)
+        #expect(s.startTime == nil && s.negotiationTime == nil && s.failureTime == nil && s.ehlo == nil && s.authFailureCount == 0)
+        s.startTime = 0
+        s.negotiationTime = -62_135_596_800_000  // 0001-01-01
+        s.ehlo = 0
+        s.authFailureCount = 3
+        #expect(s.startTime == 0 && s.negotiationTime == -62_135_596_800_000 && s.ehlo == 0 && s.authFailureCount == 3)
+        s.ehlo = nil
+        #expect(s.ehlo == nil)
+    }
+
     /// Every log under SampleLogs/ (hand-shaped rows: refused logins, certificates, 2010 builds,
     /// probes) plus a hand-written log with failures and a quoted EHLO.
     static func logs() throws -> [[UInt8]] {

@@ -32,12 +32,20 @@ typedef struct {
 /// The field bounds of a line, for a record to read in place (no copy of the array).
 static inline const int32_t *smtptls_field_ends(const smtptls_line_fields *f) { return f->field_end; }
 
+/// A session id read by smtptls_parse_hex16: `ok` 1 and its value, or `ok` 0.
+typedef struct {
+    uint64_t value;
+    int ok;
+} smtptls_hex16;
+
 /// Exactly sixteen ASCII hex digits at p (either case; how Exchange writes a session id) to
-/// their value, the first digit most significant: 1 and *value set, or 0 when a byte is not a
-/// hex digit. Reads p[0 ..< 16] only. Inline, so that the tracker's row dispatch compiles it in
-/// place: with SSE2 the sixteen bytes are checked and turned into nibbles as one vector (a
+/// their value, the first digit most significant (`ok` 1), or `ok` 0 when a byte is not a hex
+/// digit. Reads p[0 ..< 16] only. Inline, so that the tracker's row dispatch compiles it in
+/// place, and returned by value rather than through a pointer: a local whose address is taken
+/// puts a stack guard around the whole function it is inlined into. With SSE2 the sixteen bytes are checked and turned into nibbles as one vector (a
 /// sixth of the instructions of eight-at-a-time word arithmetic).
-static inline int smtptls_parse_hex16(const uint8_t *p, uint64_t *value) {
+static inline smtptls_hex16 smtptls_parse_hex16(const uint8_t *p) {
+    smtptls_hex16 r = {0, 0};
 #if defined(__SSE2__)
     __m128i v = _mm_loadu_si128((const __m128i *)p);
     __m128i digit = _mm_sub_epi8(v, _mm_set1_epi8('0'));
@@ -45,26 +53,28 @@ static inline int smtptls_parse_hex16(const uint8_t *p, uint64_t *value) {
     // Unsigned "x <= limit" as min(x, limit) == x.
     __m128i isDigit = _mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit);
     __m128i isLetter = _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter);
-    if (_mm_movemask_epi8(_mm_or_si128(isDigit, isLetter)) != 0xFFFF) return 0;
+    if (_mm_movemask_epi8(_mm_or_si128(isDigit, isLetter)) != 0xFFFF) return r;
     __m128i nibble = _mm_or_si128(_mm_and_si128(isDigit, digit),
                                   _mm_andnot_si128(isDigit, _mm_add_epi8(letter, _mm_set1_epi8(10))));
     // Each 16-bit lane holds two digits, the first in its low byte: (first << 4) | second.
     __m128i pairs = _mm_and_si128(_mm_or_si128(_mm_slli_epi16(nibble, 4), _mm_srli_epi16(nibble, 8)),
                                   _mm_set1_epi16(0x00FF));
     uint64_t bytes = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi16(pairs, pairs));
-    *value = __builtin_bswap64(bytes);
-    return 1;
+    r.value = __builtin_bswap64(bytes);
+    r.ok = 1;
+    return r;
 #else
     uint64_t v = 0;
     for (int i = 0; i < 16; i++) {
         uint8_t c = p[i], d;
         if (c >= '0' && c <= '9') d = (uint8_t)(c - '0');
         else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') d = (uint8_t)((c | 0x20) - 'a' + 10);
-        else return 0;
+        else return r;
         v = v << 4 | d;
     }
-    *value = v;
-    return 1;
+    r.value = v;
+    r.ok = 1;
+    return r;
 #endif
 }
 

@@ -9,8 +9,8 @@ struct ByteTable: Sendable {
     /// Key `id` is `arena[starts[id] ..< starts[id + 1]]`.
     private var starts: [Int] = [0]
     private var hashes: [UInt64] = []
-    /// Ids by hash slot; -1 is empty.
-    private var slots = [Int32](repeating: -1, count: 64)
+    /// Ids by hash slot, with their hashes' high bits (``SlotArray``).
+    private var slots = [UInt64](repeating: SlotArray.empty, count: 64)
     /// Drawn once per process, so that crafted log values cannot be chosen to collide
     /// (placement only: ids do not depend on it).
     private let seed = HashSeed.byteTables
@@ -23,16 +23,17 @@ struct ByteTable: Sendable {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let id = slots[slot]
-            if id < 0 { break }
-            if hashes[Int(id)] == hash && equals(id, key) { return (id, false) }
+            let entry = slots[slot]
+            if entry == SlotArray.empty { break }
+            let id = Int32(SlotArray.index(entry))
+            if SlotArray.tagMatches(entry, hash) && equals(id, key) { return (id, false) }
             slot = (slot + 1) & mask
         }
         let id = Int32(hashes.count)
         arena.append(contentsOf: key)
         starts.append(arena.count)
         hashes.append(hash)
-        slots[slot] = id
+        slots[slot] = SlotArray.entry(id, hash)
         if hashes.count * 2 > slots.count { grow() }
         return (id, true)
     }

@@ -9,8 +9,8 @@ import LogScanner
 public struct FlatInterner<Value: TallyKey>: Sendable {
     public private(set) var values: [Value] = []
     @usableFromInline var hashes: [UInt64] = []
-    /// Ids by hash slot; -1 is empty.
-    @usableFromInline var slots = [Int32](repeating: -1, count: 64)
+    /// Ids by hash slot, with their hashes' high bits (``SlotArray``).
+    @usableFromInline var slots = [UInt64](repeating: SlotArray.empty, count: 64)
     @usableFromInline let seed = TallySeed.value
 
     public init() {}
@@ -24,13 +24,14 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
     mutating func id(_ value: Value, hash: UInt64) -> Int32 {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let id = slots[slot]
-            if hashes[Int(id)] == hash && values[Int(id)] == value { return id }
+        while slots[slot] != SlotArray.empty {
+            let entry = slots[slot]
+            let id = SlotArray.index(entry)
+            if SlotArray.tagMatches(entry, hash) && values[id] == value { return Int32(id) }
             slot = (slot + 1) & mask
         }
         let id = Int32(values.count)
-        slots[slot] = id
+        slots[slot] = SlotArray.entry(id, hash)
         values.append(value)
         hashes.append(hash)
         if values.count * 2 > slots.count { grow() }
@@ -53,7 +54,6 @@ public struct FlatInterner<Value: TallyKey>: Sendable {
         result.reserveCapacity(batch.count)
         PrefetchPipeline.run(count: batch.count, slot: { SlotArray.prefetchHome(slots, batchHashes[$0]) }, entry: { j in
             guard let id = SlotArray.homeOccupant(slots, batchHashes[j]) else { return }
-            hashes.withUnsafeBufferPointer { Prefetch.element($0, id) }
             values.withUnsafeBufferPointer { Prefetch.element($0, id) }
         }, body: { j in
             result.append(id(batch[j], hash: batchHashes[j]))

@@ -33,8 +33,8 @@ public struct TallyTable<Key: TallyKey>: Sendable {
     @usableFromInline var keys: [Key] = []
     @usableFromInline var hashes: [UInt64] = []
     @usableFromInline var counts: [TallyCount] = []
-    /// Dense indexes by hash slot; -1 is empty.
-    @usableFromInline var slots = [Int32](repeating: -1, count: 16)
+    /// Dense indexes by hash slot, with their hashes' high bits (``SlotArray``).
+    @usableFromInline var slots = [UInt64](repeating: SlotArray.empty, count: 16)
     /// Entries below this index have their count saved in ``journal`` before their first change
     /// since the last ``checkpoint()`` (0: none are).
     @usableFromInline var journaledBelow: Int32 = 0
@@ -85,19 +85,20 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         let mask = slots.count &- 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let i = slots[slot]
-            if i < 0 { break }
-            if hashes[Int(i)] == hash && keys[Int(i)] == key {
-                if i < journaledBelow && saved[Int(i)] != epoch {
-                    saved[Int(i)] = epoch
-                    journal.append((i, counts[Int(i)]))
+            let entry = slots[slot]
+            if entry == SlotArray.empty { break }
+            let i = SlotArray.index(entry)
+            if SlotArray.tagMatches(entry, hash) && keys[i] == key {
+                if i < Int(journaledBelow) && saved[i] != epoch {
+                    saved[i] = epoch
+                    journal.append((Int32(i), counts[i]))
                 }
-                counts[Int(i)].add(count)
+                counts[i].add(count)
                 return
             }
             slot = (slot &+ 1) & mask
         }
-        slots[slot] = Int32(keys.count)
+        slots[slot] = SlotArray.entry(Int32(keys.count), hash)
         keys.append(key)
         hashes.append(hash)
         counts.append(count)
@@ -142,7 +143,6 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         let batchHashes = batch.map { $0.tallyHash(seed: seed) }
         PrefetchPipeline.run(count: batch.count, slot: { SlotArray.prefetchHome(slots, batchHashes[$0]) }, entry: { j in
             guard let i = SlotArray.homeOccupant(slots, batchHashes[j]) else { return }
-            hashes.withUnsafeBufferPointer { Prefetch.element($0, i) }
             keys.withUnsafeBufferPointer { Prefetch.element($0, i) }
             counts.withUnsafeBufferPointer { Prefetch.element($0, i) }
             // A key counted before the last checkpoint has its saved epoch read too.
@@ -205,9 +205,9 @@ public struct TallyTable<Key: TallyKey>: Sendable {
         let hash = key.tallyHash(seed: seed)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let i = Int(slots[slot])
-            if hashes[i] == hash && keys[i] == key { return counts[i] }
+        while slots[slot] != SlotArray.empty {
+            let i = SlotArray.index(slots[slot])
+            if SlotArray.tagMatches(slots[slot], hash) && keys[i] == key { return counts[i] }
             slot = (slot + 1) & mask
         }
         return nil

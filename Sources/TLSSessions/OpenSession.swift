@@ -8,7 +8,7 @@ struct OpenSession {
     // Stored compactly — optional ids as 32-bit ids with -1 for none, optional times with
     // `Int64.min` for none, the counters in 32 bits — and read through the properties below:
     // a session is copied into and out of the open-session table and moved by its backward
-    // shifts, and at 200 bytes those copies were a fortieth of a run (docs/performance.md,
+    // shifts, and at 192 bytes those copies were a fortieth of a run (docs/performance.md,
     // "A native profile").
     var remote: SessionAddress = .none
     var firstTime: Int64

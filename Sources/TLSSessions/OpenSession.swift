@@ -5,103 +5,36 @@ import LogScanner
 /// moves it by its bytes), updated in place row by row. ``SessionFragment`` is its portable
 /// form, made only for sessions that cross inputs (and for tests).
 struct OpenSession {
-    // Stored compactly — optional ids as 32-bit ids with -1 for none, optional times with
-    // `Int64.min` for none, the counters in 32 bits — and read through the properties below:
-    // a session is copied into and out of the open-session table and moved by its backward
-    // shifts, and at 192 bytes those copies were a fortieth of a run (docs/performance.md,
-    // "A native profile").
+    // Stored compactly (``PackedID``, ``PackedTime``, ``PackedCount``): a session is copied into
+    // and out of the open-session table and moved by its backward shifts, and at 192 bytes those
+    // copies were a fortieth of a run; 128 now.
     var remote: SessionAddress = .none
     var firstTime: Int64
     var lastTime: Int64
-    private var startTimeValue: Int64 = .min
-    private var negotiationTimeValue: Int64 = .min
-    private var failureTimeValue: Int64 = .min
-    private var ehloID: Int32 = -1
-    private var senderDomainID: Int32 = -1
-    private var authUserID: Int32 = -1
-    private var pendingUserID: Int32 = -1
-    private var authMechanismID: Int32 = -1
-    private var leadingUserID: Int32 = -1
-    private var certificateSubjectID: Int32 = -1
-    private var certificateThumbprintID: Int32 = -1
-    private var negotiationID: Int32 = -1
-    private var failureID: Int32 = -1
-    private var authFailureCountValue: Int32 = 0
-    private var authAttemptStartValue: Int32 = 0
-    private var leadingAuthFailuresValue: Int32 = 0
+    @PackedTime var startTime: Int64? = nil
+    @PackedTime var negotiationTime: Int64? = nil
+    @PackedTime var failureTime: Int64? = nil
+    @PackedID var ehlo: Int32? = nil
+    @PackedID var senderDomain: Int32? = nil
+    @PackedID var authUser: Int32? = nil
+    @PackedID var pendingUser: Int32? = nil
+    @PackedID var authMechanism: Int32? = nil
+    /// ``SessionFragment/leadingUser``.
+    @PackedID var leadingUser: Int32? = nil
+    @PackedID var certificateSubject: Int32? = nil
+    @PackedID var certificateThumbprint: Int32? = nil
+    @PackedID var negotiation: Int32? = nil
+    @PackedID var failure: Int32? = nil
+    /// Refused authentications are kept beside the table (rare): how many this session has.
+    @PackedCount var authFailureCount = 0
+    @PackedCount var authAttemptStart = 0
+    /// ``SessionFragment/leadingAuthFailures``.
+    @PackedCount var leadingAuthFailures = 0
     var ended = false
     var leadingSuccess = false
     var activity: SessionActivity = .none
     var startTLS: SessionFragment.StartTLSState = .none
     var certificateContext: SessionFragment.CertificateContext = .none
-
-    var startTime: Int64? {
-        get { startTimeValue == .min ? nil : startTimeValue }
-        set { startTimeValue = newValue ?? .min }
-    }
-    var negotiationTime: Int64? {
-        get { negotiationTimeValue == .min ? nil : negotiationTimeValue }
-        set { negotiationTimeValue = newValue ?? .min }
-    }
-    var failureTime: Int64? {
-        get { failureTimeValue == .min ? nil : failureTimeValue }
-        set { failureTimeValue = newValue ?? .min }
-    }
-    var ehlo: Int32? {
-        get { ehloID < 0 ? nil : ehloID }
-        set { ehloID = newValue ?? -1 }
-    }
-    var senderDomain: Int32? {
-        get { senderDomainID < 0 ? nil : senderDomainID }
-        set { senderDomainID = newValue ?? -1 }
-    }
-    var authUser: Int32? {
-        get { authUserID < 0 ? nil : authUserID }
-        set { authUserID = newValue ?? -1 }
-    }
-    var pendingUser: Int32? {
-        get { pendingUserID < 0 ? nil : pendingUserID }
-        set { pendingUserID = newValue ?? -1 }
-    }
-    var authMechanism: Int32? {
-        get { authMechanismID < 0 ? nil : authMechanismID }
-        set { authMechanismID = newValue ?? -1 }
-    }
-    /// ``SessionFragment/leadingUser``.
-    var leadingUser: Int32? {
-        get { leadingUserID < 0 ? nil : leadingUserID }
-        set { leadingUserID = newValue ?? -1 }
-    }
-    var certificateSubject: Int32? {
-        get { certificateSubjectID < 0 ? nil : certificateSubjectID }
-        set { certificateSubjectID = newValue ?? -1 }
-    }
-    var certificateThumbprint: Int32? {
-        get { certificateThumbprintID < 0 ? nil : certificateThumbprintID }
-        set { certificateThumbprintID = newValue ?? -1 }
-    }
-    var negotiation: Int32? {
-        get { negotiationID < 0 ? nil : negotiationID }
-        set { negotiationID = newValue ?? -1 }
-    }
-    var failure: Int32? {
-        get { failureID < 0 ? nil : failureID }
-        set { failureID = newValue ?? -1 }
-    }
-    /// Refused authentications are kept beside the table (rare): how many this session has.
-    var authFailureCount: Int {
-        get { Int(authFailureCountValue) }
-        set { authFailureCountValue = Int32(truncatingIfNeeded: newValue) }
-    }
-    var authAttemptStart: Int {
-        get { Int(authAttemptStartValue) }
-        set { authAttemptStartValue = Int32(truncatingIfNeeded: newValue) }
-    }
-    /// ``SessionFragment/leadingAuthFailures``.
-    var leadingAuthFailures: Int {
-        get { Int(leadingAuthFailuresValue) }
-        set { leadingAuthFailuresValue = Int32(truncatingIfNeeded: newValue) }
-    }
 
     /// A refusal logged now belongs to an attempt whose `AUTH` is in an earlier input (no `AUTH`
     /// and no start seen here, every refusal so far such a one).

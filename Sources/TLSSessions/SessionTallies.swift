@@ -11,21 +11,22 @@ import LogScanner
 /// connector, remote, outcome, suite, error, activity), the identity rollup per (day, log type,
 /// connector, remote, outcome, protocol, EHLO, sender domain, user, certificate).
 public struct SessionTallies: Sendable {
-    // The two keys are stored compactly — 32-bit ids with -1 for "none" instead of optionals,
-    // the day as a 32-bit day number, the one-byte enums last — and read through the optional
-    // and 64-bit properties below. A one-job run's identity table holds every key of the run,
-    // beyond the second-level cache, and each finished session adds to it: 72-byte keys
-    // straddled two cache lines more often than not (docs/performance.md, "A native profile").
+    // The two keys are stored compactly (``PackedID``, ``PackedDay``; the one-byte enums last): a
+    // one-job run's identity table holds every key of the run, beyond the second-level cache,
+    // and each finished session adds to it.
 
     public struct OutcomeKey: Hashable, TallyKey {
         /// Into a ``RollupDelta``'s servers; 0 in a tracker's tallies (its one server).
         public var server: Int32 = 0
-        @usableFromInline var dayNumber: Int32
+        /// Days since 1970-01-01 (UTC).
+        @PackedDay public var day: Int64
         public var connector: Int32
         /// Into ``InternedTables/addresses``.
         public var address: Int32
-        @usableFromInline var negotiationID: Int32
-        @usableFromInline var errorID: Int32
+        /// Into ``InternedTables/negotiations`` for `tls`.
+        @PackedID public var negotiation: Int32?
+        /// Into ``InternedTables/texts`` for `failed`.
+        @PackedID public var error: Int32?
         public var logType: LogType
         public var outcome: OutcomeKind
         public var activity: SessionActivity
@@ -35,30 +36,14 @@ public struct SessionTallies: Sendable {
             negotiation: Int32?, error: Int32?, activity: SessionActivity
         ) {
             self.server = server
-            dayNumber = Int32(truncatingIfNeeded: day)
+            self.day = day
             self.connector = connector
             self.address = address
-            negotiationID = negotiation ?? -1
-            errorID = error ?? -1
+            self.negotiation = negotiation
+            self.error = error
             self.logType = logType
             self.outcome = outcome
             self.activity = activity
-        }
-
-        /// Days since 1970-01-01 (UTC); a 32-bit number holds every day of a four-digit year.
-        public var day: Int64 {
-            get { Int64(dayNumber) }
-            set { dayNumber = Int32(truncatingIfNeeded: newValue) }
-        }
-        /// Into ``InternedTables/negotiations`` for `tls`.
-        public var negotiation: Int32? {
-            get { negotiationID < 0 ? nil : negotiationID }
-            set { negotiationID = newValue ?? -1 }
-        }
-        /// Into ``InternedTables/texts`` for `failed`.
-        public var error: Int32? {
-            get { errorID < 0 ? nil : errorID }
-            set { errorID = newValue ?? -1 }
         }
 
         /// All fields in three words, the server folded into the seed.
@@ -66,24 +51,29 @@ public struct SessionTallies: Sendable {
         public func tallyHash(seed: UInt64) -> UInt64 {
             var h = TallyHash.mix(
                 TallyHash.server(server, seed: seed),
-                UInt64(UInt32(bitPattern: dayNumber)) << 32 | UInt64(UInt32(bitPattern: connector)))
-            h = TallyHash.mix(h, UInt64(UInt32(bitPattern: address)) | UInt64(UInt32(bitPattern: errorID)) << 32)
+                UInt64(UInt32(truncatingIfNeeded: day)) << 32 | UInt64(UInt32(bitPattern: connector)))
+            h = TallyHash.mix(h, UInt64(UInt32(bitPattern: address)) | UInt64(UInt32(bitPattern: error ?? -1)) << 32)
             return TallyHash.mix(
                 h,
                 UInt64(logType.rawValue) | UInt64(outcome.ordinal) << 8 | UInt64(activity.rawValue) << 16
-                    | UInt64(UInt32(bitPattern: negotiationID)) << 24)
+                    | UInt64(UInt32(bitPattern: negotiation ?? -1)) << 24)
         }
     }
 
     public struct IdentityKey: Hashable, TallyKey {
         /// As ``OutcomeKey/server``.
         public var server: Int32 = 0
-        @usableFromInline var dayNumber: Int32
+        /// As ``OutcomeKey/day``.
+        @PackedDay public var day: Int64
         public var connector: Int32
         /// Into ``InternedTables/addresses``.
         public var address: Int32
-        /// Into ``InternedTables/names``; -1 when not logged.
-        @usableFromInline var ehloID, senderDomainID, authUserID, certificateSubjectID, certificateThumbprintID: Int32
+        /// Into ``InternedTables/names``; nil when not logged.
+        @PackedID public var ehlo: Int32?
+        @PackedID public var senderDomain: Int32?
+        @PackedID public var authUser: Int32?
+        @PackedID public var certificateSubject: Int32?
+        @PackedID public var certificateThumbprint: Int32?
         public var logType: LogType
         public var outcome: OutcomeKind
         public var protocolVersion: TLSProtocol?
@@ -94,62 +84,35 @@ public struct SessionTallies: Sendable {
             certificateSubject: Int32?, certificateThumbprint: Int32?
         ) {
             self.server = server
-            dayNumber = Int32(truncatingIfNeeded: day)
+            self.day = day
             self.connector = connector
             self.address = address
-            ehloID = ehlo ?? -1
-            senderDomainID = senderDomain ?? -1
-            authUserID = authUser ?? -1
-            certificateSubjectID = certificateSubject ?? -1
-            certificateThumbprintID = certificateThumbprint ?? -1
+            self.ehlo = ehlo
+            self.senderDomain = senderDomain
+            self.authUser = authUser
+            self.certificateSubject = certificateSubject
+            self.certificateThumbprint = certificateThumbprint
             self.logType = logType
             self.outcome = outcome
             self.protocolVersion = protocolVersion
         }
 
-        /// As ``OutcomeKey/day``.
-        public var day: Int64 {
-            get { Int64(dayNumber) }
-            set { dayNumber = Int32(truncatingIfNeeded: newValue) }
-        }
-        /// Into ``InternedTables/names``; nil when not logged.
-        public var ehlo: Int32? {
-            get { ehloID < 0 ? nil : ehloID }
-            set { ehloID = newValue ?? -1 }
-        }
-        public var senderDomain: Int32? {
-            get { senderDomainID < 0 ? nil : senderDomainID }
-            set { senderDomainID = newValue ?? -1 }
-        }
-        public var authUser: Int32? {
-            get { authUserID < 0 ? nil : authUserID }
-            set { authUserID = newValue ?? -1 }
-        }
-        public var certificateSubject: Int32? {
-            get { certificateSubjectID < 0 ? nil : certificateSubjectID }
-            set { certificateSubjectID = newValue ?? -1 }
-        }
-        public var certificateThumbprint: Int32? {
-            get { certificateThumbprintID < 0 ? nil : certificateThumbprintID }
-            set { certificateThumbprintID = newValue ?? -1 }
-        }
-
         /// All fields in five words, the server folded into the seed.
         @inlinable
         public func tallyHash(seed: UInt64) -> UInt64 {
-            @inline(__always) func word(_ a: Int32, _ b: Int32) -> UInt64 {
-                UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+            @inline(__always) func word(_ a: Int32?, _ b: Int32?) -> UInt64 {
+                UInt64(UInt32(bitPattern: a ?? -1)) << 32 | UInt64(UInt32(bitPattern: b ?? -1))
             }
             var h = TallyHash.mix(
                 TallyHash.server(server, seed: seed),
-                UInt64(UInt32(bitPattern: dayNumber)) << 32 | UInt64(UInt32(bitPattern: connector)))
+                UInt64(UInt32(truncatingIfNeeded: day)) << 32 | UInt64(UInt32(bitPattern: connector)))
             h = TallyHash.mix(
                 h,
                 UInt64(UInt32(bitPattern: address)) | UInt64(logType.rawValue) << 32 | UInt64(outcome.ordinal) << 40
                     | UInt64(protocolVersion.map { UInt8($0.rank) } ?? 0xFF) << 48)
-            h = TallyHash.mix(h, word(ehloID, senderDomainID))
-            h = TallyHash.mix(h, word(authUserID, certificateSubjectID))
-            return TallyHash.mix(h, UInt64(UInt32(bitPattern: certificateThumbprintID)))
+            h = TallyHash.mix(h, word(ehlo, senderDomain))
+            h = TallyHash.mix(h, word(authUser, certificateSubject))
+            return TallyHash.mix(h, UInt64(UInt32(bitPattern: certificateThumbprint ?? -1)))
         }
     }
 

@@ -42,8 +42,9 @@ typedef struct {
 /// their value, the first digit most significant (`ok` 1), or `ok` 0 when a byte is not a hex
 /// digit. Reads p[0 ..< 16] only. Inline, so that the tracker's row dispatch compiles it in
 /// place, and returned by value rather than through a pointer: a local whose address is taken
-/// puts a stack guard around the whole function it is inlined into. With SSE2 the sixteen bytes are checked and turned into nibbles as one vector (a
-/// sixth of the instructions of eight-at-a-time word arithmetic).
+/// puts a stack guard around the whole function it is inlined into. With SSE2 the sixteen bytes
+/// are checked and turned into nibbles as one vector (a sixth of the instructions of
+/// eight-at-a-time word arithmetic).
 static inline smtptls_hex16 smtptls_parse_hex16(const uint8_t *p) {
     smtptls_hex16 r = {0, 0};
 #if defined(__SSE2__)

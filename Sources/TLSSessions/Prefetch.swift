@@ -10,16 +10,19 @@ import CByteSearch
 /// cannot fault, and a stale address (a table grown since) only wastes it.
 @usableFromInline
 enum Prefetch {
-    /// Hints that `buffer[index]` will be read soon; `index` must be within the buffer. Both its
-    /// first and its last byte: an element of an odd stride (an identity key is 72 bytes) often
-    /// straddles two cache lines, and with only the first one asked for, comparing the key's last
-    /// fields still waited on memory (three fifths of the identity tally's add, sampled with
-    /// `perf`; docs/performance.md).
+    /// Hints that `buffer[index]` will be read soon; `index` must be within the buffer. Its last
+    /// byte too when the element can straddle two cache lines (a stride larger than its
+    /// alignment, as a 40-byte key's): with only the first line asked for, comparing a 72-byte
+    /// identity key's last fields still waited on memory (three fifths of the identity tally's
+    /// add, sampled with `perf`; docs/performance.md). A slot or a hash (stride = alignment)
+    /// lies in one line: one hint.
     @inlinable @inline(__always)
     static func element<T>(_ buffer: UnsafeBufferPointer<T>, _ index: Int) {
         let start = UnsafeRawPointer(buffer.baseAddress! + index)
         smtptls_prefetch(start)
-        if MemoryLayout<T>.stride > 1 { smtptls_prefetch(start + (MemoryLayout<T>.stride &- 1)) }
+        if MemoryLayout<T>.stride > MemoryLayout<T>.alignment {
+            smtptls_prefetch(start + (MemoryLayout<T>.stride &- 1))
+        }
     }
 }
 
